@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run every check and test: formatting, clippy, the pallet and runtime tests, and the
+# end-to-end tests against a real dev node (started and stopped by the tests themselves).
+# This is what CI runs (.ci/run). Each stage prints how long it took.
+source "$(dirname "$0")/common.sh"
+
+stage() {
+	local name="$1"; shift
+	local start=$SECONDS
+	say "$name"
+	"$@"
+	say "$name: done in $((SECONDS - start)) s"
+}
+
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+stage "cargo fmt --check" cargo fmt --all -- --check
+# Lints do not need the runtime's wasm blob.
+stage "cargo clippy" env SKIP_WASM_BUILD=1 \
+	cargo clippy --locked --workspace --all-targets -- -D warnings
+stage "Build the node" build_node
+stage "Rust tests (pallets, runtime)" cargo test --locked --workspace
+stage "End-to-end tests" env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test
