@@ -8,6 +8,8 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},
 	MultiSignature,
@@ -33,3 +35,6 @@ pub type Hash = sp_core::H256;
 
 /// A timestamp in milliseconds since the Unix epoch.
 pub type Moment = u64;
+
+pub mod api;
+pub mod restaking;

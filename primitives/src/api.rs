@@ -1,0 +1,168 @@
+//! Runtime APIs of the restaking system: every account's exposure, every operator's and
+//! service's security, and system-wide risk. Reachable from polkadot-js as
+//! `api.call.restakingApi.<method>`.
+
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+use scale_info::TypeInfo;
+use sp_runtime::{FixedU128, Perbill, Perquintill};
+
+use crate::restaking::ServiceId;
+
+/// A staker's exposure to one service through its operator.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct ServiceExposure<Balance> {
+	/// The service.
+	pub service: ServiceId,
+	/// How much of the staker's restaked value that service can slash now.
+	pub slashable: Balance,
+}
+
+/// A queued withdrawal as the staker sees it.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct WithdrawalView<Balance, BlockNumber> {
+	/// Value now (after any slash not yet realized).
+	pub value: Balance,
+	/// First block it can complete.
+	pub unlock_at: BlockNumber,
+}
+
+/// Everything a staker has at stake in restaking.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct StakerExposure<AccountId, Balance, BlockNumber> {
+	/// The operator the staker delegates to.
+	pub operator: AccountId,
+	/// Active restaked value now.
+	pub restaked: Balance,
+	/// Loss from slashes not yet taken from the staker's bond.
+	pub pending_loss: Balance,
+	/// Rewards earned and not claimed.
+	pub pending_rewards: Balance,
+	/// Insurance compensation earned and not claimed.
+	pub pending_compensation: Balance,
+	/// Value waiting in the outflow queue.
+	pub queued_outflow: Balance,
+	/// Withdrawals in their undelegation delay.
+	pub withdrawals: Vec<WithdrawalView<Balance, BlockNumber>>,
+	/// Per service: how much of the staker's value it can slash.
+	pub services: Vec<ServiceExposure<Balance>>,
+	/// The staker's active bond on the base layer.
+	pub base_bond: Balance,
+}
+
+/// An operator's allocation to one service.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct AllocationView<Balance, BlockNumber> {
+	/// The service.
+	pub service: ServiceId,
+	/// Magnitude in force.
+	pub magnitude: Perquintill,
+	/// A pending change and when it applies.
+	pub pending: Option<(Perquintill, BlockNumber)>,
+	/// Stake the service can slash now (self-bond and pool).
+	pub slashable: Balance,
+	/// Whether the service's owner approved the operator.
+	pub approved: bool,
+}
+
+/// An operator, its pool and its allocations.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct OperatorProfile<Balance, BlockNumber> {
+	/// Own stake (first-loss).
+	pub self_bond: Balance,
+	/// Delegators' pool value.
+	pub pool_value: Balance,
+	/// Value of one pool share.
+	pub factor: FixedU128,
+	/// Commission in force.
+	pub commission: Perbill,
+	/// A commission change and when it applies.
+	pub pending_commission: Option<(Perbill, BlockNumber)>,
+	/// Delegators (active or withdrawing).
+	pub delegators: u32,
+	/// Magnitude left to allocate from (falls with slashes).
+	pub max_magnitude: Perquintill,
+	/// Allocations per service.
+	pub allocations: Vec<AllocationView<Balance, BlockNumber>>,
+	/// Share of all restaked stake this operator holds.
+	pub concentration: Perbill,
+}
+
+/// One operator's part of a service's security.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct OperatorStake<AccountId, Balance> {
+	/// The operator.
+	pub operator: AccountId,
+	/// Its stake the service can slash now.
+	pub slashable: Balance,
+}
+
+/// How well a service is secured.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct ServiceSecurity<AccountId, Balance> {
+	/// The service's owner.
+	pub owner: AccountId,
+	/// Whether it is active, paused or retired (0, 1, 2).
+	pub status: u8,
+	/// Stake the service can slash now, over all its operators.
+	pub total_slashable: Balance,
+	/// Per operator, largest first.
+	pub operators: Vec<OperatorStake<AccountId, Balance>>,
+	/// Share of the total held by the largest operator.
+	pub largest_operator_share: Perbill,
+	/// Fewest operators that together hold at least a third of the slashable stake.
+	pub nakamoto_coefficient: u32,
+	/// Reward budget left.
+	pub reward_budget: Balance,
+}
+
+/// Operator ↔ services sharing its stake.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct ContagionEdge<AccountId> {
+	/// The operator.
+	pub operator: AccountId,
+	/// Services backed by the operator's stake.
+	pub services: Vec<ServiceId>,
+}
+
+/// Risk of the whole restaking system.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct SystemRisk<AccountId, Balance> {
+	/// Everything restaked (self-bonds and pools).
+	pub total_restaked: Balance,
+	/// Everything bonded on the base layer.
+	pub total_staked: Balance,
+	/// `total_restaked / total_staked`.
+	pub restaked_share: Perbill,
+	/// Slashable stake summed over services, over total restaked (above one: the same stake
+	/// backs several services).
+	pub leverage: FixedU128,
+	/// Share of all restake held by the `TOP_N` largest operators.
+	pub top_operators_share: Perbill,
+	/// Operators sharing their stake between several services.
+	pub contagion: Vec<ContagionEdge<AccountId>>,
+	/// Losses that could not be collected.
+	pub shortfall: Balance,
+}
+
+/// How many operators `SystemRisk::top_operators_share` counts.
+pub const TOP_N: usize = 3;
+
+sp_api::decl_runtime_apis! {
+	/// The restaking system's state for wallets, dashboards and tests.
+	pub trait RestakingApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// A staker's position, `None` if it does not restake.
+		fn staker_exposure(who: AccountId) -> Option<StakerExposure<AccountId, Balance, BlockNumber>>;
+		/// An operator's pool and allocations, `None` if not an operator.
+		fn operator_profile(operator: AccountId) -> Option<OperatorProfile<Balance, BlockNumber>>;
+		/// A service's security, `None` if unknown.
+		fn service_security(service: ServiceId) -> Option<ServiceSecurity<AccountId, Balance>>;
+		/// System-wide risk figures.
+		fn system_risk() -> SystemRisk<AccountId, Balance>;
+	}
+}
