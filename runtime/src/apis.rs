@@ -16,9 +16,12 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use restaking_primitives::{api as restaking_api, restaking::ServiceId};
+
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -211,6 +214,30 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl restaking_api::RestakingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn staker_exposure(
+			who: AccountId,
+		) -> Option<restaking_api::StakerExposure<AccountId, Balance, BlockNumber>> {
+			Restaking::staker_exposure(who)
+		}
+
+		fn operator_profile(
+			operator: AccountId,
+		) -> Option<restaking_api::OperatorProfile<Balance, BlockNumber>> {
+			Restaking::operator_profile(operator)
+		}
+
+		fn service_security(
+			service: ServiceId,
+		) -> Option<restaking_api::ServiceSecurity<AccountId, Balance>> {
+			Restaking::service_security(service)
+		}
+
+		fn system_risk() -> restaking_api::SystemRisk<AccountId, Balance> {
+			Restaking::system_risk()
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -219,7 +246,7 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use super::{benchmarks::*, AllPalletsWithSystem};
+			use crate::{benchmarks::*, *};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -235,7 +262,7 @@ impl_runtime_apis! {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
 			use sp_storage::TrackedStorageKey;
-			use super::{benchmarks::*, AllPalletsWithSystem};
+			use crate::{benchmarks::*, *};
 
 			let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

@@ -1,11 +1,14 @@
 //! The pallets `benchmark pallet` measures in this runtime.
+//!
+//! `define_benchmarks!` exports `list_benchmarks!` and `add_benchmarks!` at the crate root;
+//! they expand in `apis.rs`, where the pallet names below and in `lib.rs` are in scope.
 
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;
 pub use frame_system_benchmarking::{
 	extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench,
 };
 
-use super::{AuditCommittee, Balances, Runtime, Sudo, Timestamp, Utility};
+use super::Runtime;
 
 impl frame_benchmarking::baseline::Config for Runtime {}
 impl frame_system_benchmarking::Config for Runtime {}
@@ -19,4 +22,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_collective, AuditCommittee]
 	[pallet_sudo, Sudo]
+	[pallet_restaking, Restaking]
 );

@@ -14,8 +14,8 @@ use sp_runtime::Perbill;
 use sp_staking::StakerStatus;
 
 use crate::{
-	currency::UNIT, AccountId, AuditCommitteeConfig, Balance, BalancesConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StakingConfig, SudoConfig,
+	currency::UNIT, AccountId, AuditCommitteeConfig, Balance, BalancesConfig, RestakingConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig, SudoConfig,
 };
 
 /// Free balance every dev account starts with.
@@ -24,6 +24,60 @@ pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 pub const VALIDATOR_BOND: Balance = 100_000 * UNIT;
 /// What each genesis nominator bonds.
 pub const NOMINATOR_BOND: Balance = 50_000 * UNIT;
+
+/// What each demo operator holds as self-bond.
+pub const OPERATOR_SELF_BOND: Balance = 5_000 * UNIT;
+/// What each demo delegator restakes.
+pub const DEMO_DELEGATION: Balance = 20_000 * UNIT;
+/// Reward budget each demo service starts with.
+pub const SERVICE_BUDGET: Balance = 10_000 * UNIT;
+
+/// Restaking at genesis: two services, two operators with delegators.
+///
+/// - service 0, "oracle", owned by Alice; service 1, "bridge", owned by Ferdie;
+/// - Dave operates with 10 % commission and splits his stake between both services;
+///   Eve operates with 5 % and backs the oracle with all of hers;
+/// - `delegators[0]` restakes through Dave and `delegators[1]` through Eve.
+struct Restaking {
+	delegators: [AccountId; 2],
+}
+
+fn restaking(config: Restaking) -> RestakingConfig {
+	use sp_runtime::Perquintill;
+	let dave = Sr25519Keyring::Dave.to_account_id();
+	let eve = Sr25519Keyring::Eve.to_account_id();
+	let [to_dave, to_eve] = config.delegators;
+	RestakingConfig {
+		services: vec![
+			(
+				Sr25519Keyring::Alice.to_account_id(),
+				b"oracle".to_vec(),
+				1_000 * UNIT,
+				8,
+				false,
+				SERVICE_BUDGET,
+			),
+			(
+				Sr25519Keyring::Ferdie.to_account_id(),
+				b"bridge".to_vec(),
+				1_000 * UNIT,
+				8,
+				false,
+				SERVICE_BUDGET,
+			),
+		],
+		operators: vec![
+			(dave.clone(), OPERATOR_SELF_BOND, Perbill::from_percent(10), b"dave".to_vec()),
+			(eve.clone(), OPERATOR_SELF_BOND, Perbill::from_percent(5), b"eve".to_vec()),
+		],
+		allocations: vec![
+			(dave.clone(), 0, Perquintill::from_percent(50)),
+			(dave.clone(), 1, Perquintill::from_percent(50)),
+			(eve.clone(), 0, Perquintill::one()),
+		],
+		delegations: vec![(to_dave, dave, DEMO_DELEGATION), (to_eve, eve, DEMO_DELEGATION)],
+	}
+}
 
 /// A genesis validator: its account (stash and controller) and its session keys.
 struct Validator {
@@ -47,6 +101,7 @@ fn genesis(
 	endowed: Vec<AccountId>,
 	committee: Vec<AccountId>,
 	root: AccountId,
+	restaking_config: RestakingConfig,
 ) -> Value {
 	let targets: Vec<AccountId> = validators.iter().map(|v| v.account.clone()).collect();
 	let stakers = validators
@@ -77,6 +132,7 @@ fn genesis(
 		},
 		audit_committee: AuditCommitteeConfig { members: committee },
 		sudo: SudoConfig { key: Some(root) },
+		restaking: restaking_config,
 	})
 }
 
@@ -91,29 +147,36 @@ fn committee() -> Vec<AccountId> {
 		.collect()
 }
 
-/// `development`: Alice validates alone; Bob and Charlie nominate her.
+/// `development`: Alice validates alone; Bob and Charlie nominate her and restake through
+/// Dave and Eve.
 pub fn development_config_genesis() -> Value {
+	let (bob, charlie) =
+		(Sr25519Keyring::Bob.to_account_id(), Sr25519Keyring::Charlie.to_account_id());
 	genesis(
 		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		vec![Sr25519Keyring::Bob.to_account_id(), Sr25519Keyring::Charlie.to_account_id()],
+		vec![bob.clone(), charlie.clone()],
 		dev_accounts(),
 		committee(),
 		Sr25519Keyring::Alice.to_account_id(),
+		restaking(Restaking { delegators: [bob, charlie] }),
 	)
 }
 
 /// `local_testnet`: Alice and Bob validate (two nodes are needed for finality); Charlie and
-/// Dave nominate both.
+/// Ferdie nominate both and restake through Dave and Eve.
 pub fn local_config_genesis() -> Value {
+	let (charlie, ferdie) =
+		(Sr25519Keyring::Charlie.to_account_id(), Sr25519Keyring::Ferdie.to_account_id());
 	genesis(
 		vec![
 			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 		],
-		vec![Sr25519Keyring::Charlie.to_account_id(), Sr25519Keyring::Dave.to_account_id()],
+		vec![charlie.clone(), ferdie.clone()],
 		dev_accounts(),
 		committee(),
 		Sr25519Keyring::Alice.to_account_id(),
+		restaking(Restaking { delegators: [charlie, ferdie] }),
 	)
 }
 

@@ -215,4 +215,8 @@ mod runtime {
 	pub type Utility = pallet_utility;
 	#[runtime::pallet_index(14)]
 	pub type Sudo = pallet_sudo;
+
+	// Restaking.
+	#[runtime::pallet_index(20)]
+	pub type Restaking = pallet_restaking;
 }

@@ -1,10 +1,12 @@
 //! Configuration of every pallet in the runtime.
 //!
 //! System, money and governance live here; consensus, staking and base-layer slashing in
-//! [`staking`].
+//! [`staking`]; the restaking pallets in [`restaking`].
 
+mod restaking;
 mod staking;
 
+pub use restaking::*;
 pub use staking::*;
 
 use frame_support::{

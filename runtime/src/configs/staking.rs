@@ -15,7 +15,7 @@ use sp_staking::{EraIndex, SessionIndex};
 
 use super::super::{
 	time::{BONDING_DURATION, SESSIONS_PER_ERA, SESSION_PERIOD, STAKING_SLASH_DEFER_DURATION},
-	AccountId, Aura, Balance, Balances, BlockNumber, Offences, Runtime, RuntimeEvent,
+	AccountId, Aura, Balance, Balances, BlockNumber, Offences, Restaking, Runtime, RuntimeEvent,
 	RuntimeHoldReason, Session, SessionKeys, Staking, Timestamp,
 };
 
@@ -132,7 +132,8 @@ impl pallet_staking::Config for Runtime {
 	type TargetList = pallet_staking::UseValidatorsMap<Self>;
 	type MaxUnlockingChunks = MaxUnlockingChunks;
 	type MaxControllersInDeprecationBatch = MaxControllersInDeprecationBatch;
-	type EventListeners = ();
+	// Base-layer slashes reach restaking: restaked value and operator pools shrink with them.
+	type EventListeners = Restaking;
 	type Filter = Nothing;
 	type BenchmarkingConfig = StakingBenchmarkingConfig;
 	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;

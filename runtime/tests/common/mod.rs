@@ -1,4 +1,6 @@
 //! Drive the real runtime natively: genesis from a preset, blocks through `Executive`.
+// Every test binary compiles this module and uses a different part of it.
+#![allow(dead_code)]
 
 use codec::Encode;
 use restaking_runtime::{

@@ -1,0 +1,439 @@
+//! Benchmarks of the restaking pallet (FRAME benchmarks v2).
+//!
+//! Every call is measured in its worst case: full bounded lists, a pending loss to realize
+//! through the base layer, the most memberships an operator may have. The slash entry point
+//! and the base-layer slash handler take a delegator-count component `d`: their cost must not
+//! depend on it.
+
+use super::*;
+use crate::Pallet as Restaking;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	EnsureOrigin, Get,
+};
+use frame_system::RawOrigin;
+use restaking_primitives::restaking::{BaseStaking, SlashTier};
+use sp_runtime::{
+	traits::{Bounded, Saturating, Zero},
+	Perbill, Perquintill,
+};
+
+const SEED: u32 = 0;
+
+/// Lots of free balance, for any account a benchmark needs.
+fn fund<T: Config>(who: &T::AccountId) {
+	let amount = BalanceOf::<T>::max_value() / 1_000_000u32.into();
+	T::Currency::set_balance(who, amount);
+}
+
+fn unit<T: Config>() -> BalanceOf<T> {
+	T::Currency::minimum_balance()
+		.saturating_mul(1_000u32.into())
+		.max(T::MinDelegation::get())
+}
+
+fn metadata<T: Config>() -> Vec<u8> {
+	vec![7u8; T::MaxMetadataLen::get() as usize]
+}
+
+fn new_service<T: Config>(index: u32) -> (T::AccountId, ServiceId) {
+	let owner: T::AccountId = account("owner", index, SEED);
+	fund::<T>(&owner);
+	let id = Restaking::<T>::do_register_service(
+		owner.clone(),
+		metadata::<T>(),
+		Zero::zero(),
+		T::MaxOperatorsPerService::get(),
+		false,
+	)
+	.expect("service registers");
+	(owner, id)
+}
+
+fn new_operator<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, SEED);
+	fund::<T>(&who);
+	let bond = T::MinSelfBond::get().max(unit::<T>()).saturating_mul(10u32.into());
+	Restaking::<T>::do_register_operator(
+		who.clone(),
+		bond,
+		Perbill::from_percent(5),
+		metadata::<T>(),
+	)
+	.expect("operator registers");
+	who
+}
+
+fn new_staker<T: Config>(index: u32) -> T::AccountId {
+	let who: T::AccountId = account("staker", index, SEED);
+	fund::<T>(&who);
+	T::BenchmarkHelper::bond(&who, unit::<T>().saturating_mul(100u32.into()));
+	who
+}
+
+/// A staker delegating to `operator`.
+fn new_delegator<T: Config>(operator: &T::AccountId, index: u32) -> T::AccountId {
+	let who = new_staker::<T>(index);
+	Restaking::<T>::do_delegate(
+		who.clone(),
+		operator.clone(),
+		unit::<T>().saturating_mul(10u32.into()),
+	)
+	.expect("delegates");
+	who
+}
+
+/// Let pending allocations take effect.
+fn pass_allocation_delay<T: Config>() {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::AllocationDelay::get()));
+}
+
+/// Opt `operator` in to a fresh service with all of its magnitude, effective now.
+fn allocated_service<T: Config>(operator: &T::AccountId, index: u32) -> ServiceId {
+	let (_, service) = new_service::<T>(index);
+	Restaking::<T>::do_opt_in(operator.clone(), service).expect("opts in");
+	Restaking::<T>::do_allocate(operator.clone(), service, Perquintill::one()).expect("allocates");
+	pass_allocation_delay::<T>();
+	service
+}
+
+/// Slash `operator`'s pool so that every delegator has a pending loss.
+fn leave_pending_loss<T: Config>(operator: &T::AccountId, service: ServiceId) {
+	Restaking::<T>::do_slash(operator, service, Perbill::from_percent(10), SlashTier::Critical)
+		.expect("slashes");
+}
+
+/// A delegator with `MaxWithdrawals` queued withdrawals and a pending loss on everything.
+fn delegator_with_withdrawals_and_loss<T: Config>() -> (T::AccountId, T::AccountId) {
+	let operator = new_operator::<T>("operator", 0);
+	let service = allocated_service::<T>(&operator, 0);
+	let who = new_delegator::<T>(&operator, 0);
+	let part = Stakers::<T>::get(&who).unwrap().value / (T::MaxWithdrawals::get() + 1).into();
+	for _ in 0..T::MaxWithdrawals::get() {
+		Restaking::<T>::do_undelegate(who.clone(), part).unwrap();
+	}
+	leave_pending_loss::<T>(&operator, service);
+	(operator, who)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_service() {
+		let owner: T::AccountId = whitelisted_caller();
+		fund::<T>(&owner);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(owner),
+			metadata::<T>(),
+			Zero::zero(),
+			T::MaxOperatorsPerService::get(),
+			true,
+		);
+		assert!(Services::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn update_service() {
+		let (owner, service) = new_service::<T>(0);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(owner),
+			service,
+			Some(metadata::<T>()),
+			Some(unit::<T>()),
+			Some(T::MaxOperatorsPerService::get()),
+			Some(true),
+		);
+		assert!(Services::<T>::get(service).unwrap().requires_approval);
+	}
+
+	#[benchmark]
+	fn set_service_paused() {
+		let (owner, service) = new_service::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), service, true);
+		assert_eq!(Services::<T>::get(service).unwrap().status, ServiceStatus::Paused);
+	}
+
+	#[benchmark]
+	fn retire_service() {
+		let (owner, service) = new_service::<T>(0);
+		Restaking::<T>::do_fund_service(owner.clone(), service, unit::<T>()).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), service);
+		assert_eq!(Services::<T>::get(service).unwrap().status, ServiceStatus::Retired);
+	}
+
+	#[benchmark]
+	fn fund_service() {
+		let (owner, service) = new_service::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), service, unit::<T>());
+		assert_eq!(Services::<T>::get(service).unwrap().reward_budget, unit::<T>());
+	}
+
+	#[benchmark]
+	fn register_operator() {
+		let who: T::AccountId = whitelisted_caller();
+		fund::<T>(&who);
+		let bond = T::MinSelfBond::get().max(unit::<T>());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), bond, Perbill::from_percent(5), metadata::<T>());
+		assert!(Operators::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn set_commission() {
+		let who = new_operator::<T>("operator", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MaxCommission::get());
+		assert!(Operators::<T>::get(&who).unwrap().pending_commission.is_some());
+	}
+
+	#[benchmark]
+	fn bond_more() {
+		let who = new_operator::<T>("operator", 0);
+		let before = Operators::<T>::get(&who).unwrap().self_bond;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), unit::<T>());
+		assert_eq!(
+			Operators::<T>::get(&who).unwrap().self_bond,
+			before.saturating_add(unit::<T>())
+		);
+	}
+
+	#[benchmark]
+	fn deregister_operator() {
+		let who = new_operator::<T>("operator", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Operators::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn opt_in() {
+		let (_, service) = new_service::<T>(0);
+		// The service's operator list is one short of full.
+		for i in 1..T::MaxOperatorsPerService::get() {
+			let other = new_operator::<T>("other", i);
+			Restaking::<T>::do_opt_in(other, service).unwrap();
+		}
+		let who = new_operator::<T>("operator", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), service);
+		assert!(Memberships::<T>::contains_key(&who, service));
+	}
+
+	#[benchmark]
+	fn opt_out() {
+		let (_, service) = new_service::<T>(0);
+		let who = new_operator::<T>("operator", 0);
+		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
+		for i in 1..T::MaxOperatorsPerService::get() {
+			let other = new_operator::<T>("other", i);
+			Restaking::<T>::do_opt_in(other, service).unwrap();
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), service);
+		assert!(!Memberships::<T>::contains_key(&who, service));
+	}
+
+	#[benchmark]
+	fn approve_operator() {
+		let (owner, service) = new_service::<T>(0);
+		Restaking::<T>::do_update_service(owner.clone(), service, None, None, None, Some(true))
+			.unwrap();
+		let who = new_operator::<T>("operator", 0);
+		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), service, who.clone());
+		assert!(Memberships::<T>::get(&who, service).unwrap().approved);
+	}
+
+	#[benchmark]
+	fn allocate() {
+		// The operator is in as many services as it may be, and the service is full of
+		// allocated operators, so the leverage and concentration checks read everything. The
+		// concentration cap is opened so that no setup step is refused by it.
+		ActiveParameters::<T>::mutate(|p| p.max_service_operator_share = Perbill::one());
+		let who = new_operator::<T>("operator", 0);
+		let (_, service) = new_service::<T>(0);
+		for i in 1..T::MaxOperatorsPerService::get() {
+			let other = new_operator::<T>("other", i);
+			Restaking::<T>::do_opt_in(other.clone(), service).unwrap();
+			Restaking::<T>::do_allocate(other, service, Perquintill::from_percent(1)).unwrap();
+		}
+		for i in 1..T::MaxServicesPerOperator::get() {
+			let (_, other) = new_service::<T>(i);
+			Restaking::<T>::do_opt_in(who.clone(), other).unwrap();
+		}
+		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
+		pass_allocation_delay::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), service, Perquintill::from_percent(1));
+		assert!(Memberships::<T>::get(&who, service).unwrap().pending.is_some());
+	}
+
+	#[benchmark]
+	fn delegate() {
+		// An existing delegator with a pending loss: delegating realizes it first.
+		let operator = new_operator::<T>("operator", 0);
+		let service = allocated_service::<T>(&operator, 0);
+		let who = new_delegator::<T>(&operator, 0);
+		leave_pending_loss::<T>(&operator, service);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), operator, unit::<T>());
+		assert!(Stakers::<T>::get(&who).is_some());
+	}
+
+	#[benchmark]
+	fn undelegate() {
+		// A pending loss to realize, and an amount that overflows the era's cap into a
+		// nearly full outflow queue.
+		let operator = new_operator::<T>("operator", 0);
+		let service = allocated_service::<T>(&operator, 0);
+		let who = new_delegator::<T>(&operator, 0);
+		for i in 1..T::MaxOutflowQueue::get() {
+			let other = new_delegator::<T>(&operator, i);
+			OutflowQueue::<T>::mutate(|q| q.try_push(other.clone()).unwrap());
+			Stakers::<T>::mutate(&other, |l| l.as_mut().unwrap().queued_outflow = 1u32.into());
+		}
+		leave_pending_loss::<T>(&operator, service);
+		let era = T::BaseStaking::current_era();
+		CurrentOutflow::<T>::put(EraOutflow { era, amount: Zero::zero() });
+		let mut params = ActiveParameters::<T>::get();
+		params.max_outflow_per_era = Perbill::from_parts(1);
+		ActiveParameters::<T>::put(params);
+		let amount = Stakers::<T>::get(&who).unwrap().value / 2u32.into();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+		assert!(!Stakers::<T>::get(&who).unwrap().queued_outflow.is_zero());
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		// `MaxWithdrawals` matured withdrawals and a pending loss.
+		let (_, who) = delegator_with_withdrawals_and_loss::<T>();
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(
+			now.saturating_add(T::UndelegationDelay::get()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Stakers::<T>::get(&who).unwrap().withdrawals.is_empty());
+	}
+
+	#[benchmark]
+	fn settle() {
+		// A pending loss on the active stake and on `MaxWithdrawals` withdrawals.
+		let (operator, who) = delegator_with_withdrawals_and_loss::<T>();
+		let caller: T::AccountId = whitelisted_caller();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), who.clone());
+		let pool = Operators::<T>::get(&operator).unwrap();
+		assert!(Stakers::<T>::get(&who).unwrap().pending_loss(&pool).is_zero());
+	}
+
+	#[benchmark]
+	fn claim() {
+		let operator = new_operator::<T>("operator", 0);
+		let (owner, service) = new_service::<T>(0);
+		Restaking::<T>::do_opt_in(operator.clone(), service).unwrap();
+		let who = new_delegator::<T>(&operator, 0);
+		Restaking::<T>::do_fund_service(owner.clone(), service, unit::<T>()).unwrap();
+		Restaking::<T>::do_pay_rewards(owner, service, operator, unit::<T>()).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Stakers::<T>::get(&who).unwrap().unclaimed_rewards.is_zero());
+	}
+
+	#[benchmark]
+	fn pay_rewards() {
+		let operator = new_operator::<T>("operator", 0);
+		let (owner, service) = new_service::<T>(0);
+		Restaking::<T>::do_opt_in(operator.clone(), service).unwrap();
+		new_delegator::<T>(&operator, 0);
+		Restaking::<T>::do_fund_service(owner.clone(), service, unit::<T>()).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), service, operator.clone(), unit::<T>());
+		assert!(!Operators::<T>::get(&operator).unwrap().reward_per_share.is_zero());
+	}
+
+	#[benchmark]
+	fn set_parameters() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParametersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let params = T::DefaultParameters::get();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params);
+		assert_eq!(ActiveParameters::<T>::get(), params);
+		Ok(())
+	}
+
+	/// The slash the slashing pallet applies: O(1) in the number of delegators `d`.
+	#[benchmark]
+	fn slash_operator(d: Linear<1, 1_000>) {
+		let operator = new_operator::<T>("operator", 0);
+		let service = allocated_service::<T>(&operator, 0);
+		for i in 0..d {
+			new_delegator::<T>(&operator, i);
+		}
+		// A block starts with no events; the setup's would make every event of the measured
+		// code rewrite a blob that grows with `d`.
+		frame_system::Pallet::<T>::reset_events();
+		let before = Operators::<T>::get(&operator).unwrap().factor;
+		#[block]
+		{
+			Restaking::<T>::do_slash(
+				&operator,
+				service,
+				Perbill::from_percent(10),
+				SlashTier::Critical,
+			)
+			.expect("slashes");
+		}
+		assert!(Operators::<T>::get(&operator).unwrap().factor < before);
+	}
+
+	/// A base-layer slash of an operator reaching restaking: O(1) in its delegators `d`.
+	#[benchmark]
+	fn base_slash_operator(d: Linear<1, 1_000>) {
+		let operator = new_operator::<T>("operator", 0);
+		T::BenchmarkHelper::bond(&operator, unit::<T>().saturating_mul(100u32.into()));
+		for i in 0..T::MaxServicesPerOperator::get() {
+			let (_, service) = new_service::<T>(i);
+			Restaking::<T>::do_opt_in(operator.clone(), service).unwrap();
+			Restaking::<T>::do_allocate(
+				operator.clone(),
+				service,
+				Perquintill::from_rational(1, u64::from(T::MaxServicesPerOperator::get())),
+			)
+			.unwrap();
+		}
+		pass_allocation_delay::<T>();
+		for i in 0..d {
+			new_delegator::<T>(&operator, i);
+		}
+		let slashed = unit::<T>();
+		// As above: a block starts with no events.
+		frame_system::Pallet::<T>::reset_events();
+		let before = Operators::<T>::get(&operator).unwrap().factor;
+		#[block]
+		{
+			Restaking::<T>::on_base_slash(&operator, slashed);
+		}
+		assert!(Operators::<T>::get(&operator).unwrap().factor < before);
+	}
+
+	impl_benchmark_test_suite!(
+		Restaking,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Runtime
+	);
+}

@@ -1,0 +1,317 @@
+//! Test runtime: real `pallet-balances` and `pallet-staking` under the restaking pallet.
+
+use crate::{self as pallet_restaking, adapters::PalletStaking, *};
+use frame_election_provider_support::NoElection;
+use frame_support::{
+	assert_ok, derive_impl, parameter_types,
+	traits::{
+		fungible::{Credit, Inspect},
+		tokens::imbalance::ResolveTo,
+		ConstU128, ConstU32, ConstU64, Hooks, Imbalance, VariantCountOf,
+	},
+	PalletId,
+};
+use sp_runtime::{BuildStorage, Perbill, Perquintill};
+use sp_staking::StakerStatus;
+
+pub type AccountId = u64;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Runtime>;
+
+frame_support::construct_runtime!(
+	pub enum Runtime {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Staking: pallet_staking,
+		Restaking: pallet_restaking,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Runtime {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<1>;
+	type AccountStore = System;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Runtime {}
+
+parameter_types! {
+	pub static BondingDuration: u32 = 3;
+}
+
+#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
+impl pallet_staking::Config for Runtime {
+	type OldCurrency = Balances;
+	type Currency = Balances;
+	type UnixTime = Timestamp;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type BondingDuration = BondingDuration;
+	type EraPayout = ();
+	type ElectionProvider = NoElection<(AccountId, u64, Staking, ConstU32<10>, ConstU32<64>)>;
+	type GenesisElectionProvider = Self::ElectionProvider;
+	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
+	type TargetList = pallet_staking::UseValidatorsMap<Self>;
+	type EventListeners = Restaking;
+}
+
+parameter_types! {
+	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
+	pub static MaxLeverage: u32 = 1;
+	pub static DefaultParams: Parameters = Parameters {
+		max_restake_ratio: Perbill::from_percent(100),
+		max_operator_share: Perbill::from_percent(100),
+		max_service_operator_share: Perbill::from_percent(100),
+		max_outflow_per_era: Perbill::from_percent(100),
+		concentration_threshold: Perbill::from_percent(100),
+		concentration_floor: Perbill::from_percent(50),
+	};
+	pub static SecurityDrops: Vec<(AccountId, ServiceId, Balance, Balance)> = vec![];
+	pub const SlashSink: AccountId = SLASH_SINK;
+}
+
+/// Realized slash funds land in this account, so that tests can count them and a failed call
+/// rolls them back with the rest of its storage changes.
+pub const SLASH_SINK: AccountId = 777;
+
+/// Everything the restaking pallet has slashed so far.
+pub fn slashed_funds() -> Balance {
+	Balances::balance(&SLASH_SINK)
+}
+
+/// Records every reported security drop.
+pub struct RecordDrops;
+impl restaking_primitives::restaking::OnSecurityReduced<AccountId, Balance> for RecordDrops {
+	fn on_security_reduced(
+		operator: &AccountId,
+		service: ServiceId,
+		before: Balance,
+		after: Balance,
+	) {
+		SecurityDrops::mutate(|drops| drops.push((*operator, service, before, after)));
+	}
+}
+
+pub const SERVICE_DEPOSIT: Balance = 50;
+pub const OPERATOR_DEPOSIT: Balance = 30;
+pub const MIN_SELF_BOND: Balance = 100;
+pub const ALLOCATION_DELAY: u64 = 5;
+pub const DEALLOCATION_DELAY: u64 = 10;
+pub const UNDELEGATION_DELAY: u64 = 20;
+pub const COMMISSION_DELAY: u64 = 7;
+
+impl pallet_restaking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type BaseStaking = PalletStaking<Self>;
+	type OnSlashedFunds = ResolveTo<SlashSink, Balances>;
+	type OnSecurityReduced = RecordDrops;
+	type ParametersOrigin = frame_system::EnsureRoot<AccountId>;
+	type PalletId = RestakingPalletId;
+	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;
+	type OperatorDeposit = ConstU128<OPERATOR_DEPOSIT>;
+	type MinSelfBond = ConstU128<MIN_SELF_BOND>;
+	type MinDelegation = ConstU128<10>;
+	type MaxCommission = MaxCommission;
+	type CommissionChangeDelay = ConstU64<COMMISSION_DELAY>;
+	type AllocationDelay = ConstU64<ALLOCATION_DELAY>;
+	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
+	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type MaxLeverage = MaxLeverage;
+	type MaxMetadataLen = ConstU32<32>;
+	type MaxOperatorsPerService = ConstU32<4>;
+	type MaxServicesPerOperator = ConstU32<3>;
+	type MaxWithdrawals = ConstU32<3>;
+	type MaxOutflowQueue = ConstU32<3>;
+	type DefaultParameters = DefaultParams;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = PalletStaking<Self>;
+}
+
+parameter_types! {
+	pub const MaxCommission: Perbill = Perbill::from_percent(50);
+}
+
+/// Accounts of the test world.
+pub const OWNER: AccountId = 1;
+pub const OWNER_2: AccountId = 2;
+pub const OPERATOR: AccountId = 10;
+pub const OPERATOR_2: AccountId = 11;
+pub const OPERATOR_3: AccountId = 12;
+/// Base-layer stakers (bonded at genesis), 100..100 + STAKERS.
+pub const STAKER: AccountId = 100;
+pub const STAKER_2: AccountId = 101;
+pub const STAKER_3: AccountId = 102;
+pub const STAKERS: u64 = 10;
+/// Not bonded on the base layer.
+pub const NOBODY: AccountId = 999;
+
+pub const ENDOWMENT: Balance = 100_000;
+pub const BOND: Balance = 10_000;
+
+pub struct ExtBuilder {
+	leverage: u32,
+	params: Parameters,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		Self { leverage: 1, params: DefaultParams::get() }
+	}
+}
+
+impl ExtBuilder {
+	pub fn leverage(mut self, leverage: u32) -> Self {
+		self.leverage = leverage;
+		self
+	}
+
+	pub fn params(mut self, params: Parameters) -> Self {
+		self.params = params;
+		self
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		MaxLeverage::set(self.leverage);
+		DefaultParams::set(self.params);
+		SecurityDrops::set(vec![]);
+		let mut storage =
+			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
+		let stakers: Vec<AccountId> = (STAKER..STAKER + STAKERS).collect();
+		let mut balances: Vec<(AccountId, Balance)> =
+			[OWNER, OWNER_2, OPERATOR, OPERATOR_2, OPERATOR_3, NOBODY]
+				.into_iter()
+				.chain(stakers.iter().copied())
+				.map(|who| (who, ENDOWMENT))
+				.collect();
+		balances.push((50, ENDOWMENT));
+		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		pallet_staking::GenesisConfig::<Runtime> {
+			stakers: stakers
+				.iter()
+				.map(|who| (*who, *who, BOND, StakerStatus::<AccountId>::Idle))
+				.chain(core::iter::once((50, 50, BOND, StakerStatus::Validator)))
+				.collect(),
+			validator_count: 1,
+			minimum_validator_count: 1,
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_restaking::GenesisConfig::<Runtime>::default()
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			set_era(0);
+		});
+		ext
+	}
+
+	/// Run `test`, then check every invariant of the pallet.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Restaking::do_try_state().expect("try_state holds after the test");
+		});
+	}
+}
+
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Restaking::on_idle(next, frame_support::weights::Weight::MAX);
+	}
+}
+
+/// Advance the base layer's current and active era.
+pub fn set_era(era: u32) {
+	pallet_staking::CurrentEra::<Runtime>::put(era);
+	pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
+		index: era,
+		start: None,
+	});
+}
+
+pub fn events() -> Vec<Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Restaking(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+pub fn last_event() -> Event<Runtime> {
+	events().pop().expect("an event")
+}
+
+pub fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+pub fn free(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+pub fn bonded(who: AccountId) -> Balance {
+	pallet_staking::Ledger::<Runtime>::get(who).map(|l| l.total).unwrap_or(0)
+}
+
+pub fn frozen(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectFreeze;
+	Balances::balance_frozen(&FreezeReason::Restaked.into(), &who)
+}
+
+/// A service owned by `owner` with no approval and room for four operators; returns its id.
+pub fn service(owner: AccountId) -> ServiceId {
+	let id = NextServiceId::<Runtime>::get();
+	assert_ok!(Restaking::register_service(signed(owner), b"svc".to_vec(), 100, 4, false));
+	id
+}
+
+/// Register `who` as an operator with `self_bond` and 10 % commission.
+pub fn operator(who: AccountId, self_bond: Balance) {
+	assert_ok!(Restaking::register_operator(
+		signed(who),
+		self_bond,
+		Perbill::from_percent(10),
+		b"op".to_vec()
+	));
+}
+
+/// Opt `who` in to `service` and allocate `percent` %, effective after the delay.
+pub fn allocate(who: AccountId, service: ServiceId, percent: u64) {
+	if !Memberships::<Runtime>::contains_key(who, service) {
+		assert_ok!(Restaking::opt_in(signed(who), service));
+	}
+	assert_ok!(Restaking::allocate(signed(who), service, Perquintill::from_percent(percent)));
+	run_to_block(System::block_number() + ALLOCATION_DELAY);
+}
+
+/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+pub fn base_slash(stash: AccountId, amount: Balance) {
+	let mut reward = 0;
+	let mut credit = Credit::<AccountId, Balances>::zero();
+	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, 0);
+	drop(credit);
+}

@@ -1,0 +1,1184 @@
+//! Tests of the restaking pallet through its calls, hooks and traits, on real
+//! `pallet-balances` and `pallet-staking`. Every test ends with `try_state`.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{InspectHold, Mutate},
+		tokens::Preservation,
+	},
+};
+use restaking_primitives::restaking::{RestakingInterface, SlashTier};
+use sp_runtime::{DispatchError, FixedU128, Perbill, Perquintill, TokenError};
+
+fn percent(p: u64) -> Perquintill {
+	Perquintill::from_percent(p)
+}
+
+/// Operator with 1,000 self-bond, STAKER delegating 3,000, all allocated to a fresh service.
+fn setup_pool() -> ServiceId {
+	let s = service(OWNER);
+	operator(OPERATOR, 1_000);
+	assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+	allocate(OPERATOR, s, 100);
+	s
+}
+
+mod services {
+	use super::*;
+
+	#[test]
+	fn register_holds_deposit_and_assigns_ids() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(service(OWNER), 0);
+			assert_eq!(service(OWNER), 1);
+			assert_eq!(
+				Balances::balance_on_hold(&HoldReason::ServiceDeposit.into(), &OWNER),
+				2 * SERVICE_DEPOSIT
+			);
+			let record = Services::<Runtime>::get(1).unwrap();
+			assert_eq!(record.owner, OWNER);
+			assert_eq!(record.status, ServiceStatus::Active);
+			assert_eq!(
+				last_event(),
+				Event::ServiceRegistered { service: 1, owner: OWNER, deposit: SERVICE_DEPOSIT }
+			);
+		});
+	}
+
+	#[test]
+	fn register_rejects_bad_input() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				Restaking::register_service(signed(OWNER), vec![0; 33], 0, 4, false),
+				Error::<Runtime>::MetadataTooLong
+			);
+			assert_noop!(
+				Restaking::register_service(signed(OWNER), vec![], 0, 0, false),
+				Error::<Runtime>::InvalidMaxOperators
+			);
+			assert_noop!(
+				Restaking::register_service(signed(OWNER), vec![], 0, 5, false),
+				Error::<Runtime>::InvalidMaxOperators
+			);
+			// A poor owner cannot pay the deposit.
+			assert_ok!(Balances::transfer(
+				&OWNER,
+				&NOBODY,
+				ENDOWMENT - 10,
+				Preservation::Expendable
+			));
+			assert_noop!(
+				Restaking::register_service(signed(OWNER), vec![], 0, 4, false),
+				TokenError::FundsUnavailable
+			);
+		});
+	}
+
+	#[test]
+	fn update_is_for_the_owner_and_bounded() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			assert_noop!(
+				Restaking::update_service(signed(OWNER_2), s, None, None, Some(2), None),
+				Error::<Runtime>::NotServiceOwner
+			);
+			assert_noop!(
+				Restaking::update_service(signed(OWNER), 7, None, None, None, None),
+				Error::<Runtime>::UnknownService
+			);
+			assert_noop!(
+				Restaking::update_service(signed(OWNER), s, None, None, Some(9), None),
+				Error::<Runtime>::InvalidMaxOperators
+			);
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), s));
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+			// Not below the operators already in.
+			assert_noop!(
+				Restaking::update_service(signed(OWNER), s, None, None, Some(1), None),
+				Error::<Runtime>::InvalidMaxOperators
+			);
+			assert_ok!(Restaking::update_service(
+				signed(OWNER),
+				s,
+				Some(b"new".to_vec()),
+				Some(5_000),
+				Some(2),
+				Some(true)
+			));
+			let record = Services::<Runtime>::get(s).unwrap();
+			assert_eq!(record.metadata.to_vec(), b"new".to_vec());
+			assert_eq!((record.min_operator_stake, record.max_operators), (5_000, 2));
+			assert!(record.requires_approval);
+		});
+	}
+
+	#[test]
+	fn pause_blocks_opt_ins_and_increases_only() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			allocate(OPERATOR, s, 50);
+			assert_noop!(
+				Restaking::set_service_paused(signed(OWNER), s, false),
+				Error::<Runtime>::ServiceStatusUnchanged
+			);
+			assert_ok!(Restaking::set_service_paused(signed(OWNER), s, true));
+			assert_eq!(last_event(), Event::ServicePaused { service: s });
+			assert_noop!(Restaking::opt_in(signed(OPERATOR_2), s), Error::<Runtime>::ServicePaused);
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), s, percent(60)),
+				Error::<Runtime>::ServicePaused
+			);
+			// Decreasing stays possible, and what is allocated stays slashable.
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(10)));
+			assert!(Restaking::slashable_stake(&OPERATOR, s).is_some());
+			assert_ok!(Restaking::set_service_paused(signed(OWNER), s, false));
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+		});
+	}
+
+	#[test]
+	fn retire_needs_no_operators_and_refunds() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			assert_ok!(Restaking::fund_service(signed(OWNER_2), s, 500));
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), s));
+			assert_noop!(
+				Restaking::retire_service(signed(OWNER), s),
+				Error::<Runtime>::ServiceInUse
+			);
+			assert_noop!(
+				Restaking::retire_service(signed(OWNER_2), s),
+				Error::<Runtime>::NotServiceOwner
+			);
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+			let before = free(OWNER);
+			assert_ok!(Restaking::retire_service(signed(OWNER), s));
+			assert_eq!(free(OWNER), before + SERVICE_DEPOSIT + 500);
+			assert_eq!(Balances::balance_on_hold(&HoldReason::ServiceDeposit.into(), &OWNER), 0);
+			assert_eq!(last_event(), Event::ServiceRetired { service: s, refunded: 500 });
+			assert!(!Restaking::service_is_live(s));
+			assert_noop!(
+				Restaking::retire_service(signed(OWNER), s),
+				Error::<Runtime>::ServiceRetired
+			);
+			assert_noop!(Restaking::opt_in(signed(OPERATOR), s), Error::<Runtime>::ServiceRetired);
+			assert_noop!(
+				Restaking::fund_service(signed(OWNER), s, 1),
+				Error::<Runtime>::ServiceRetired
+			);
+		});
+	}
+
+	#[test]
+	fn fund_moves_free_balance_into_the_budget() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			let pot = free(Restaking::pot());
+			assert_noop!(
+				Restaking::fund_service(signed(OWNER), s, 0),
+				Error::<Runtime>::AmountTooLow
+			);
+			assert_noop!(
+				Restaking::fund_service(signed(OWNER), 9, 5),
+				Error::<Runtime>::UnknownService
+			);
+			assert_ok!(Restaking::fund_service(signed(OWNER_2), s, 700));
+			assert_eq!(free(Restaking::pot()), pot + 700);
+			assert_eq!(Services::<Runtime>::get(s).unwrap().reward_budget, 700);
+		});
+	}
+}
+
+mod operators {
+	use super::*;
+
+	#[test]
+	fn register_holds_bond_and_deposit() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_eq!(Balances::balance_on_hold(&HoldReason::SelfBond.into(), &OPERATOR), 1_000);
+			assert_eq!(
+				Balances::balance_on_hold(&HoldReason::OperatorDeposit.into(), &OPERATOR),
+				OPERATOR_DEPOSIT
+			);
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			assert_eq!(pool.factor, FixedU128::from_u32(1));
+			assert_eq!(pool.max_magnitude, Perquintill::one());
+			assert_eq!(TotalRestaked::<Runtime>::get(), 1_000);
+		});
+	}
+
+	#[test]
+	fn register_rejects_bad_input() {
+		ExtBuilder::default().build_and_execute(|| {
+			let register = |who, bond, commission: u32, meta: Vec<u8>| {
+				Restaking::register_operator(
+					signed(who),
+					bond,
+					Perbill::from_percent(commission),
+					meta,
+				)
+			};
+			assert_noop!(
+				register(OPERATOR, MIN_SELF_BOND - 1, 5, vec![]),
+				Error::<Runtime>::SelfBondTooLow
+			);
+			assert_noop!(
+				register(OPERATOR, 1_000, 51, vec![]),
+				Error::<Runtime>::CommissionTooHigh
+			);
+			assert_noop!(
+				register(OPERATOR, 1_000, 5, vec![1; 33]),
+				Error::<Runtime>::MetadataTooLong
+			);
+			assert_noop!(
+				register(OPERATOR, ENDOWMENT * 2, 5, vec![]),
+				TokenError::FundsUnavailable
+			);
+			operator(OPERATOR, 1_000);
+			assert_noop!(register(OPERATOR, 1_000, 5, vec![]), Error::<Runtime>::AlreadyOperator);
+			// A delegator cannot become an operator.
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 1_000));
+			assert_noop!(register(STAKER, 1_000, 5, vec![]), Error::<Runtime>::DelegatedElsewhere);
+		});
+	}
+
+	#[test]
+	fn commission_changes_after_the_delay() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_noop!(
+				Restaking::set_commission(signed(OPERATOR), Perbill::from_percent(60)),
+				Error::<Runtime>::CommissionTooHigh
+			);
+			assert_noop!(
+				Restaking::set_commission(signed(NOBODY), Perbill::from_percent(5)),
+				Error::<Runtime>::NotOperator
+			);
+			assert_ok!(Restaking::set_commission(signed(OPERATOR), Perbill::from_percent(30)));
+			let at = 1 + COMMISSION_DELAY;
+			assert_eq!(
+				last_event(),
+				Event::CommissionChangeScheduled {
+					operator: OPERATOR,
+					commission: Perbill::from_percent(30),
+					at
+				}
+			);
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			assert_eq!(pool.commission_at(at - 1), Perbill::from_percent(10));
+			assert_eq!(pool.commission_at(at), Perbill::from_percent(30));
+		});
+	}
+
+	#[test]
+	fn bond_more_and_deregister() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_noop!(Restaking::bond_more(signed(OPERATOR), 0), Error::<Runtime>::AmountTooLow);
+			assert_noop!(Restaking::bond_more(signed(NOBODY), 5), Error::<Runtime>::NotOperator);
+			assert_ok!(Restaking::bond_more(signed(OPERATOR), 500));
+			assert_eq!(Operators::<Runtime>::get(OPERATOR).unwrap().self_bond, 1_500);
+			assert_eq!(TotalRestaked::<Runtime>::get(), 1_500);
+
+			let s = service(OWNER);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), s));
+			assert_noop!(
+				Restaking::deregister_operator(signed(OPERATOR)),
+				Error::<Runtime>::OperatorInUse
+			);
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 500));
+			assert_noop!(
+				Restaking::deregister_operator(signed(OPERATOR)),
+				Error::<Runtime>::OperatorInUse
+			);
+			assert_ok!(Restaking::undelegate(signed(STAKER), 500));
+			run_to_block(1 + UNDELEGATION_DELAY);
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
+
+			let before = free(OPERATOR);
+			assert_ok!(Restaking::deregister_operator(signed(OPERATOR)));
+			assert_eq!(free(OPERATOR), before + 1_500 + OPERATOR_DEPOSIT);
+			assert_eq!(TotalRestaked::<Runtime>::get(), 0);
+			assert_noop!(
+				Restaking::deregister_operator(signed(OPERATOR)),
+				Error::<Runtime>::NotOperator
+			);
+		});
+	}
+
+	#[test]
+	fn opt_in_checks_service_and_counts() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = NextServiceId::<Runtime>::get();
+			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 2_000, 1, true));
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 3_000);
+			assert_noop!(Restaking::opt_in(signed(NOBODY), s), Error::<Runtime>::NotOperator);
+			assert_noop!(Restaking::opt_in(signed(OPERATOR), 9), Error::<Runtime>::UnknownService);
+			assert_noop!(Restaking::opt_in(signed(OPERATOR), s), Error::<Runtime>::SelfBondTooLow);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+			assert_eq!(
+				last_event(),
+				Event::OptedIn { operator: OPERATOR_2, service: s, approved: false }
+			);
+			assert_noop!(
+				Restaking::opt_in(signed(OPERATOR_2), s),
+				Error::<Runtime>::AlreadyOptedIn
+			);
+			assert_ok!(Restaking::bond_more(signed(OPERATOR), 1_000));
+			assert_noop!(
+				Restaking::opt_in(signed(OPERATOR), s),
+				Error::<Runtime>::TooManyOperators
+			);
+
+			// Not approved: no allocation yet.
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR_2), s, percent(10)),
+				Error::<Runtime>::NotApproved
+			);
+			assert_noop!(
+				Restaking::approve_operator(signed(OWNER_2), s, OPERATOR_2),
+				Error::<Runtime>::NotServiceOwner
+			);
+			assert_noop!(
+				Restaking::approve_operator(signed(OWNER), s, OPERATOR),
+				Error::<Runtime>::NotOptedIn
+			);
+			assert_ok!(Restaking::approve_operator(signed(OWNER), s, OPERATOR_2));
+			assert_noop!(
+				Restaking::approve_operator(signed(OWNER), s, OPERATOR_2),
+				Error::<Runtime>::AlreadyApproved
+			);
+			assert_ok!(Restaking::allocate(signed(OPERATOR_2), s, percent(10)));
+
+			// Services per operator are bounded.
+			let more: Vec<_> = (0..3).map(|_| service(OWNER)).collect();
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), more[0]));
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), more[1]));
+			assert_noop!(
+				Restaking::opt_in(signed(OPERATOR_2), more[2]),
+				Error::<Runtime>::TooManyServices
+			);
+		});
+	}
+}
+
+mod allocations {
+	use super::*;
+
+	#[test]
+	fn increases_wait_for_the_allocation_delay() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), s));
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(40)));
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
+			run_to_block(1 + ALLOCATION_DELAY - 1);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
+			run_to_block(1 + ALLOCATION_DELAY);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((400, 0)));
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), s, percent(40)),
+				Error::<Runtime>::AllocationUnchanged
+			);
+		});
+	}
+
+	#[test]
+	fn decreases_stay_slashable_until_the_deallocation_delay() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			let start = System::block_number();
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(0)));
+			assert_noop!(Restaking::opt_out(signed(OPERATOR), s), Error::<Runtime>::StillAllocated);
+			run_to_block(start + DEALLOCATION_DELAY - 1);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((1_000, 3_000)));
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(10),
+				SlashTier::Critical
+			));
+			run_to_block(start + DEALLOCATION_DELAY);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+		});
+	}
+
+	#[test]
+	fn leverage_bounds_the_sum_of_allocations() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (a, b) = (service(OWNER), service(OWNER));
+			operator(OPERATOR, 1_000);
+			allocate(OPERATOR, a, 70);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), b));
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), b, percent(31)),
+				Error::<Runtime>::LeverageExceeded
+			);
+			assert_ok!(Restaking::allocate(signed(OPERATOR), b, percent(30)));
+			// A pending decrease still counts until it applies.
+			assert_ok!(Restaking::allocate(signed(OPERATOR), a, percent(20)));
+			let c = service(OWNER);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), c));
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), c, percent(10)),
+				Error::<Runtime>::LeverageExceeded
+			);
+			run_to_block(System::block_number() + DEALLOCATION_DELAY);
+			assert_ok!(Restaking::allocate(signed(OPERATOR), c, percent(10)));
+		});
+	}
+
+	#[test]
+	fn shared_security_allows_overlapping_allocations() {
+		ExtBuilder::default().leverage(2).build_and_execute(|| {
+			let (a, b, c) = (service(OWNER), service(OWNER), service(OWNER));
+			operator(OPERATOR, 1_000);
+			allocate(OPERATOR, a, 100);
+			allocate(OPERATOR, b, 100);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), c));
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), c, percent(1)),
+				Error::<Runtime>::LeverageExceeded
+			);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, a), Some((1_000, 0)));
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, b), Some((1_000, 0)));
+		});
+	}
+
+	#[test]
+	fn service_concentration_cap_applies_once_satisfiable() {
+		let mut params = DefaultParams::get();
+		params.max_service_operator_share = Perbill::from_percent(50);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 3_000);
+			// Alone, an operator holds all of the service: the cap cannot apply yet.
+			allocate(OPERATOR, s, 100);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR_2), s, percent(50)),
+				Error::<Runtime>::ServiceConcentrationExceeded
+			);
+			assert_ok!(Restaking::allocate(signed(OPERATOR_2), s, percent(33)));
+		});
+	}
+}
+
+mod delegation {
+	use super::*;
+
+	#[test]
+	fn delegate_freezes_and_issues_shares() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			assert_eq!(
+				last_event(),
+				Event::Delegated {
+					staker: STAKER,
+					operator: OPERATOR,
+					amount: 3_000,
+					shares: 3_000
+				}
+			);
+			assert_eq!(frozen(STAKER), 3_000);
+			assert_ok!(Restaking::delegate_more(signed(STAKER), 1_000));
+			assert_eq!(frozen(STAKER), 4_000);
+			assert_eq!(TotalRestaked::<Runtime>::get(), 5_000);
+			// The bond stays in the staker's staking ledger.
+			assert_eq!(bonded(STAKER), BOND);
+		});
+	}
+
+	#[test]
+	fn delegate_rejects_bad_input() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), OPERATOR, 0),
+				Error::<Runtime>::AmountTooLow
+			);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), OPERATOR, 9),
+				Error::<Runtime>::AmountTooLow
+			);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), NOBODY, 100),
+				Error::<Runtime>::NotOperator
+			);
+			assert_noop!(
+				Restaking::delegate(signed(NOBODY), OPERATOR, 100),
+				Error::<Runtime>::NotStaker
+			);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), OPERATOR, BOND + 1),
+				Error::<Runtime>::ExceedsRestakeable
+			);
+			assert_noop!(
+				Restaking::delegate_more(signed(STAKER), 100),
+				Error::<Runtime>::NotDelegator
+			);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 100));
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), OPERATOR_2, 100),
+				Error::<Runtime>::DelegatedElsewhere
+			);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), OPERATOR, BOND - 99),
+				Error::<Runtime>::ExceedsRestakeable
+			);
+		});
+	}
+
+	#[test]
+	fn restake_ratio_caps_what_a_staker_restakes() {
+		let mut params = DefaultParams::get();
+		params.max_restake_ratio = Perbill::from_percent(50);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER), OPERATOR, BOND / 2 + 1),
+				Error::<Runtime>::ExceedsRestakeable
+			);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, BOND / 2));
+		});
+	}
+
+	#[test]
+	fn operator_concentration_cap() {
+		let mut params = DefaultParams::get();
+		params.max_operator_share = Perbill::from_percent(60);
+		params.concentration_threshold = Perbill::from_percent(60);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			// 1,500 of 2,500 is exactly the cap.
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 500));
+			// 2,500 of 3,500 would be 71 %.
+			assert_noop!(
+				Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000),
+				Error::<Runtime>::OperatorConcentrationExceeded
+			);
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR_2, 1_000));
+			assert_noop!(
+				Restaking::bond_more(signed(OPERATOR_2), 2_000),
+				Error::<Runtime>::OperatorConcentrationExceeded
+			);
+		});
+	}
+
+	#[test]
+	fn restaked_funds_cannot_leave_after_base_unbonding() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 6_000));
+			// Unbond everything from staking and wait out the bonding duration.
+			assert_ok!(Staking::unbond(signed(STAKER), BOND));
+			set_era(BondingDuration::get() + 1);
+			assert_ok!(Staking::withdraw_unbonded(signed(STAKER), 0));
+			assert_eq!(bonded(STAKER), 0);
+			// The freeze keeps the restaked 6,000 in the account.
+			assert_noop!(
+				Balances::transfer(&STAKER, &NOBODY, ENDOWMENT - 5_000, Preservation::Expendable),
+				TokenError::Frozen
+			);
+			assert_ok!(Balances::transfer(
+				&STAKER,
+				&NOBODY,
+				ENDOWMENT - 6_000,
+				Preservation::Expendable
+			));
+			assert_eq!(free(STAKER), 6_000);
+		});
+	}
+
+	#[test]
+	fn undelegate_waits_the_delay_then_unfreezes() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			assert_noop!(Restaking::undelegate(signed(STAKER), 0), Error::<Runtime>::AmountTooLow);
+			assert_noop!(
+				Restaking::undelegate(signed(STAKER), 3_001),
+				Error::<Runtime>::ExceedsDelegation
+			);
+			assert_noop!(Restaking::undelegate(signed(NOBODY), 10), Error::<Runtime>::NotDelegator);
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1_000));
+			let unlock_at = 1 + UNDELEGATION_DELAY;
+			assert_eq!(
+				last_event(),
+				Event::UndelegationQueued {
+					staker: STAKER,
+					operator: OPERATOR,
+					amount: 1_000,
+					unlock_at
+				}
+			);
+			// Still frozen while in the delay.
+			assert_eq!(frozen(STAKER), 3_000);
+			run_to_block(unlock_at - 1);
+			assert_noop!(
+				Restaking::withdraw_unbonded(signed(STAKER)),
+				Error::<Runtime>::NothingToWithdraw
+			);
+			run_to_block(unlock_at);
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
+			assert_eq!(frozen(STAKER), 2_000);
+			assert_eq!(TotalRestaked::<Runtime>::get(), 3_000);
+			// Leaving fully removes the position and the freeze.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 2_000));
+			run_to_block(unlock_at + UNDELEGATION_DELAY);
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
+			assert_eq!(frozen(STAKER), 0);
+			assert!(Stakers::<Runtime>::get(STAKER).is_none());
+			assert_eq!(Operators::<Runtime>::get(OPERATOR).unwrap().delegator_count, 0);
+		});
+	}
+
+	#[test]
+	fn withdrawals_per_staker_are_bounded() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			for _ in 0..3 {
+				assert_ok!(Restaking::undelegate(signed(STAKER), 100));
+			}
+			assert_noop!(
+				Restaking::undelegate(signed(STAKER), 100),
+				Error::<Runtime>::TooManyWithdrawals
+			);
+		});
+	}
+
+	#[test]
+	fn outflow_above_the_era_cap_waits_and_is_never_lost() {
+		let mut params = DefaultParams::get();
+		params.max_outflow_per_era = Perbill::from_percent(10);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 4_000));
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 5_000));
+			// Total restaked 10,000: 1,000 may start undelegating per era.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1_500));
+			assert_eq!(last_event(), Event::OutflowDeferred { staker: STAKER, amount: 500 });
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().withdrawals[0].value, 1_000);
+			// The era is full: everything of STAKER_2 waits.
+			assert_ok!(Restaking::undelegate(signed(STAKER_2), 200));
+			assert_eq!(OutflowQueue::<Runtime>::get().to_vec(), vec![STAKER, STAKER_2]);
+			// Next era: the queue drains in order.
+			set_era(1);
+			run_to_block(System::block_number() + 1);
+			assert!(OutflowQueue::<Runtime>::get().is_empty());
+			let first = Stakers::<Runtime>::get(STAKER).unwrap();
+			assert_eq!(first.withdrawals.len(), 2);
+			assert_eq!(first.withdrawals[1].value, 500);
+			assert_eq!(first.queued_outflow, 0);
+			let second = Stakers::<Runtime>::get(STAKER_2).unwrap();
+			assert_eq!(second.withdrawals[0].value, 200);
+		});
+	}
+
+	#[test]
+	fn outflow_queue_is_bounded() {
+		let mut params = DefaultParams::get();
+		params.max_outflow_per_era = Perbill::from_percent(1);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			for who in STAKER..STAKER + 4 {
+				assert_ok!(Restaking::delegate(signed(who), OPERATOR, 1_000));
+			}
+			assert_ok!(Restaking::undelegate(signed(STAKER), 500));
+			assert_noop!(
+				Restaking::undelegate(signed(STAKER), 100),
+				Error::<Runtime>::AlreadyInOutflowQueue
+			);
+			assert_ok!(Restaking::undelegate(signed(STAKER + 1), 500));
+			assert_ok!(Restaking::undelegate(signed(STAKER + 2), 500));
+			assert_noop!(
+				Restaking::undelegate(signed(STAKER + 3), 500),
+				Error::<Runtime>::OutflowQueueFull
+			);
+		});
+	}
+}
+
+mod slashing {
+	use super::*;
+
+	#[test]
+	fn pool_slash_lowers_the_factor_without_touching_stakers() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
+			let outcome =
+				Restaking::slash(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical)
+					.unwrap();
+			assert_eq!((outcome.from_self_bond, outcome.from_pool), (100, 300));
+			assert_eq!(outcome.factor_after, FixedU128::from_rational(9, 10));
+			// The staker's record is untouched; its loss is pending.
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap(), ledger);
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			assert_eq!(ledger.pending_loss(&pool), 300);
+			assert_eq!(frozen(STAKER), 3_000);
+			assert_eq!(bonded(STAKER), BOND);
+			// The self-bond part is taken at once.
+			assert_eq!(Balances::balance_on_hold(&HoldReason::SelfBond.into(), &OPERATOR), 900);
+			assert_eq!(slashed_funds(), 100);
+			// Unique stake: magnitude and max magnitude shrink by the slashed share.
+			assert_eq!(pool.max_magnitude, percent(90));
+			assert_eq!(Memberships::<Runtime>::get(OPERATOR, s).unwrap().magnitude, percent(90));
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((900, 2_700)));
+		});
+	}
+
+	#[test]
+	fn settle_realizes_from_the_bond() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(10),
+				SlashTier::Critical
+			));
+			assert_noop!(
+				Restaking::settle(signed(NOBODY), STAKER_2),
+				Error::<Runtime>::NotDelegator
+			);
+			let issuance = Balances::total_issuance();
+			let post = Restaking::settle(signed(NOBODY), STAKER).unwrap();
+			assert_eq!(post.pays_fee, frame_support::dispatch::Pays::No);
+			assert_eq!(bonded(STAKER), BOND - 300);
+			assert_eq!(frozen(STAKER), 2_700);
+			assert_eq!(slashed_funds(), 400);
+			// Nothing is created or lost: the 300 moved from the staker's bond to the handler.
+			assert_eq!(Balances::total_issuance(), issuance);
+			assert!(events().contains(&Event::LossRealized {
+				staker: STAKER,
+				operator: OPERATOR,
+				loss: 300,
+				from_bond: 300,
+				from_free: 0,
+				shortfall: 0,
+			}));
+			// Our own realization is not read back as a base-layer slash.
+			assert!(!events().iter().any(|e| matches!(e, Event::StakerBaseSlashed { .. })));
+			assert_noop!(
+				Restaking::settle(signed(NOBODY), STAKER),
+				Error::<Runtime>::NothingToSettle
+			);
+		});
+	}
+
+	#[test]
+	fn realization_falls_back_to_frozen_free_balance() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Staking::unbond(signed(STAKER), BOND));
+			set_era(BondingDuration::get() + 1);
+			assert_ok!(Staking::withdraw_unbonded(signed(STAKER), 0));
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(10),
+				SlashTier::Critical
+			));
+			let before = free(STAKER);
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert_eq!(free(STAKER), before - 300);
+			assert_eq!(frozen(STAKER), 2_700);
+			assert!(events().contains(&Event::LossRealized {
+				staker: STAKER,
+				operator: OPERATOR,
+				loss: 300,
+				from_bond: 0,
+				from_free: 300,
+				shortfall: 0,
+			}));
+		});
+	}
+
+	#[test]
+	fn tiers_decide_who_pays() {
+		// Slashable: 1,000 self-bond and 3,000 pool.
+		for (tier, percent, self_part, pool_part) in [
+			(SlashTier::Minor, 10, 400, 0),
+			(SlashTier::Major, 10, 400, 0),
+			// 1,000 asked of the pool; the factor rounds down, so delegators pay one unit more.
+			(SlashTier::Major, 50, 1_000, 1_001),
+			(SlashTier::Critical, 20, 200, 600),
+		] {
+			ExtBuilder::default().build_and_execute(|| {
+				let s = setup_pool();
+				let outcome =
+					Restaking::slash(&OPERATOR, s, Perbill::from_percent(percent), tier).unwrap();
+				assert_eq!(
+					(outcome.from_self_bond, outcome.from_pool),
+					(self_part, pool_part),
+					"{tier:?} {percent}%"
+				);
+			});
+		}
+	}
+
+	#[test]
+	fn minor_never_touches_the_pool() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			let outcome =
+				Restaking::slash(&OPERATOR, s, Perbill::from_percent(90), SlashTier::Minor)
+					.unwrap();
+			assert_eq!((outcome.from_self_bond, outcome.from_pool), (1_000, 0));
+			assert_eq!(outcome.factor_after, outcome.factor_before);
+		});
+	}
+
+	#[test]
+	fn unique_stake_isolates_other_services() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (a, b) = (service(OWNER), service(OWNER));
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			allocate(OPERATOR, a, 50);
+			allocate(OPERATOR, b, 50);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, b), Some((500, 1_500)));
+			let outcome =
+				Restaking::slash(&OPERATOR, a, Perbill::from_percent(50), SlashTier::Critical)
+					.unwrap();
+			assert_eq!(outcome.total(), 1_000);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, a), Some((250, 750)));
+			// B keeps all of its slashable stake (the parts move between self-bond and pool
+			// only through rounding).
+			let (sb, pv) = Restaking::slashable_stake(&OPERATOR, b).unwrap();
+			assert!((sb + pv).abs_diff(2_000) <= 1, "{sb} + {pv}");
+			assert!(SecurityDrops::get().is_empty());
+		});
+	}
+
+	#[test]
+	fn shared_security_spreads_a_slash() {
+		ExtBuilder::default().leverage(2).build_and_execute(|| {
+			let (a, b) = (service(OWNER), service(OWNER));
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			allocate(OPERATOR, a, 100);
+			allocate(OPERATOR, b, 100);
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				a,
+				Perbill::from_percent(50),
+				SlashTier::Critical
+			));
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, a), Some((250, 750)));
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, b), Some((500, 1_500)));
+			assert_eq!(SecurityDrops::get(), vec![(OPERATOR, b, 4_000, 2_000)]);
+			assert!(events().contains(&Event::SecurityReduced {
+				service: b,
+				operator: OPERATOR,
+				before: 4_000,
+				after: 2_000
+			}));
+		});
+	}
+
+	#[test]
+	fn slash_cannot_exceed_the_allocation() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			allocate(OPERATOR, s, 25);
+			let outcome =
+				Restaking::slash(&OPERATOR, s, Perbill::one(), SlashTier::Critical).unwrap();
+			assert_eq!((outcome.from_self_bond, outcome.from_pool), (250, 750));
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
+			assert_noop!(
+				Restaking::slash(&OPERATOR, s, Perbill::one(), SlashTier::Critical),
+				Error::<Runtime>::NothingToSlash
+			);
+			assert_noop!(
+				Restaking::slash(&OPERATOR, s, Perbill::zero(), SlashTier::Critical),
+				Error::<Runtime>::NothingToSlash
+			);
+			assert_noop!(
+				Restaking::slash(&OPERATOR_2, s, Perbill::one(), SlashTier::Critical),
+				Error::<Runtime>::NotOptedIn
+			);
+		});
+	}
+
+	#[test]
+	fn queued_withdrawals_stay_slashable() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::undelegate(signed(STAKER), 3_000));
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(10),
+				SlashTier::Critical
+			));
+			run_to_block(System::block_number() + UNDELEGATION_DELAY);
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
+			assert!(events().contains(&Event::Withdrawn {
+				staker: STAKER,
+				operator: OPERATOR,
+				amount: 2_700
+			}));
+			assert_eq!(bonded(STAKER), BOND - 300);
+			assert_eq!(frozen(STAKER), 0);
+		});
+	}
+
+	#[test]
+	fn idle_sweep_realizes_pending_losses() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			for who in STAKER..STAKER + 5 {
+				assert_ok!(Restaking::delegate(signed(who), OPERATOR, 1_000));
+			}
+			allocate(OPERATOR, s, 100);
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(20),
+				SlashTier::Critical
+			));
+			run_to_block(System::block_number() + 1);
+			for who in STAKER..STAKER + 5 {
+				assert_eq!(bonded(who), BOND - 200);
+				assert_eq!(frozen(who), 800);
+			}
+			assert_eq!(slashed_funds(), 200 + 5 * 200);
+		});
+	}
+
+	#[test]
+	fn slash_cost_does_not_depend_on_delegators() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			for who in STAKER..STAKER + STAKERS {
+				assert_ok!(Restaking::delegate(signed(who), OPERATOR, 500));
+			}
+			allocate(OPERATOR, s, 100);
+			let before: Vec<_> = Stakers::<Runtime>::iter().collect();
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(20),
+				SlashTier::Critical
+			));
+			let after: Vec<_> = Stakers::<Runtime>::iter().collect();
+			assert_eq!(before, after, "no delegator record is written by a slash");
+		});
+	}
+}
+
+mod base_layer {
+	use super::*;
+
+	#[test]
+	fn a_base_slash_shrinks_the_restaked_value_in_proportion() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			// 10 % of the staker's bond goes on the base layer.
+			base_slash(STAKER, BOND / 10);
+			assert_eq!(bonded(STAKER), BOND - BOND / 10);
+			assert!(events().contains(&Event::StakerBaseSlashed {
+				staker: STAKER,
+				operator: OPERATOR,
+				value_before: 3_000,
+				value_after: 2_700
+			}));
+			assert_eq!(frozen(STAKER), 2_700);
+			// The service lost slashable stake, and was told.
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((1_000, 2_700)));
+			assert_eq!(SecurityDrops::get(), vec![(OPERATOR, s, 4_000, 3_700)]);
+			assert_eq!(TotalRestaked::<Runtime>::get(), 3_700);
+		});
+	}
+
+	#[test]
+	fn a_base_slash_of_an_operator_lowers_its_pool() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = service(OWNER);
+			// The operator is itself a base-layer staker (STAKER_3).
+			operator(STAKER_3, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), STAKER_3, 3_000));
+			allocate(STAKER_3, s, 100);
+			base_slash(STAKER_3, BOND / 5);
+			let pool = Operators::<Runtime>::get(STAKER_3).unwrap();
+			assert_eq!(pool.factor, FixedU128::from_rational(4, 5));
+			assert_eq!(pool.self_bond, 800);
+			assert_eq!(Restaking::slashable_stake(&STAKER_3, s), Some((800, 2_400)));
+			assert_eq!(SecurityDrops::get(), vec![(STAKER_3, s, 4_000, 3_200)]);
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert_eq!(bonded(STAKER), BOND - 600);
+		});
+	}
+}
+
+mod rewards {
+	use super::*;
+
+	#[test]
+	fn rewards_pay_commission_then_per_share() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			let op_before = free(OPERATOR);
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			// 10 % commission = 100; of the 900 left, the pool holds 3/4 of the stake.
+			assert_eq!(
+				last_event(),
+				Event::RewardsPaid {
+					service: s,
+					operator: OPERATOR,
+					to_operator: 325,
+					to_pool: 675,
+					withheld: 0
+				}
+			);
+			assert_eq!(free(OPERATOR), op_before + 325);
+			assert_eq!(Services::<Runtime>::get(s).unwrap().reward_budget, 9_000);
+			let before = free(STAKER);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_eq!(free(STAKER), before + 675);
+			assert_eq!(
+				last_event(),
+				Event::Claimed { staker: STAKER, rewards: 675, compensation: 0 }
+			);
+			assert_noop!(Restaking::claim(signed(STAKER)), Error::<Runtime>::NothingToClaim);
+		});
+	}
+
+	#[test]
+	fn pay_rewards_rejects_bad_input() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 100));
+			assert_noop!(
+				Restaking::pay_rewards(signed(OWNER_2), s, OPERATOR, 10),
+				Error::<Runtime>::NotServiceOwner
+			);
+			assert_noop!(
+				Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 0),
+				Error::<Runtime>::AmountTooLow
+			);
+			assert_noop!(
+				Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 101),
+				Error::<Runtime>::InsufficientBudget
+			);
+			assert_noop!(
+				Restaking::pay_rewards(signed(OWNER), s, OPERATOR_2, 10),
+				Error::<Runtime>::NotOptedIn
+			);
+		});
+	}
+
+	#[test]
+	fn concentrated_pools_get_less_and_the_rest_stays_in_the_budget() {
+		let mut params = DefaultParams::get();
+		params.concentration_threshold = Perbill::from_percent(50);
+		params.concentration_floor = Perbill::from_percent(50);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 1_000));
+			// The pool holds 100 % of all restake: it gets the floor, half.
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert!(matches!(last_event(), Event::RewardsPaid { withheld: 500, .. }));
+			assert_eq!(Services::<Runtime>::get(s).unwrap().reward_budget, 500);
+		});
+	}
+
+	#[test]
+	fn concentration_curve_is_linear_between_threshold_and_cap() {
+		let params = Parameters {
+			max_restake_ratio: Perbill::one(),
+			max_operator_share: Perbill::from_percent(40),
+			max_service_operator_share: Perbill::one(),
+			max_outflow_per_era: Perbill::one(),
+			concentration_threshold: Perbill::from_percent(20),
+			concentration_floor: Perbill::from_percent(50),
+		};
+		assert_eq!(params.concentration_factor(Perbill::from_percent(10)), Perbill::one());
+		assert_eq!(params.concentration_factor(Perbill::from_percent(20)), Perbill::one());
+		assert_eq!(
+			params.concentration_factor(Perbill::from_percent(30)),
+			Perbill::from_percent(75)
+		);
+		assert_eq!(
+			params.concentration_factor(Perbill::from_percent(40)),
+			Perbill::from_percent(50)
+		);
+		assert_eq!(
+			params.concentration_factor(Perbill::from_percent(90)),
+			Perbill::from_percent(50)
+		);
+	}
+}
+
+mod parameters {
+	use super::*;
+
+	#[test]
+	fn only_root_sets_valid_parameters() {
+		ExtBuilder::default().build_and_execute(|| {
+			let mut params = DefaultParams::get();
+			params.max_outflow_per_era = Perbill::from_percent(5);
+			assert_noop!(
+				Restaking::set_parameters(signed(OWNER), params),
+				DispatchError::BadOrigin
+			);
+			let mut bad = params;
+			bad.max_restake_ratio = Perbill::zero();
+			assert_noop!(
+				Restaking::set_parameters(RuntimeOrigin::root(), bad),
+				Error::<Runtime>::InvalidParameters
+			);
+			let mut bad = params;
+			bad.concentration_threshold = Perbill::one();
+			bad.max_operator_share = Perbill::from_percent(50);
+			assert_noop!(
+				Restaking::set_parameters(RuntimeOrigin::root(), bad),
+				Error::<Runtime>::InvalidParameters
+			);
+			assert_ok!(Restaking::set_parameters(RuntimeOrigin::root(), params));
+			assert_eq!(ActiveParameters::<Runtime>::get(), params);
+		});
+	}
+
+	#[test]
+	fn integrity_test_passes() {
+		ExtBuilder::default().build_and_execute(|| {
+			<Restaking as frame_support::traits::Hooks<u64>>::integrity_test();
+		});
+	}
+}
+
+#[test]
+fn the_freeze_overlaps_the_staking_hold() {
+	ExtBuilder::default().build_and_execute(|| {
+		operator(OPERATOR, 1_000);
+		assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+		// Free: 90,000 unbonded + 10,000 held by staking, of which 3,000 is restaked. Moving
+		// all the free balance is allowed: the freeze is covered by the staking hold.
+		assert_ok!(Balances::transfer(&STAKER, &NOBODY, free(STAKER) - 1, Preservation::Preserve));
+	});
+}

@@ -1,0 +1,332 @@
+//! Types stored by the restaking pallet.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, PartialEqNoBound};
+use scale_info::TypeInfo;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	FixedPointNumber, FixedU128, Perbill, Perquintill,
+};
+
+use crate::{BalanceOf, BlockNumberFor, Config};
+
+/// Lifecycle of a service.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub enum ServiceStatus {
+	/// Takes opt-ins, allocations and reward payments.
+	Active,
+	/// Takes no new opt-ins or allocations; existing ones stay slashable.
+	Paused,
+	/// Closed for good: nothing allocated, deposit returned.
+	Retired,
+}
+
+/// A registered service ("actively validated service").
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Service<T: Config> {
+	/// Who registered it and may manage it.
+	pub owner: T::AccountId,
+	/// Held from the owner while the service is not retired.
+	pub deposit: BalanceOf<T>,
+	/// Free-form description (a URL, a name).
+	pub metadata: BoundedVec<u8, T::MaxMetadataLen>,
+	/// Least self-bond an operator needs to opt in.
+	pub min_operator_stake: BalanceOf<T>,
+	/// Most operators that may opt in (at most `MaxOperatorsPerService`).
+	pub max_operators: u32,
+	/// Whether the owner must approve an operator's opt-in before it can allocate.
+	pub requires_approval: bool,
+	/// Lifecycle state.
+	pub status: ServiceStatus,
+	/// Rewards funded by the owner and not yet paid out.
+	pub reward_budget: BalanceOf<T>,
+	/// Operators currently opted in.
+	pub operator_count: u32,
+}
+
+/// A registered operator and its delegation pool.
+///
+/// The pool's value is `total_shares × factor`. A slash lowers `factor` once, whatever the
+/// number of delegators; each delegator's loss is realized when that delegator is next touched.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Operator<T: Config> {
+	/// Own stake, held from the operator's free balance: first-loss capital.
+	pub self_bond: BalanceOf<T>,
+	/// Registration deposit, held.
+	pub deposit: BalanceOf<T>,
+	/// Share of rewards the operator keeps before the rest is split per share.
+	pub commission: Perbill,
+	/// A commission change and the block from which it applies.
+	pub pending_commission: Option<(Perbill, BlockNumberFor<T>)>,
+	/// Free-form description.
+	pub metadata: BoundedVec<u8, T::MaxMetadataLen>,
+	/// Total allocatable magnitude; starts at one and only ever falls (with slashes).
+	pub max_magnitude: Perquintill,
+	/// Shares of every delegator, including those queued for withdrawal.
+	pub total_shares: BalanceOf<T>,
+	/// Shares of delegators not queued for withdrawal: the ones that earn rewards.
+	pub active_shares: BalanceOf<T>,
+	/// Value of one share, 1 at registration; falls with every slash of the pool.
+	pub factor: FixedU128,
+	/// Rewards per active share paid to the pool since registration.
+	pub reward_per_share: FixedU128,
+	/// Insurance compensation per active share paid to the pool since registration.
+	pub compensation_per_share: FixedU128,
+	/// Stakers delegating to this operator (active or withdrawing).
+	pub delegator_count: u32,
+	/// Services this operator has opted in to.
+	pub service_count: u32,
+}
+
+impl<T: Config> Operator<T> {
+	/// Value of `shares` in this pool, rounded down (against the holder).
+	pub fn value_of(&self, shares: BalanceOf<T>) -> BalanceOf<T> {
+		self.factor.saturating_mul_int(shares)
+	}
+
+	/// The delegators' pool value, rounded down.
+	pub fn pool_value(&self) -> BalanceOf<T> {
+		self.value_of(self.total_shares)
+	}
+
+	/// Everything the operator puts at stake: self-bond and pool.
+	pub fn total_stake(&self) -> BalanceOf<T> {
+		self.self_bond.saturating_add(self.pool_value())
+	}
+
+	/// The commission in force at `now`.
+	pub fn commission_at(&self, now: BlockNumberFor<T>) -> Perbill {
+		match self.pending_commission {
+			Some((next, at)) if at <= now => next,
+			_ => self.commission,
+		}
+	}
+}
+
+/// An operator's membership of a service: opt-in, approval and allocated magnitude.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Membership<T: Config> {
+	/// Whether the operator may allocate (always true for services without approval).
+	pub approved: bool,
+	/// Magnitude in force.
+	pub magnitude: Perquintill,
+	/// A magnitude change and the block from which it applies. Increases wait
+	/// `AllocationDelay`, decreases `DeallocationDelay`; until then the old magnitude holds.
+	pub pending: Option<(Perquintill, BlockNumberFor<T>)>,
+}
+
+impl<T: Config> Membership<T> {
+	/// The magnitude in force at `now`.
+	pub fn magnitude_at(&self, now: BlockNumberFor<T>) -> Perquintill {
+		match self.pending {
+			Some((next, at)) if at <= now => next,
+			_ => self.magnitude,
+		}
+	}
+
+	/// Apply a pending change that is due at `now`.
+	pub fn settle(&mut self, now: BlockNumberFor<T>) {
+		if let Some((next, at)) = self.pending {
+			if at <= now {
+				self.magnitude = next;
+				self.pending = None;
+			}
+		}
+	}
+
+	/// What this membership holds against the operator's leverage bound at `now`: the larger
+	/// of the magnitude in force and a pending one (a pending decrease is still slashable, a
+	/// pending increase is already promised).
+	pub fn encumbered_at(&self, now: BlockNumberFor<T>) -> Perquintill {
+		match self.pending {
+			Some((next, at)) if at <= now => next,
+			Some((next, _)) => self.magnitude.max(next),
+			None => self.magnitude,
+		}
+	}
+}
+
+/// Stake queued to leave an operator's pool: still slashable until `unlock_at`.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Withdrawal<T: Config> {
+	/// Pool shares that left the active stake.
+	pub shares: BalanceOf<T>,
+	/// Their value at the staker's last checkpoint (what stays frozen).
+	pub value: BalanceOf<T>,
+	/// First block at which the withdrawal can complete.
+	pub unlock_at: BlockNumberFor<T>,
+}
+
+/// A staker's restaking position with one operator.
+///
+/// `value` and each withdrawal's `value` are the frozen amounts, as of the staker's last
+/// checkpoint. The pending loss is `value − shares × factor` (and likewise for withdrawals):
+/// it is taken from the staker's bond when the staker is next touched.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct StakerLedger<T: Config> {
+	/// The operator this staker delegates to.
+	pub operator: T::AccountId,
+	/// Active shares in the operator's pool.
+	pub shares: BalanceOf<T>,
+	/// Value of the active shares at the last checkpoint.
+	pub value: BalanceOf<T>,
+	/// `reward_per_share` of the pool at the last checkpoint.
+	pub reward_checkpoint: FixedU128,
+	/// `compensation_per_share` of the pool at the last checkpoint.
+	pub compensation_checkpoint: FixedU128,
+	/// Rewards earned up to the last checkpoint and not yet claimed.
+	pub unclaimed_rewards: BalanceOf<T>,
+	/// Compensation earned up to the last checkpoint and not yet claimed.
+	pub unclaimed_compensation: BalanceOf<T>,
+	/// Value waiting in the outflow queue to start undelegating (still active).
+	pub queued_outflow: BalanceOf<T>,
+	/// Withdrawals in their undelegation delay.
+	pub withdrawals: BoundedVec<Withdrawal<T>, T::MaxWithdrawals>,
+}
+
+impl<T: Config> StakerLedger<T> {
+	/// A fresh position with `operator`, checkpointed at the pool's accumulators.
+	pub fn new(operator: T::AccountId, pool: &Operator<T>) -> Self {
+		Self {
+			operator,
+			shares: Zero::zero(),
+			value: Zero::zero(),
+			reward_checkpoint: pool.reward_per_share,
+			compensation_checkpoint: pool.compensation_per_share,
+			unclaimed_rewards: Zero::zero(),
+			unclaimed_compensation: Zero::zero(),
+			queued_outflow: Zero::zero(),
+			withdrawals: Default::default(),
+		}
+	}
+
+	/// Everything frozen for this position: active value and queued withdrawals.
+	pub fn frozen(&self) -> BalanceOf<T> {
+		self.withdrawals.iter().fold(self.value, |acc, w| acc.saturating_add(w.value))
+	}
+
+	/// Loss not yet realized at the pool's current factor.
+	pub fn pending_loss(&self, pool: &Operator<T>) -> BalanceOf<T> {
+		let active = self.value.saturating_sub(pool.value_of(self.shares));
+		self.withdrawals.iter().fold(active, |acc, w| {
+			acc.saturating_add(w.value.saturating_sub(pool.value_of(w.shares)))
+		})
+	}
+
+	/// Rewards and compensation earned since the last checkpoint.
+	pub fn accrued(&self, pool: &Operator<T>) -> (BalanceOf<T>, BalanceOf<T>) {
+		let owed = |acc: FixedU128, checkpoint: FixedU128| -> BalanceOf<T> {
+			acc.saturating_sub(checkpoint).saturating_mul_int(self.shares)
+		};
+		(
+			owed(pool.reward_per_share, self.reward_checkpoint),
+			owed(pool.compensation_per_share, self.compensation_checkpoint),
+		)
+	}
+
+	/// Whether nothing is left in this position.
+	pub fn is_empty(&self) -> bool {
+		self.shares.is_zero()
+			&& self.withdrawals.is_empty()
+			&& self.unclaimed_rewards.is_zero()
+			&& self.unclaimed_compensation.is_zero()
+	}
+}
+
+/// Caps and the diversification curve, settable by root within their bounds.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct Parameters {
+	/// Most a staker may restake, as a share of its active bond.
+	pub max_restake_ratio: Perbill,
+	/// Most of all restaked stake one operator may hold.
+	pub max_operator_share: Perbill,
+	/// Most of one service's slashable stake one operator may hold.
+	pub max_service_operator_share: Perbill,
+	/// Most of all restaked stake that may start undelegating in one era.
+	pub max_outflow_per_era: Perbill,
+	/// Operator share of total restake from which reward payouts shrink.
+	pub concentration_threshold: Perbill,
+	/// Share of a payout a pool still gets when it is at `max_operator_share`.
+	pub concentration_floor: Perbill,
+}
+
+impl Parameters {
+	/// Whether every cap is a fraction in (0, 1] and the curve is well formed.
+	pub fn is_valid(&self) -> bool {
+		!self.max_restake_ratio.is_zero()
+			&& !self.max_operator_share.is_zero()
+			&& !self.max_service_operator_share.is_zero()
+			&& !self.max_outflow_per_era.is_zero()
+			&& self.concentration_threshold <= self.max_operator_share
+	}
+
+	/// Share of a payout a pool holding `share` of all restake receives: one up to the
+	/// threshold, then linearly down to the floor at the cap.
+	pub fn concentration_factor(&self, share: Perbill) -> Perbill {
+		if share <= self.concentration_threshold {
+			return Perbill::one();
+		}
+		let span = self.max_operator_share.saturating_sub(self.concentration_threshold);
+		if span.is_zero() || share >= self.max_operator_share {
+			return self.concentration_floor;
+		}
+		let over = share.saturating_sub(self.concentration_threshold);
+		let cut = Perbill::from_rational(over.deconstruct(), span.deconstruct());
+		let drop = cut * Perbill::one().saturating_sub(self.concentration_floor).deconstruct();
+		Perbill::from_parts(Perbill::one().deconstruct().saturating_sub(drop))
+	}
+}
+
+/// Value of one share when an operator registers.
+pub fn initial_factor() -> FixedU128 {
+	FixedU128::from_u32(1)
+}
+
+/// Value-per-share factors below this are treated as a depleted pool that takes no new stake.
+pub fn min_factor() -> FixedU128 {
+	FixedU128::from_rational(1, 1_000_000_000)
+}
+
+/// Outflow accounting of the current era.
+#[derive(Clone, Copy, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq, Default)]
+pub struct EraOutflow<Balance> {
+	/// The era the figure belongs to.
+	pub era: sp_staking::EraIndex,
+	/// Value that started undelegating in it.
+	pub amount: Balance,
+}
+
+/// Bound of the outflow queue, from the configuration.
+pub struct OutflowQueueBound<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for OutflowQueueBound<T> {
+	fn get() -> u32 {
+		T::MaxOutflowQueue::get()
+	}
+}

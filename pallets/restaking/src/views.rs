@@ -1,0 +1,198 @@
+//! Read-only views behind the runtime API: exposure, security and risk figures.
+
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use restaking_primitives::{
+	api::{
+		AllocationView, ContagionEdge, OperatorProfile, OperatorStake, ServiceExposure,
+		ServiceSecurity, StakerExposure, SystemRisk, WithdrawalView, TOP_N,
+	},
+	restaking::{BaseStaking, ServiceId},
+};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	FixedPointNumber, FixedU128, Perbill,
+};
+
+use crate::{pallet::*, types::*, BalanceOf, BlockNumberFor};
+
+impl<T: Config> Pallet<T> {
+	/// A staker's exposure: value, pending loss and rewards, withdrawals, and what each of its
+	/// operator's services can slash of it.
+	pub fn staker_exposure(
+		who: T::AccountId,
+	) -> Option<StakerExposure<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let ledger = Stakers::<T>::get(&who)?;
+		let pool = Operators::<T>::get(&ledger.operator)?;
+		let restaked = pool.value_of(ledger.shares);
+		let (rewards, compensation) = ledger.accrued(&pool);
+		let pool_value = pool.pool_value();
+		let now = frame_system::Pallet::<T>::block_number();
+		let services = Memberships::<T>::iter_prefix(&ledger.operator)
+			.filter_map(|(service, membership)| {
+				// The staker's part of the pool's slashable stake.
+				let (_, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
+				let slashable =
+					Self::proportion(pv, restaked, pool_value, sp_arithmetic::Rounding::Down);
+				(!slashable.is_zero()).then_some(ServiceExposure { service, slashable })
+			})
+			.collect();
+		Some(StakerExposure {
+			operator: ledger.operator.clone(),
+			restaked,
+			pending_loss: ledger.pending_loss(&pool),
+			pending_rewards: ledger.unclaimed_rewards.saturating_add(rewards),
+			pending_compensation: ledger.unclaimed_compensation.saturating_add(compensation),
+			queued_outflow: ledger.queued_outflow,
+			withdrawals: ledger
+				.withdrawals
+				.iter()
+				.map(|w| WithdrawalView { value: pool.value_of(w.shares), unlock_at: w.unlock_at })
+				.collect(),
+			services,
+			base_bond: T::BaseStaking::active_stake(&who).unwrap_or_else(Zero::zero),
+		})
+	}
+
+	/// An operator's pool, commission and allocations.
+	pub fn operator_profile(
+		operator: T::AccountId,
+	) -> Option<OperatorProfile<BalanceOf<T>, BlockNumberFor<T>>> {
+		let pool = Operators::<T>::get(&operator)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let allocations = Memberships::<T>::iter_prefix(&operator)
+			.map(|(service, membership)| {
+				let (sb, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
+				AllocationView {
+					service,
+					magnitude: membership.magnitude_at(now),
+					pending: membership.pending.filter(|(_, at)| *at > now),
+					slashable: sb.saturating_add(pv),
+					approved: membership.approved,
+				}
+			})
+			.collect();
+		Some(OperatorProfile {
+			self_bond: pool.self_bond,
+			pool_value: pool.pool_value(),
+			factor: pool.factor,
+			commission: pool.commission_at(now),
+			pending_commission: pool.pending_commission.filter(|(_, at)| *at > now),
+			delegators: pool.delegator_count,
+			max_magnitude: pool.max_magnitude,
+			allocations,
+			concentration: Perbill::from_rational(
+				pool.total_stake(),
+				TotalRestaked::<T>::get().max(pool.total_stake()),
+			),
+		})
+	}
+
+	/// Slashable stake per operator of `service`, largest first.
+	fn service_stakes(service: ServiceId) -> Vec<(T::AccountId, BalanceOf<T>)> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut stakes: Vec<_> = ServiceOperators::<T>::get(service)
+			.into_iter()
+			.filter_map(|operator| {
+				let pool = Operators::<T>::get(&operator)?;
+				let membership = Memberships::<T>::get(&operator, service)?;
+				let (sb, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
+				Some((operator, sb.saturating_add(pv)))
+			})
+			.collect();
+		stakes.sort_by_key(|(_, stake)| core::cmp::Reverse(*stake));
+		stakes
+	}
+
+	/// A service's total slashable stake, its operators, and how concentrated they are.
+	pub fn service_security(
+		service: ServiceId,
+	) -> Option<ServiceSecurity<T::AccountId, BalanceOf<T>>> {
+		let record = Services::<T>::get(service)?;
+		let stakes = Self::service_stakes(service);
+		let total =
+			stakes.iter().fold(BalanceOf::<T>::zero(), |acc, (_, s)| acc.saturating_add(*s));
+		let largest = stakes.first().map(|(_, s)| *s).unwrap_or_else(Zero::zero);
+		Some(ServiceSecurity {
+			owner: record.owner,
+			status: match record.status {
+				ServiceStatus::Active => 0,
+				ServiceStatus::Paused => 1,
+				ServiceStatus::Retired => 2,
+			},
+			total_slashable: total,
+			largest_operator_share: Perbill::from_rational(largest, total.max(largest)),
+			nakamoto_coefficient: Self::nakamoto(stakes.iter().map(|(_, s)| *s), total),
+			operators: stakes
+				.into_iter()
+				.map(|(operator, slashable)| OperatorStake { operator, slashable })
+				.collect(),
+			reward_budget: record.reward_budget,
+		})
+	}
+
+	/// Fewest of `sorted` (largest first) that hold at least a third of `total`. Zero when
+	/// there is no stake.
+	pub(crate) fn nakamoto(sorted: impl Iterator<Item = BalanceOf<T>>, total: BalanceOf<T>) -> u32 {
+		if total.is_zero() {
+			return 0;
+		}
+		// `held ≥ total / 3`, in integers: `3 × held ≥ total`.
+		let mut held = BalanceOf::<T>::zero();
+		let mut count = 0u32;
+		for stake in sorted {
+			held = held.saturating_add(stake);
+			count = count.saturating_add(1);
+			if held.saturating_mul(3u32.into()) >= total {
+				break;
+			}
+		}
+		count
+	}
+
+	/// Restaking's size against the base layer, leverage, concentration and the operators whose
+	/// stake backs several services.
+	pub fn system_risk() -> SystemRisk<T::AccountId, BalanceOf<T>> {
+		let total_restaked = TotalRestaked::<T>::get();
+		let total_staked = T::BaseStaking::total_staked();
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut slashable = BalanceOf::<T>::zero();
+		let mut services_of: BTreeMap<T::AccountId, Vec<ServiceId>> = BTreeMap::new();
+		let mut stakes: Vec<BalanceOf<T>> = Vec::new();
+		for (operator, pool) in Operators::<T>::iter() {
+			stakes.push(pool.total_stake());
+			for (service, membership) in Memberships::<T>::iter_prefix(&operator) {
+				let (sb, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
+				let exposed = sb.saturating_add(pv);
+				if !exposed.is_zero() {
+					slashable = slashable.saturating_add(exposed);
+					services_of.entry(operator.clone()).or_default().push(service);
+				}
+			}
+		}
+		stakes.sort_by(|a, b| b.cmp(a));
+		let top = stakes
+			.iter()
+			.take(TOP_N)
+			.fold(BalanceOf::<T>::zero(), |acc, s| acc.saturating_add(*s));
+		SystemRisk {
+			total_restaked,
+			total_staked,
+			restaked_share: Perbill::from_rational(
+				total_restaked,
+				total_staked.max(total_restaked),
+			),
+			leverage: if total_restaked.is_zero() {
+				FixedU128::zero()
+			} else {
+				FixedU128::saturating_from_rational(slashable, total_restaked)
+			},
+			top_operators_share: Perbill::from_rational(top, total_restaked.max(top)),
+			contagion: services_of
+				.into_iter()
+				.filter(|(_, services)| services.len() > 1)
+				.map(|(operator, services)| ContagionEdge { operator, services })
+				.collect(),
+			shortfall: Shortfall::<T>::get(),
+		}
+	}
+}

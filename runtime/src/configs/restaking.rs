@@ -1,0 +1,73 @@
+//! Restaking: delays, caps and bounds of `pallet-restaking`.
+//!
+//! Delays are in blocks (3 s each) and short enough for a dev chain: an allocation takes
+//! effect in 30 s, a deallocation in 2 min, an undelegation completes after 3 min. The
+//! slashing pallet's veto window must stay below the deallocation delay.
+
+use frame_support::{parameter_types, PalletId};
+use frame_system::EnsureRoot;
+use sp_runtime::Perbill;
+
+use super::super::{
+	currency::UNIT, time::MINUTES, AccountId, Balance, Balances, BlockNumber, Runtime,
+	RuntimeFreezeReason, RuntimeHoldReason,
+};
+
+parameter_types! {
+	pub const RestakingPalletId: PalletId = PalletId(*b"rstk/pot");
+	pub const ServiceDeposit: Balance = 100 * UNIT;
+	pub const OperatorDeposit: Balance = 10 * UNIT;
+	pub const MinSelfBond: Balance = 1_000 * UNIT;
+	pub const MinDelegation: Balance = UNIT;
+	pub const MaxCommission: Perbill = Perbill::from_percent(50);
+	pub const CommissionChangeDelay: BlockNumber = MINUTES;
+	pub const AllocationDelay: BlockNumber = MINUTES / 2;
+	pub const DeallocationDelay: BlockNumber = 2 * MINUTES;
+	pub const UndelegationDelay: BlockNumber = 3 * MINUTES;
+	/// Unique stake: a slash on one service never lowers another's security.
+	pub const MaxLeverage: u32 = 1;
+	pub const MaxMetadataLen: u32 = 128;
+	pub const MaxOperatorsPerService: u32 = 32;
+	pub const MaxServicesPerOperator: u32 = 8;
+	pub const MaxWithdrawals: u32 = 8;
+	pub const MaxOutflowQueue: u32 = 256;
+	pub const DefaultParameters: pallet_restaking::Parameters = pallet_restaking::Parameters {
+		max_restake_ratio: Perbill::from_percent(80),
+		max_operator_share: Perbill::from_percent(75),
+		max_service_operator_share: Perbill::from_percent(75),
+		max_outflow_per_era: Perbill::from_percent(20),
+		concentration_threshold: Perbill::from_percent(40),
+		concentration_floor: Perbill::from_percent(50),
+	};
+}
+
+impl pallet_restaking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type BaseStaking = pallet_restaking::adapters::PalletStaking<Runtime>;
+	// Realized slash funds are burned (the insurance reserve will take a share).
+	type OnSlashedFunds = ();
+	type OnSecurityReduced = ();
+	type ParametersOrigin = EnsureRoot<AccountId>;
+	type PalletId = RestakingPalletId;
+	type ServiceDeposit = ServiceDeposit;
+	type OperatorDeposit = OperatorDeposit;
+	type MinSelfBond = MinSelfBond;
+	type MinDelegation = MinDelegation;
+	type MaxCommission = MaxCommission;
+	type CommissionChangeDelay = CommissionChangeDelay;
+	type AllocationDelay = AllocationDelay;
+	type DeallocationDelay = DeallocationDelay;
+	type UndelegationDelay = UndelegationDelay;
+	type MaxLeverage = MaxLeverage;
+	type MaxMetadataLen = MaxMetadataLen;
+	type MaxOperatorsPerService = MaxOperatorsPerService;
+	type MaxServicesPerOperator = MaxServicesPerOperator;
+	type MaxWithdrawals = MaxWithdrawals;
+	type MaxOutflowQueue = MaxOutflowQueue;
+	type DefaultParameters = DefaultParameters;
+	type WeightInfo = pallet_restaking::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::adapters::PalletStaking<Runtime>;
+}
