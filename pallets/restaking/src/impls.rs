@@ -5,6 +5,7 @@ use frame_support::{
 	defensive,
 	dispatch::DispatchResult,
 	ensure,
+	storage::with_storage_layer,
 	traits::{
 		fungible::{Balanced, BalancedHold, Inspect, Mutate, MutateFreeze, MutateHold},
 		tokens::{Fortitude, Precision, Preservation},
@@ -115,6 +116,12 @@ impl<T: Config> Pallet<T> {
 		(of(pool.self_bond), of(pool.pool_value()))
 	}
 
+	/// All of an operator's stake that `magnitude` exposes (self-bond and pool parts together).
+	pub(crate) fn slashable_total(pool: &Operator<T>, magnitude: Perquintill) -> BalanceOf<T> {
+		let (sb, pv) = Self::slashable_parts(pool, magnitude);
+		sb.saturating_add(pv)
+	}
+
 	/// Write `pool` back and move [`TotalRestaked`] by the change of its stake.
 	fn put_operator(who: &T::AccountId, before: BalanceOf<T>, pool: &Operator<T>) {
 		let after = pool.total_stake();
@@ -124,14 +131,16 @@ impl<T: Config> Pallet<T> {
 		Operators::<T>::insert(who, pool);
 	}
 
-	/// Enforce `max_operator_share`: an operator with `stake` of `total` restake. Applies once
-	/// enough operators exist for the cap to be satisfiable at all (`⌈1 / cap⌉`).
-	fn ensure_operator_share(stake: BalanceOf<T>, total: BalanceOf<T>) -> DispatchResult {
+	/// Enforce `max_operator_share` on `pool`, whose stake was `before` in [`TotalRestaked`].
+	/// Applies once enough operators exist for the cap to be satisfiable at all (`⌈1 / cap⌉`).
+	fn ensure_operator_share(pool: &Operator<T>, before: BalanceOf<T>) -> DispatchResult {
 		let cap = ActiveParameters::<T>::get().max_operator_share;
 		let needed = Self::operators_for_cap(cap);
 		if (Operators::<T>::count() as u64) < needed {
 			return Ok(());
 		}
+		let stake = pool.total_stake();
+		let total = TotalRestaked::<T>::get().saturating_sub(before).saturating_add(stake);
 		ensure!(stake <= cap.mul_floor(total), Error::<T>::OperatorConcentrationExceeded);
 		Ok(())
 	}
@@ -441,10 +450,7 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
 		let before = pool.total_stake();
 		pool.self_bond = pool.self_bond.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-		let total = TotalRestaked::<T>::get()
-			.saturating_sub(before)
-			.saturating_add(pool.total_stake());
-		Self::ensure_operator_share(pool.total_stake(), total)?;
+		Self::ensure_operator_share(&pool, before)?;
 		T::Currency::hold(&HoldReason::SelfBond.into(), &who, amount)?;
 		Self::put_operator(&who, before, &pool);
 		Self::deposit_event(Event::SelfBondIncreased { operator: who, amount });
@@ -610,15 +616,13 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		let now = Self::now();
-		let (sb, pv) = Self::slashable_parts(pool, magnitude);
-		let own = sb.saturating_add(pv);
+		let own = Self::slashable_total(pool, magnitude);
 		let mut total = own;
 		for other in operators.iter().filter(|op| *op != operator) {
 			if let (Some(p), Some(m)) =
 				(Operators::<T>::get(other), Memberships::<T>::get(other, service))
 			{
-				let (a, b) = Self::slashable_parts(&p, m.magnitude_at(now));
-				total = total.saturating_add(a).saturating_add(b);
+				total = total.saturating_add(Self::slashable_total(&p, m.magnitude_at(now)));
 			}
 		}
 		ensure!(own <= cap.mul_floor(total), Error::<T>::ServiceConcentrationExceeded);
@@ -659,10 +663,7 @@ impl<T: Config> Pallet<T> {
 		if is_new {
 			pool.delegator_count = pool.delegator_count.saturating_add(1);
 		}
-		let total = TotalRestaked::<T>::get()
-			.saturating_sub(before)
-			.saturating_add(pool.total_stake());
-		Self::ensure_operator_share(pool.total_stake(), total)?;
+		Self::ensure_operator_share(&pool, before)?;
 
 		ledger.shares = ledger.shares.saturating_add(shares);
 		let value = pool.value_of(ledger.shares);
@@ -739,10 +740,6 @@ impl<T: Config> Pallet<T> {
 		let before = pool.total_stake();
 
 		if !now_part.is_zero() {
-			ensure!(
-				(ledger.withdrawals.len() as u32) < T::MaxWithdrawals::get(),
-				Error::<T>::TooManyWithdrawals
-			);
 			Self::start_withdrawal(&who, &mut ledger, &mut pool, now_part, &mut outflow, false)?;
 		}
 		if !deferred.is_zero() {
@@ -876,12 +873,14 @@ impl<T: Config> Pallet<T> {
 	// ---- slashing ----
 
 	/// Slashable stake of `operator` for each of its services, at `now`.
-	fn exposures(operator: &T::AccountId, pool: &Operator<T>) -> Vec<(ServiceId, BalanceOf<T>)> {
+	pub(crate) fn exposures(
+		operator: &T::AccountId,
+		pool: &Operator<T>,
+	) -> Vec<(ServiceId, BalanceOf<T>)> {
 		let now = Self::now();
 		Memberships::<T>::iter_prefix(operator)
 			.map(|(service, membership)| {
-				let (a, b) = Self::slashable_parts(pool, membership.magnitude_at(now));
-				(service, a.saturating_add(b))
+				(service, Self::slashable_total(pool, membership.magnitude_at(now)))
 			})
 			.collect()
 	}
@@ -1118,7 +1117,7 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			used.saturating_accrue(per_item);
-			match Self::release_outflow(&who, outflow, capacity) {
+			match with_storage_layer(|| Self::release_outflow(&who, outflow, capacity)) {
 				Ok(true) | Err(_) => {
 					queue.remove(0);
 					changed = true;
@@ -1146,14 +1145,8 @@ impl<T: Config> Pallet<T> {
 		};
 		for who in &visited {
 			used.saturating_accrue(per_item);
-			let pending = Stakers::<T>::get(who)
-				.and_then(|ledger| {
-					Operators::<T>::get(&ledger.operator).map(|pool| ledger.pending_loss(&pool))
-				})
-				.is_some_and(|loss| !loss.is_zero());
-			if pending {
-				let _ = Self::do_settle(who);
-			}
+			// Refused with `NothingToSettle`, before any write, when there is no pending loss.
+			let _ = with_storage_layer(|| Self::do_settle(who));
 		}
 		match visited.last() {
 			Some(last) if visited.len() == budget => {
@@ -1174,8 +1167,9 @@ impl<T: Config> Pallet<T> {
 		mut outflow: EraOutflow<BalanceOf<T>>,
 		capacity: BalanceOf<T>,
 	) -> Result<bool, DispatchError> {
+		// `touch` keeps the queued outflow within the value that is left.
 		let (mut ledger, mut pool, _) = Self::touch(who)?;
-		let queued = ledger.queued_outflow.min(ledger.value);
+		let queued = ledger.queued_outflow;
 		let part = queued.min(capacity);
 		let before = pool.total_stake();
 		if !part.is_zero() {

@@ -61,12 +61,12 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let allocations = Memberships::<T>::iter_prefix(&operator)
 			.map(|(service, membership)| {
-				let (sb, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
+				let magnitude = membership.magnitude_at(now);
 				AllocationView {
 					service,
-					magnitude: membership.magnitude_at(now),
+					magnitude,
 					pending: membership.pending.filter(|(_, at)| *at > now),
-					slashable: sb.saturating_add(pv),
+					slashable: Self::slashable_total(&pool, magnitude),
 					approved: membership.approved,
 				}
 			})
@@ -95,8 +95,7 @@ impl<T: Config> Pallet<T> {
 			.filter_map(|operator| {
 				let pool = Operators::<T>::get(&operator)?;
 				let membership = Memberships::<T>::get(&operator, service)?;
-				let (sb, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
-				Some((operator, sb.saturating_add(pv)))
+				Some((operator, Self::slashable_total(&pool, membership.magnitude_at(now))))
 			})
 			.collect();
 		stakes.sort_by_key(|(_, stake)| core::cmp::Reverse(*stake));
@@ -154,15 +153,12 @@ impl<T: Config> Pallet<T> {
 	pub fn system_risk() -> SystemRisk<T::AccountId, BalanceOf<T>> {
 		let total_restaked = TotalRestaked::<T>::get();
 		let total_staked = T::BaseStaking::total_staked();
-		let now = frame_system::Pallet::<T>::block_number();
 		let mut slashable = BalanceOf::<T>::zero();
 		let mut services_of: BTreeMap<T::AccountId, Vec<ServiceId>> = BTreeMap::new();
 		let mut stakes: Vec<BalanceOf<T>> = Vec::new();
 		for (operator, pool) in Operators::<T>::iter() {
 			stakes.push(pool.total_stake());
-			for (service, membership) in Memberships::<T>::iter_prefix(&operator) {
-				let (sb, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
-				let exposed = sb.saturating_add(pv);
+			for (service, exposed) in Self::exposures(&operator, &pool) {
 				if !exposed.is_zero() {
 					slashable = slashable.saturating_add(exposed);
 					services_of.entry(operator.clone()).or_default().push(service);
