@@ -21,6 +21,7 @@ export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/restaking-target-bench
 # pallet name → crate folder.
 declare -A PALLETS=(
 	[pallet_restaking]=pallets/restaking
+	[pallet_slashing]=pallets/slashing
 )
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}")

@@ -19,11 +19,13 @@ stage "cargo fmt --check" cargo fmt --all -- --check
 # Lints do not need the runtime's wasm blob.
 stage "cargo clippy" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked --workspace --all-targets -- -D warnings
+# The pallets whose benchmarks run in their mocks.
+BENCHMARKED=(-p pallet-restaking -p pallet-slashing)
 stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
-	cargo clippy --locked -p pallet-restaking --all-targets --features runtime-benchmarks -- -D warnings
+	cargo clippy --locked "${BENCHMARKED[@]}" --all-targets --features runtime-benchmarks -- -D warnings
 # Benchmarks run once, in the mock, so they cannot rot (weights come from benchmarks/run.sh).
 stage "Benchmarks in test mode" env SKIP_WASM_BUILD=1 \
-	cargo test --locked -p pallet-restaking --features runtime-benchmarks benchmark
+	cargo test --locked "${BENCHMARKED[@]}" --features runtime-benchmarks benchmark
 stage "Build the node" build_node
 stage "Rust tests (pallets, runtime)" cargo test --locked --workspace
 stage "End-to-end tests" env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test

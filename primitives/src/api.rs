@@ -7,7 +7,10 @@ use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
 use sp_runtime::{FixedU128, Perbill, Perquintill};
 
-use crate::restaking::ServiceId;
+use crate::{
+	restaking::{LossLedger, ServiceId},
+	slashing::{SecurityDrop, SlashId, SlashRecord, SlashRequest},
+};
 
 /// A staker's exposure to one service through its operator.
 #[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
@@ -145,6 +148,31 @@ pub struct SystemRisk<AccountId, Balance> {
 	pub shortfall: Balance,
 }
 
+/// A waiting slash request with its id.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct PendingSlash<AccountId, Balance, BlockNumber> {
+	/// The request's id.
+	pub id: SlashId,
+	/// The request.
+	pub request: SlashRequest<AccountId, Balance, BlockNumber>,
+}
+
+/// How slashes spread from and to one operator.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct ContagionReport<Balance, BlockNumber> {
+	/// Upward: services whose slashable stake through the operator fell because of base-layer
+	/// slashes, newest last (a bounded history).
+	pub security_drops: Vec<SecurityDrop<Balance, BlockNumber>>,
+	/// Downward and in total: the losses imposed on the operator's pool, how much has been
+	/// realized, and how much of that came out of delegators' bonds in the base layer.
+	pub losses: LossLedger<Balance>,
+	/// Losses imposed but not yet realized on delegators.
+	pub pending: Balance,
+	/// Service slashes executed against the operator (all of them, not only those in the
+	/// bounded history).
+	pub service_slashes: u32,
+}
+
 /// How many operators `SystemRisk::top_operators_share` counts.
 pub const TOP_N: usize = 3;
 
@@ -164,5 +192,22 @@ sp_api::decl_runtime_apis! {
 		fn service_security(service: ServiceId) -> Option<ServiceSecurity<AccountId, Balance>>;
 		/// System-wide risk figures.
 		fn system_risk() -> SystemRisk<AccountId, Balance>;
+	}
+
+	/// Slashing: requests, records and contagion.
+	pub trait SlashingApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// Slash requests waiting for their window, soonest first.
+		fn pending_slashes() -> Vec<PendingSlash<AccountId, Balance, BlockNumber>>;
+		/// The record of an executed slash.
+		fn slash_record(id: SlashId) -> Option<SlashRecord<AccountId, Balance, BlockNumber>>;
+		/// An operator's executed slashes, oldest first (a bounded history).
+		fn operator_slash_history(operator: AccountId) -> Vec<SlashRecord<AccountId, Balance, BlockNumber>>;
+		/// How slashes spread from and to the operator.
+		fn contagion_report(operator: AccountId) -> ContagionReport<Balance, BlockNumber>;
 	}
 }

@@ -38,3 +38,4 @@ pub type Moment = u64;
 
 pub mod api;
 pub mod restaking;
+pub mod slashing;

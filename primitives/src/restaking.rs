@@ -109,6 +109,68 @@ pub trait RestakingInterface<AccountId, Balance> {
 		fraction: Perbill,
 		tier: SlashTier,
 	) -> Result<SlashOutcome<Balance>, DispatchError>;
+
+	/// Operators opted in to `service` (allocated or not).
+	fn service_operator_count(service: ServiceId) -> u32;
+
+	/// How the losses imposed on `operator`'s pool have been carried so far.
+	fn pool_losses(operator: &AccountId) -> LossLedger<Balance>;
+}
+
+/// The losses imposed on one operator's pool and how far they have been realized on its
+/// delegators. `imposed − realized` is what the delegators still owe (up to rounding).
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct LossLedger<Balance> {
+	/// Value taken from the pool by service slashes (the sum of their `from_pool`).
+	pub from_service_slashes: Balance,
+	/// Value taken from the pool by base-layer slashes of the operator.
+	pub from_base_slashes: Balance,
+	/// Losses realized on delegators (or absorbed by a base-layer slash of the delegator).
+	pub realized: Balance,
+	/// The part of `realized` taken out of delegators' bonds in the base staking layer: the
+	/// downward contagion that lowers the backing of the validators they nominate.
+	pub realized_from_bond: Balance,
+	/// The most rounding can have moved delegators' losses away from the pool's drops in value:
+	/// a unit per share record at each factor update, plus what base-layer slashes of
+	/// delegators rounded against them. `realized + pending` stays within this of
+	/// `from_service_slashes + from_base_slashes`.
+	pub rounding: Balance,
+}
+
+/// Whether stake may leave an operator's pool now. The slashing pallet freezes exits while a
+/// slash of the operator waits, so no stake leaves before its slash lands.
+pub trait ExitGuard<AccountId> {
+	/// `true` while `operator`'s delegators and self-bond must stay.
+	fn exits_frozen(operator: &AccountId) -> bool;
+}
+
+/// Ready-made restaking state for other pallets' benchmarks (implemented by the restaking
+/// pallet when built with `runtime-benchmarks`).
+pub trait RestakingBenchmarking<AccountId> {
+	/// A fresh live service and a fresh operator (`index` makes both unique) allocated to it
+	/// with all of its stake, effective now, with `delegators` delegators in its pool.
+	fn allocated_operator(index: u32, delegators: u32) -> (ServiceId, AccountId);
+
+	/// A fresh live service with no operators, and its owner.
+	fn service(index: u32) -> (ServiceId, AccountId);
+}
+
+impl<AccountId> ExitGuard<AccountId> for () {
+	fn exits_frozen(_: &AccountId) -> bool {
+		false
+	}
 }
 
 /// Told when an operator's stake backing a service drops outside a service slash (a

@@ -20,7 +20,7 @@ use restaking_primitives::{api as restaking_api, restaking::ServiceId};
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking, System,
+	Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Slashing, Staking, System,
 	TransactionPayment, VERSION,
 };
 
@@ -235,6 +235,30 @@ impl_runtime_apis! {
 
 		fn system_risk() -> restaking_api::SystemRisk<AccountId, Balance> {
 			Restaking::system_risk()
+		}
+	}
+
+	impl restaking_api::SlashingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn pending_slashes() -> Vec<restaking_api::PendingSlash<AccountId, Balance, BlockNumber>> {
+			Slashing::pending_slashes()
+		}
+
+		fn slash_record(
+			id: restaking_primitives::slashing::SlashId,
+		) -> Option<restaking_primitives::slashing::SlashRecord<AccountId, Balance, BlockNumber>> {
+			Slashing::slash_record(id)
+		}
+
+		fn operator_slash_history(
+			operator: AccountId,
+		) -> Vec<restaking_primitives::slashing::SlashRecord<AccountId, Balance, BlockNumber>> {
+			Slashing::operator_slash_history(&operator)
+		}
+
+		fn contagion_report(
+			operator: AccountId,
+		) -> restaking_api::ContagionReport<Balance, BlockNumber> {
+			Slashing::contagion_report(&operator)
 		}
 	}
 

@@ -23,4 +23,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_collective, AuditCommittee]
 	[pallet_sudo, Sudo]
 	[pallet_restaking, Restaking]
+	[pallet_slashing, Slashing]
 );

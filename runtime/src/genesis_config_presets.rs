@@ -15,7 +15,7 @@ use sp_staking::StakerStatus;
 
 use crate::{
 	currency::UNIT, AccountId, AuditCommitteeConfig, Balance, BalancesConfig, RestakingConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig, SudoConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SlashingConfig, StakingConfig, SudoConfig,
 };
 
 /// Free balance every dev account starts with.
@@ -79,6 +79,22 @@ fn restaking(config: Restaking) -> RestakingConfig {
 	}
 }
 
+/// Slashing policies of the demo services.
+///
+/// - the oracle (0) is slashed by its owner Alice: 1 % / 5 % / 10 % for minor / major /
+///   critical faults, at most 10 % per incident, vetoable for 20 blocks (1 min);
+/// - the bridge (1) is slashed by a majority of the audit committee: 2 % / 10 % / 25 %, at
+///   most 25 %, vetoable for 30 blocks (1.5 min).
+fn slashing() -> SlashingConfig {
+	let pct = Perbill::from_percent;
+	SlashingConfig {
+		policies: vec![
+			(0, Some(Sr25519Keyring::Alice.to_account_id()), pct(1), pct(5), pct(10), pct(10), 20),
+			(1, None, pct(2), pct(10), pct(25), pct(25), 30),
+		],
+	}
+}
+
 /// A genesis validator: its account (stash and controller) and its session keys.
 struct Validator {
 	account: AccountId,
@@ -133,6 +149,7 @@ fn genesis(
 		audit_committee: AuditCommitteeConfig { members: committee },
 		sudo: SudoConfig { key: Some(root) },
 		restaking: restaking_config,
+		slashing: slashing(),
 	})
 }
 

@@ -219,4 +219,7 @@ mod runtime {
 	// Restaking.
 	#[runtime::pallet_index(20)]
 	pub type Restaking = pallet_restaking;
+
+	#[runtime::pallet_index(21)]
+	pub type Slashing = pallet_slashing;
 }

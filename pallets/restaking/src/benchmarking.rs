@@ -100,6 +100,27 @@ fn allocated_service<T: Config>(operator: &T::AccountId, index: u32) -> ServiceI
 	service
 }
 
+/// Restaking state for the benchmarks of the pallets built on this one.
+pub struct BenchmarkSetup<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> restaking_primitives::restaking::RestakingBenchmarking<T::AccountId>
+	for BenchmarkSetup<T>
+{
+	fn allocated_operator(index: u32, delegators: u32) -> (ServiceId, T::AccountId) {
+		let operator = new_operator::<T>("bench-operator", index);
+		let service = allocated_service::<T>(&operator, index.saturating_add(1_000));
+		for i in 0..delegators {
+			new_delegator::<T>(&operator, index.saturating_mul(1_000_000).saturating_add(i));
+		}
+		(service, operator)
+	}
+
+	fn service(index: u32) -> (ServiceId, T::AccountId) {
+		let (owner, service) = new_service::<T>(index.saturating_add(2_000));
+		(service, owner)
+	}
+}
+
 /// Slash `operator`'s pool so that every delegator has a pending loss.
 fn leave_pending_loss<T: Config>(operator: &T::AccountId, service: ServiceId) {
 	Restaking::<T>::do_slash(operator, service, Perbill::from_percent(10), SlashTier::Critical)

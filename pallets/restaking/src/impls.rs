@@ -15,7 +15,8 @@ use frame_support::{
 	BoundedVec,
 };
 use restaking_primitives::restaking::{
-	BaseStaking, OnSecurityReduced, RestakingInterface, ServiceId, SlashOutcome, SlashTier,
+	BaseStaking, ExitGuard, LossLedger, OnSecurityReduced, RestakingInterface, ServiceId,
+	SlashOutcome, SlashTier,
 };
 use sp_arithmetic::{
 	helpers_128bit::multiply_by_rational_with_rounding,
@@ -195,6 +196,10 @@ impl<T: Config> Pallet<T> {
 				credit.subsume(taken);
 			}
 		}
+		Losses::<T>::mutate(&ledger.operator, |l| {
+			l.realized = l.realized.saturating_add(loss);
+			l.realized_from_bond = l.realized_from_bond.saturating_add(from_bond);
+		});
 		let shortfall = rest.saturating_sub(from_free);
 		if !shortfall.is_zero() {
 			Shortfall::<T>::mutate(|s| *s = s.saturating_add(shortfall));
@@ -249,7 +254,7 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Operator<T>,
 	) -> DispatchResult {
 		Self::update_freeze(who, ledger.frozen())?;
-		if ledger.is_empty() && ledger.queued_outflow.is_zero() {
+		if ledger.is_empty() {
 			Stakers::<T>::remove(who);
 			pool.delegator_count = pool.delegator_count.saturating_sub(1);
 		} else {
@@ -459,6 +464,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_deregister_operator(who: T::AccountId) -> DispatchResult {
 		let pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
+		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
 		ensure!(
 			pool.delegator_count == 0 && pool.total_shares.is_zero() && pool.service_count == 0,
 			Error::<T>::OperatorInUse
@@ -512,6 +518,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_opt_out(who: T::AccountId, service: ServiceId) -> DispatchResult {
 		let mut membership = Memberships::<T>::get(&who, service).ok_or(Error::<T>::NotOptedIn)?;
+		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
 		membership.settle(Self::now());
 		ensure!(
 			membership.magnitude.is_zero() && membership.pending.is_none(),
@@ -579,6 +586,9 @@ impl<T: Config> Pallet<T> {
 		let increase = magnitude > membership.magnitude;
 		if increase {
 			ensure!(record.status == ServiceStatus::Active, Error::<T>::ServicePaused);
+		} else {
+			// Stake cannot start leaving a service while a slash of the operator waits.
+			ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
 		}
 
 		// Leverage: a single allocation never exceeds the operator's magnitude, and all of
@@ -761,6 +771,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_withdraw_unbonded(who: T::AccountId) -> DispatchResult {
+		let operator = Stakers::<T>::get(&who).ok_or(Error::<T>::NotDelegator)?.operator;
+		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
 		let now = Self::now();
 		let before = pool.total_stake();
@@ -906,6 +918,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The most a factor update of `pool` can shift its delegators' losses against the pool's
+	/// drop in value: one unit per share record (active position or withdrawal), plus one.
+	fn rounding_bound(pool: &Operator<T>) -> BalanceOf<T> {
+		let records = pool
+			.delegator_count
+			.saturating_mul(T::MaxWithdrawals::get().saturating_add(1))
+			.saturating_add(1);
+		BalanceOf::<T>::from(records)
+	}
+
 	/// Lower `pool`'s factor so that its value drops by `amount`; returns the actual drop.
 	fn lower_factor(pool: &mut Operator<T>, amount: BalanceOf<T>) -> BalanceOf<T> {
 		let value = pool.pool_value();
@@ -969,6 +991,13 @@ impl<T: Config> Pallet<T> {
 		let factor_before = pool.factor;
 		let from_self_bond = Self::slash_self_bond(operator, &mut pool, want_self);
 		let from_pool = Self::lower_factor(&mut pool, want_pool);
+		if !from_pool.is_zero() {
+			let rounding = Self::rounding_bound(&pool);
+			Losses::<T>::mutate(operator, |l| {
+				l.from_service_slashes = l.from_service_slashes.saturating_add(from_pool);
+				l.rounding = l.rounding.saturating_add(rounding);
+			});
+		}
 		let taken = from_self_bond.saturating_add(from_pool);
 
 		// Shrink this service's magnitude by the share of its slashable stake that was taken.
@@ -1041,6 +1070,7 @@ impl<T: Config> Pallet<T> {
 		let exposures = Self::exposures(&operator, &pool);
 		let before = pool.total_stake();
 		let value_before = ledger.frozen();
+		let pending_before = ledger.pending_loss(&pool);
 		Self::checkpoint(&mut ledger, &pool);
 		// Shares and value shrink by the fraction, rounded against the staker; the value never
 		// drops below what the remaining shares are worth (the pending loss stays ≥ 0).
@@ -1058,6 +1088,18 @@ impl<T: Config> Pallet<T> {
 			cut = cut.saturating_add(burn(&mut w.shares, &mut w.value));
 		}
 		ledger.queued_outflow = ledger.queued_outflow.min(ledger.value);
+		// The base layer took its fraction of the loss still pending with the bond. Rounding
+		// the value down and the shares up may instead leave a unit or two more pending (always
+		// against the staker); that is rounding, accounted as such.
+		let pending_after = ledger.pending_loss(&pool);
+		let absorbed = pending_before.saturating_sub(pending_after);
+		let rounded = pending_after.saturating_sub(pending_before);
+		if !absorbed.is_zero() || !rounded.is_zero() {
+			Losses::<T>::mutate(&operator, |l| {
+				l.realized = l.realized.saturating_add(absorbed);
+				l.rounding = l.rounding.saturating_add(rounded);
+			});
+		}
 		pool.total_shares = pool.total_shares.saturating_sub(cut);
 		pool.active_shares = pool.active_shares.saturating_sub(active_cut);
 		let value_after = ledger.frozen();
@@ -1080,10 +1122,19 @@ impl<T: Config> Pallet<T> {
 		let cut = Self::fraction_ceil(fraction, pool.self_bond);
 		let from_self_bond = Self::slash_self_bond(operator, &mut pool, cut);
 		let keep = Perquintill::one().saturating_sub(fraction);
+		let value_before = pool.pool_value();
 		pool.factor = pool.factor.saturating_mul(FixedU128::from_rational(
 			keep.deconstruct().into(),
 			Perquintill::ACCURACY.into(),
 		));
+		let dropped = value_before.saturating_sub(pool.pool_value());
+		if !dropped.is_zero() {
+			let rounding = Self::rounding_bound(&pool);
+			Losses::<T>::mutate(operator, |l| {
+				l.from_base_slashes = l.from_base_slashes.saturating_add(dropped);
+				l.rounding = l.rounding.saturating_add(rounding);
+			});
+		}
 		Self::put_operator(operator, before, &pool);
 		Self::deposit_event(Event::OperatorBaseSlashed {
 			operator: operator.clone(),
@@ -1260,6 +1311,7 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let mut shares: BTreeMap<T::AccountId, PoolTally<T>> = BTreeMap::new();
 		let mut owed = BalanceOf::<T>::zero();
+		let mut pending: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let queue = OutflowQueue::<T>::get();
 		for (who, ledger) in Stakers::<T>::iter() {
 			let pool = Operators::<T>::get(&ledger.operator)
@@ -1273,6 +1325,8 @@ impl<T: Config> Pallet<T> {
 			entry.1 = entry.1.saturating_add(ledger.shares);
 			entry.2 += 1 + ledger.withdrawals.len() as u32;
 			entry.3 = entry.3.saturating_add(pool.value_of(ledger.shares));
+			let owes = pending.entry(ledger.operator.clone()).or_default();
+			*owes = owes.saturating_add(ledger.pending_loss(&pool));
 			for w in ledger.withdrawals.iter() {
 				entry.3 = entry.3.saturating_add(pool.value_of(w.shares));
 				ensure!(
@@ -1318,6 +1372,24 @@ impl<T: Config> Pallet<T> {
 					&& pool.pool_value() <= values.saturating_add(records.into()),
 				"pool value differs from the stakers' values beyond rounding"
 			);
+			// Every loss imposed on the pool is either realized or still pending on a delegator,
+			// up to the rounding the factor updates may have left (a unit per share record at
+			// each).
+			let losses = Losses::<T>::get(&who);
+			let imposed = losses.from_service_slashes.saturating_add(losses.from_base_slashes);
+			let tolerance = losses.rounding;
+			let pending = pending.get(&who).copied().unwrap_or_default();
+			ensure!(
+				losses.realized <= imposed.saturating_add(tolerance),
+				"more loss realized than was imposed"
+			);
+			let unrealized = imposed.saturating_sub(losses.realized);
+			ensure!(
+				unrealized <= pending.saturating_add(tolerance)
+					&& pending <= unrealized.saturating_add(tolerance),
+				"pending losses differ from the losses imposed and not realized"
+			);
+			ensure!(losses.realized_from_bond <= losses.realized, "more from bonds than realized");
 			let delegators = Stakers::<T>::iter_values().filter(|l| l.operator == who).count();
 			ensure!(pool.delegator_count as usize == delegators, "delegator count is off");
 			ensure!(pool.max_magnitude <= Perquintill::one(), "max magnitude above one");
@@ -1415,6 +1487,14 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		tier: SlashTier,
 	) -> Result<SlashOutcome<BalanceOf<T>>, DispatchError> {
 		Self::do_slash(operator, service, fraction, tier)
+	}
+
+	fn service_operator_count(service: ServiceId) -> u32 {
+		Services::<T>::get(service).map_or(0, |s| s.operator_count)
+	}
+
+	fn pool_losses(operator: &T::AccountId) -> LossLedger<BalanceOf<T>> {
+		Losses::<T>::get(operator)
 	}
 }
 

@@ -76,6 +76,8 @@ pub mod types;
 mod views;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub use benchmarking::BenchmarkSetup;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -111,7 +113,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use restaking_primitives::restaking::{BaseStaking, OnSecurityReduced};
+	use restaking_primitives::restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced};
 	use sp_runtime::{Perbill, Perquintill};
 
 	/// The in-code storage version.
@@ -146,6 +148,10 @@ pub mod pallet {
 
 		/// Told when a base-layer slash lowers a service's slashable stake.
 		type OnSecurityReduced: OnSecurityReduced<Self::AccountId, BalanceOf<Self>>;
+
+		/// Freezes exits from an operator's pool while a slash of it waits (the slashing
+		/// pallet); `()` never freezes.
+		type ExitGuard: ExitGuard<Self::AccountId>;
 
 		/// Origin that may change [`Parameters`].
 		type ParametersOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -299,6 +305,11 @@ pub mod pallet {
 	/// free). Accounted, never silently dropped.
 	#[pallet::storage]
 	pub type Shortfall<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Per operator: losses imposed on its pool and how far they have been realized.
+	#[pallet::storage]
+	pub type Losses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, LossLedger<BalanceOf<T>>, ValueQuery>;
 
 	/// Set while the pallet itself slashes a bond, so that the base layer's slash notification
 	/// for it is not read back as a base-layer slash.
@@ -539,6 +550,9 @@ pub mod pallet {
 		NothingToSlash,
 		/// An arithmetic operation overflowed.
 		Overflow,
+		/// A slash of the operator waits to execute; no stake may leave its pool (or start
+		/// leaving a service) until then.
+		SlashPending,
 	}
 
 	#[pallet::hooks]
@@ -721,7 +735,7 @@ pub mod pallet {
 		/// - Origin: an operator.
 		///
 		/// Emits [`Event::OperatorDeregistered`]. Errors: [`Error::NotOperator`],
-		/// [`Error::OperatorInUse`].
+		/// [`Error::OperatorInUse`], [`Error::SlashPending`].
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::deregister_operator())]
 		pub fn deregister_operator(origin: OriginFor<T>) -> DispatchResult {
@@ -749,7 +763,8 @@ pub mod pallet {
 		///
 		/// - Origin: an operator.
 		///
-		/// Emits [`Event::OptedOut`]. Errors: [`Error::NotOptedIn`], [`Error::StillAllocated`].
+		/// Emits [`Event::OptedOut`]. Errors: [`Error::NotOptedIn`], [`Error::StillAllocated`],
+		/// [`Error::SlashPending`].
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::opt_out())]
 		pub fn opt_out(origin: OriginFor<T>, service: ServiceId) -> DispatchResult {
@@ -853,7 +868,8 @@ pub mod pallet {
 		/// - Origin: a staker with a position.
 		///
 		/// Emits [`Event::Withdrawn`]. Errors: [`Error::NotDelegator`],
-		/// [`Error::NothingToWithdraw`].
+		/// [`Error::NothingToWithdraw`], [`Error::SlashPending`] (while a slash of the operator
+		/// waits).
 		#[pallet::call_index(16)]
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {

@@ -79,6 +79,7 @@ parameter_types! {
 		concentration_floor: Perbill::from_percent(50),
 	};
 	pub static SecurityDrops: Vec<(AccountId, ServiceId, Balance, Balance)> = vec![];
+	pub static FrozenExits: Vec<AccountId> = vec![];
 	pub const SlashSink: AccountId = SLASH_SINK;
 }
 
@@ -104,6 +105,14 @@ impl restaking_primitives::restaking::OnSecurityReduced<AccountId, Balance> for 
 	}
 }
 
+/// Freezes exits of the operators listed in `FrozenExits` (a pending slash, in the runtime).
+pub struct FreezeListed;
+impl restaking_primitives::restaking::ExitGuard<AccountId> for FreezeListed {
+	fn exits_frozen(operator: &AccountId) -> bool {
+		FrozenExits::get().contains(operator)
+	}
+}
+
 pub const SERVICE_DEPOSIT: Balance = 50;
 pub const OPERATOR_DEPOSIT: Balance = 30;
 pub const MIN_SELF_BOND: Balance = 100;
@@ -119,6 +128,7 @@ impl pallet_restaking::Config for Runtime {
 	type BaseStaking = PalletStaking<Self>;
 	type OnSlashedFunds = ResolveTo<SlashSink, Balances>;
 	type OnSecurityReduced = RecordDrops;
+	type ExitGuard = FreezeListed;
 	type ParametersOrigin = frame_system::EnsureRoot<AccountId>;
 	type PalletId = RestakingPalletId;
 	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;

@@ -1182,3 +1182,119 @@ fn the_freeze_overlaps_the_staking_hold() {
 		assert_ok!(Balances::transfer(&STAKER, &NOBODY, free(STAKER) - 1, Preservation::Preserve));
 	});
 }
+
+mod exits_and_losses {
+	use super::*;
+
+	#[test]
+	fn no_stake_leaves_while_a_slash_waits() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1_000));
+			allocate(OPERATOR, s, 0);
+			run_to_block(System::block_number() + UNDELEGATION_DELAY);
+			FrozenExits::set(vec![OPERATOR]);
+			assert_noop!(
+				Restaking::withdraw_unbonded(signed(STAKER)),
+				Error::<Runtime>::SlashPending
+			);
+			assert_noop!(Restaking::opt_out(signed(OPERATOR), s), Error::<Runtime>::SlashPending);
+			assert_noop!(
+				Restaking::deregister_operator(signed(OPERATOR)),
+				Error::<Runtime>::SlashPending
+			);
+			// Nor can stake start leaving another service; allocating more is still allowed.
+			let other = service(OWNER);
+			allocate(OPERATOR, other, 50);
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), other, percent(10)),
+				Error::<Runtime>::SlashPending
+			);
+			assert_ok!(Restaking::allocate(signed(OPERATOR), other, percent(60)));
+			// Once the slash has landed (or was vetoed), exits open again.
+			FrozenExits::set(vec![]);
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+		});
+	}
+
+	#[test]
+	fn the_loss_ledger_follows_imposed_and_realized_losses() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000));
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(10),
+				SlashTier::Critical
+			));
+			let losses = Restaking::pool_losses(&OPERATOR);
+			// Two delegators with up to three withdrawals each: 2 × 4 + 1 units of rounding.
+			assert_eq!(
+				(losses.from_service_slashes, losses.realized, losses.rounding),
+				(400, 0, 9)
+			);
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			let losses = Restaking::pool_losses(&OPERATOR);
+			assert_eq!((losses.realized, losses.realized_from_bond), (300, 300));
+			// A base-layer slash of STAKER_2 takes 10 % of its bond, and with it 10 % of the
+			// loss it still owes the pool: the base layer absorbed that part.
+			base_slash(STAKER_2, BOND / 10);
+			let losses = Restaking::pool_losses(&OPERATOR);
+			assert_eq!(losses.realized, 310);
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER_2));
+			let losses = Restaking::pool_losses(&OPERATOR);
+			assert_eq!(losses.realized, 400);
+			assert_eq!(losses.realized_from_bond, 390);
+		});
+	}
+
+	#[test]
+	fn rounding_stays_accounted_after_the_delegators_leave() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Ten delegators of 11 each; a slash of 6 from the pool rounds each one's loss up
+			// to a whole unit, 10 in all, more than the pool's drop in value.
+			let s = service(OWNER);
+			operator(OPERATOR, MIN_SELF_BOND);
+			let stakers: Vec<_> = (STAKER..STAKER + STAKERS).collect();
+			for who in &stakers {
+				assert_ok!(Restaking::delegate(signed(*who), OPERATOR, 11));
+			}
+			allocate(OPERATOR, s, 100);
+			assert_ok!(Restaking::slash(
+				&OPERATOR,
+				s,
+				Perbill::from_percent(5),
+				SlashTier::Critical
+			));
+			for who in &stakers {
+				assert_ok!(Restaking::undelegate(signed(*who), 10));
+			}
+			run_to_block(System::block_number() + UNDELEGATION_DELAY);
+			for who in &stakers {
+				assert_ok!(Restaking::withdraw_unbonded(signed(*who)));
+			}
+			assert_eq!(Operators::<Runtime>::get(OPERATOR).unwrap().delegator_count, 0);
+			let losses = Restaking::pool_losses(&OPERATOR);
+			assert!(losses.realized > losses.from_service_slashes);
+			assert!(losses.realized <= losses.from_service_slashes + losses.rounding);
+		});
+	}
+
+	#[test]
+	fn a_position_with_value_left_is_not_empty() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			let mut ledger = StakerLedger::<Runtime>::new(OPERATOR, &pool);
+			assert!(ledger.is_empty());
+			// No shares, but a loss still to realize: the position must stay.
+			ledger.value = 1;
+			assert!(!ledger.is_empty());
+			ledger.value = 0;
+			ledger.queued_outflow = 1;
+			assert!(!ledger.is_empty());
+		});
+	}
+}

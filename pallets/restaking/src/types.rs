@@ -240,9 +240,12 @@ impl<T: Config> StakerLedger<T> {
 		)
 	}
 
-	/// Whether nothing is left in this position.
+	/// Whether nothing is left in this position: no shares, no value (so no pending loss), no
+	/// queued outflow, no withdrawals, nothing unclaimed.
 	pub fn is_empty(&self) -> bool {
 		self.shares.is_zero()
+			&& self.value.is_zero()
+			&& self.queued_outflow.is_zero()
 			&& self.withdrawals.is_empty()
 			&& self.unclaimed_rewards.is_zero()
 			&& self.unclaimed_compensation.is_zero()

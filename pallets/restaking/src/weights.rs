@@ -70,7 +70,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::NextServiceId` (r:1 w:1)
 	/// Proof: `Restaking::NextServiceId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Services` (r:0 w:1)
@@ -78,9 +78,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `463`
-		//  Estimated: `3640`
-		// Minimum execution time: 1_762_602_000 picoseconds.
-		Weight::from_parts(1_881_378_000, 3640)
+		//  Estimated: `3676`
+		// Minimum execution time: 1_748_622_000 picoseconds.
+		Weight::from_parts(1_853_988_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `535`
 		//  Estimated: `3697`
-		// Minimum execution time: 322_688_000 picoseconds.
-		Weight::from_parts(369_568_000, 3697)
+		// Minimum execution time: 318_952_000 picoseconds.
+		Weight::from_parts(357_169_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `535`
 		//  Estimated: `3697`
-		// Minimum execution time: 314_656_000 picoseconds.
-		Weight::from_parts(359_453_000, 3697)
+		// Minimum execution time: 318_211_000 picoseconds.
+		Weight::from_parts(359_443_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -111,13 +111,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `968`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_720_442_000 picoseconds.
-		Weight::from_parts(2_848_463_000, 6196)
+		// Minimum execution time: 2_707_233_000 picoseconds.
+		Weight::from_parts(2_820_100_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -129,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `741`
 		//  Estimated: `6196`
-		// Minimum execution time: 1_667_131_000 picoseconds.
-		Weight::from_parts(1_750_375_000, 6196)
+		// Minimum execution time: 1_642_605_000 picoseconds.
+		Weight::from_parts(1_740_620_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -145,13 +145,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Restaking::CounterForOperators` (r:1 w:1)
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_operator() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `663`
 		//  Estimated: `3946`
-		// Minimum execution time: 3_499_818_000 picoseconds.
-		Weight::from_parts(3_636_711_000, 3946)
+		// Minimum execution time: 3_486_709_000 picoseconds.
+		Weight::from_parts(3_654_537_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -161,49 +161,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `581`
 		//  Estimated: `3784`
-		// Minimum execution time: 448_745_000 picoseconds.
-		Weight::from_parts(482_215_000, 3784)
+		// Minimum execution time: 448_195_000 picoseconds.
+		Weight::from_parts(528_544_000, 3784)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
-	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::CounterForOperators` (r:1 w:0)
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
+	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn bond_more() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `970`
 		//  Estimated: `3784`
-		// Minimum execution time: 2_113_103_000 picoseconds.
-		Weight::from_parts(2_205_069_000, 3784)
+		// Minimum execution time: 2_181_003_000 picoseconds.
+		Weight::from_parts(2_329_353_000, 3784)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingOf` (r:1 w:0)
+	/// Proof: `Slashing::PendingOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::CounterForOperators` (r:1 w:1)
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn deregister_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `960`
+		//  Measured:  `1055`
 		//  Estimated: `3784`
-		// Minimum execution time: 2_889_654_000 picoseconds.
-		Weight::from_parts(3_013_877_000, 3784)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 3_086_005_000 picoseconds.
+		Weight::from_parts(3_331_668_000, 3784)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:1 w:1)
@@ -218,13 +220,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2966`
 		//  Estimated: `4502`
-		// Minimum execution time: 911_321_000 picoseconds.
-		Weight::from_parts(1_009_266_000, 4502)
+		// Minimum execution time: 963_528_000 picoseconds.
+		Weight::from_parts(1_068_423_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Restaking::Memberships` (r:1 w:1)
 	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingOf` (r:1 w:0)
+	/// Proof: `Slashing::PendingOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ServiceOperators` (r:1 w:1)
 	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Services` (r:1 w:1)
@@ -233,11 +237,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	fn opt_out() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3073`
+		//  Measured:  `3168`
 		//  Estimated: `4502`
-		// Minimum execution time: 855_037_000 picoseconds.
-		Weight::from_parts(911_412_000, 4502)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 1_031_620_000 picoseconds.
+		Weight::from_parts(1_134_612_000, 4502)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:0)
@@ -248,8 +252,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `632`
 		//  Estimated: `3697`
-		// Minimum execution time: 520_842_000 picoseconds.
-		Weight::from_parts(568_513_000, 3697)
+		// Minimum execution time: 550_506_000 picoseconds.
+		Weight::from_parts(631_746_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -267,8 +271,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8208`
 		//  Estimated: `103270`
-		// Minimum execution time: 9_403_180_000 picoseconds.
-		Weight::from_parts(9_541_875_000, 103270)
+		// Minimum execution time: 9_458_451_000 picoseconds.
+		Weight::from_parts(9_831_023_000, 103270)
 			.saturating_add(T::DbWeight::get().reads(75_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -287,27 +291,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
-	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::CounterForOperators` (r:1 w:0)
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
+	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Realizing` (r:0 w:1)
 	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2385`
+		//  Measured:  `2538`
 		//  Estimated: `6578`
-		// Minimum execution time: 4_000_620_000 picoseconds.
-		Weight::from_parts(4_159_837_000, 6578)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 4_139_326_000 picoseconds.
+		Weight::from_parts(4_376_568_000, 6578)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -324,11 +330,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
 	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
@@ -341,15 +349,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn undelegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `15031`
+		//  Measured:  `15184`
 		//  Estimated: `9679`
-		// Minimum execution time: 4_489_465_000 picoseconds.
-		Weight::from_parts(4_540_391_000, 9679)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 4_543_866_000 picoseconds.
+		Weight::from_parts(4_852_083_000, 9679)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingOf` (r:1 w:0)
+	/// Proof: `Slashing::PendingOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Bonded` (r:1 w:0)
@@ -363,23 +373,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Realizing` (r:0 w:1)
 	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2669`
+		//  Measured:  `2917`
 		//  Estimated: `4764`
-		// Minimum execution time: 3_666_315_000 picoseconds.
-		Weight::from_parts(3_805_451_000, 4764)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 4_087_510_000 picoseconds.
+		Weight::from_parts(4_234_948_000, 4764)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -396,21 +408,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Realizing` (r:0 w:1)
 	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2666`
+		//  Measured:  `2819`
 		//  Estimated: `4764`
-		// Minimum execution time: 3_459_098_000 picoseconds.
-		Weight::from_parts(3_582_971_000, 4764)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 3_718_131_000 picoseconds.
+		Weight::from_parts(3_945_078_000, 4764)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -426,8 +440,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1198`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_584_842_000 picoseconds.
-		Weight::from_parts(2_701_545_000, 6196)
+		// Minimum execution time: 2_745_650_000 picoseconds.
+		Weight::from_parts(2_929_603_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -447,8 +461,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1218`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_311_106_000 picoseconds.
-		Weight::from_parts(2_456_131_000, 6196)
+		// Minimum execution time: 2_370_684_000 picoseconds.
+		Weight::from_parts(2_554_477_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -458,8 +472,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 125_626_000 picoseconds.
-		Weight::from_parts(162_391_000, 0)
+		// Minimum execution time: 141_891_000 picoseconds.
+		Weight::from_parts(178_344_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Memberships` (r:1 w:1)
@@ -467,9 +481,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 1000]`.
@@ -477,12 +493,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1813`
 		//  Estimated: `3784`
-		// Minimum execution time: 1_402_369_000 picoseconds.
-		Weight::from_parts(1_492_064_377, 3784)
-			// Standard Error: 28_961
-			.saturating_add(Weight::from_parts(103_549, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 1_533_022_000 picoseconds.
+		Weight::from_parts(1_646_312_008, 3784)
+			// Standard Error: 70_823
+			.saturating_add(Weight::from_parts(136_803, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Restaking::Realizing` (r:1 w:0)
 	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
@@ -497,136 +513,140 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Restaking::Memberships` (r:9 w:0)
 	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::SecurityDrops` (r:1 w:1)
+	/// Proof: `Slashing::SecurityDrops` (`max_values`: None, `max_size`: Some(689), added: 3164, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 1000]`.
 	fn base_slash_operator(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4958 + d * (2 ±0)`
+		//  Measured:  `4999 + d * (2 ±0)`
 		//  Estimated: `24003`
-		// Minimum execution time: 3_843_648_000 picoseconds.
-		Weight::from_parts(3_999_043_972, 24003)
-			// Standard Error: 39_655
-			.saturating_add(Weight::from_parts(261_209, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 4_880_354_000 picoseconds.
+		Weight::from_parts(5_096_060_288, 24003)
+			// Standard Error: 59_678
+			.saturating_add(Weight::from_parts(83_559, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(19_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 }
 
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(1_881_378_000, 3640)
+		Weight::from_parts(1_853_988_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(369_568_000, 3697)
+		Weight::from_parts(357_169_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_service_paused() -> Weight {
-		Weight::from_parts(359_453_000, 3697)
+		Weight::from_parts(359_443_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(2_848_463_000, 6196)
+		Weight::from_parts(2_820_100_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn fund_service() -> Weight {
-		Weight::from_parts(1_750_375_000, 6196)
+		Weight::from_parts(1_740_620_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn register_operator() -> Weight {
-		Weight::from_parts(3_636_711_000, 3946)
+		Weight::from_parts(3_654_537_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(482_215_000, 3784)
+		Weight::from_parts(528_544_000, 3784)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn bond_more() -> Weight {
-		Weight::from_parts(2_205_069_000, 3784)
+		Weight::from_parts(2_329_353_000, 3784)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn deregister_operator() -> Weight {
-		Weight::from_parts(3_013_877_000, 3784)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(3_331_668_000, 3784)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn opt_in() -> Weight {
-		Weight::from_parts(1_009_266_000, 4502)
+		Weight::from_parts(1_068_423_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn opt_out() -> Weight {
-		Weight::from_parts(911_412_000, 4502)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(1_134_612_000, 4502)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve_operator() -> Weight {
-		Weight::from_parts(568_513_000, 3697)
+		Weight::from_parts(631_746_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(9_541_875_000, 103270)
+		Weight::from_parts(9_831_023_000, 103270)
 			.saturating_add(RocksDbWeight::get().reads(75_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(4_159_837_000, 6578)
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+		Weight::from_parts(4_376_568_000, 6578)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn undelegate() -> Weight {
-		Weight::from_parts(4_540_391_000, 9679)
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+		Weight::from_parts(4_852_083_000, 9679)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(3_805_451_000, 4764)
+		Weight::from_parts(4_234_948_000, 4764)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
+	}
+	fn settle() -> Weight {
+		Weight::from_parts(3_945_078_000, 4764)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
-	fn settle() -> Weight {
-		Weight::from_parts(3_582_971_000, 4764)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
-	}
 	fn claim() -> Weight {
-		Weight::from_parts(2_701_545_000, 6196)
+		Weight::from_parts(2_929_603_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn pay_rewards() -> Weight {
-		Weight::from_parts(2_456_131_000, 6196)
+		Weight::from_parts(2_554_477_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(162_391_000, 0)
+		Weight::from_parts(178_344_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(1_492_064_377, 3784)
-			.saturating_add(Weight::from_parts(103_549, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(1_646_312_008, 3784)
+			.saturating_add(Weight::from_parts(136_803, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn base_slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(3_999_043_972, 24003)
-			.saturating_add(Weight::from_parts(261_209, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(17_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(5_096_060_288, 24003)
+			.saturating_add(Weight::from_parts(83_559, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(19_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 }

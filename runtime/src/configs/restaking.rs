@@ -1,16 +1,20 @@
-//! Restaking: delays, caps and bounds of `pallet-restaking`.
+//! Restaking: delays, caps and bounds of `pallet-restaking` and `pallet-slashing`.
 //!
 //! Delays are in blocks (3 s each) and short enough for a dev chain: an allocation takes
-//! effect in 30 s, a deallocation in 2 min, an undelegation completes after 3 min. The
-//! slashing pallet's veto window must stay below the deallocation delay.
+//! effect in 30 s, a deallocation in 2 min, an undelegation completes after 3 min. A slash
+//! request waits 30 s to 1.5 min (the service's policy chooses), always less than the
+//! deallocation delay, and while it waits no stake leaves the operator's pool.
 
-use frame_support::{parameter_types, PalletId};
+use frame_support::{parameter_types, traits::EitherOfDiverse, PalletId};
 use frame_system::EnsureRoot;
+use pallet_collective::{EnsureProportionAtLeast, EnsureProportionMoreThan};
 use sp_runtime::Perbill;
 
+use super::AuditCommitteeInstance;
+
 use super::super::{
-	currency::UNIT, time::MINUTES, AccountId, Balance, Balances, BlockNumber, Runtime,
-	RuntimeFreezeReason, RuntimeHoldReason,
+	currency::UNIT, time::MINUTES, AccountId, Balance, Balances, BlockNumber, Restaking, Runtime,
+	RuntimeFreezeReason, RuntimeHoldReason, Slashing,
 };
 
 parameter_types! {
@@ -48,7 +52,8 @@ impl pallet_restaking::Config for Runtime {
 	type BaseStaking = pallet_restaking::adapters::PalletStaking<Runtime>;
 	// Realized slash funds are burned (the insurance reserve will take a share).
 	type OnSlashedFunds = ();
-	type OnSecurityReduced = ();
+	type OnSecurityReduced = Slashing;
+	type ExitGuard = Slashing;
 	type ParametersOrigin = EnsureRoot<AccountId>;
 	type PalletId = RestakingPalletId;
 	type ServiceDeposit = ServiceDeposit;
@@ -70,4 +75,57 @@ impl pallet_restaking::Config for Runtime {
 	type WeightInfo = pallet_restaking::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::adapters::PalletStaking<Runtime>;
+}
+
+parameter_types! {
+	pub const ServiceSlashDeferDuration: BlockNumber = MINUTES / 2;
+	pub const MaxVetoWindow: BlockNumber = MINUTES + MINUTES / 2;
+	/// Longer than `MaxSlashesPerWindow × MaxVetoWindow` (8 × 1.5 min), so a slasher can
+	/// keep an operator's exits frozen for at most 60 % of any window.
+	pub const SlashWindow: BlockNumber = 20 * MINUTES;
+	pub const MaxSlashPerWindow: Perbill = Perbill::from_percent(50);
+	pub const MaxSlashesPerWindow: u32 = 8;
+	pub const MaxPendingSlashes: u32 = 256;
+	pub const MaxPendingPerService: u32 = 16;
+	pub const MaxSlashHistory: u32 = 16;
+	pub const MaxContagionHistory: u32 = 16;
+	pub const DisputeBond: Balance = 100 * UNIT;
+	pub const RequestDeposit: Balance = 100 * UNIT;
+}
+
+/// A majority of the audit committee.
+pub type AuditMajority = EnsureProportionMoreThan<AccountId, AuditCommitteeInstance, 1, 2>;
+/// Two thirds of the audit committee, or root.
+pub type AuditTwoThirdsOrRoot = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	EnsureProportionAtLeast<AccountId, AuditCommitteeInstance, 2, 3>,
+>;
+
+impl pallet_slashing::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Restaking = Restaking;
+	// The insurance pallet will pay covers from executed slashes.
+	type OnSlashExecuted = ();
+	// Forfeited dispute bonds and request deposits are burned.
+	type OnForfeit = ();
+	type CommitteeOrigin = AuditMajority;
+	type VetoOrigin = AuditTwoThirdsOrRoot;
+	type PauseOrigin = EnsureRoot<AccountId>;
+	type SlashDeferDuration = ServiceSlashDeferDuration;
+	type MaxVetoWindow = MaxVetoWindow;
+	type DeallocationDelay = DeallocationDelay;
+	type UndelegationDelay = UndelegationDelay;
+	type SlashWindow = SlashWindow;
+	type MaxSlashPerWindow = MaxSlashPerWindow;
+	type MaxSlashesPerWindow = MaxSlashesPerWindow;
+	type MaxPendingSlashes = MaxPendingSlashes;
+	type MaxPendingPerService = MaxPendingPerService;
+	type MaxSlashHistory = MaxSlashHistory;
+	type MaxContagionHistory = MaxContagionHistory;
+	type DisputeBond = DisputeBond;
+	type RequestDeposit = RequestDeposit;
+	type WeightInfo = pallet_slashing::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Runtime>;
 }
