@@ -22,6 +22,7 @@ export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/restaking-target-bench
 declare -A PALLETS=(
 	[pallet_restaking]=pallets/restaking
 	[pallet_slashing]=pallets/slashing
+	[pallet_insurance]=pallets/insurance
 )
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}")

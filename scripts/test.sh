@@ -20,7 +20,7 @@ stage "cargo fmt --check" cargo fmt --all -- --check
 stage "cargo clippy" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 # The pallets whose benchmarks run in their mocks.
-BENCHMARKED=(-p pallet-restaking -p pallet-slashing)
+BENCHMARKED=(-p pallet-restaking -p pallet-slashing -p pallet-insurance)
 stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked "${BENCHMARKED[@]}" --all-targets --features runtime-benchmarks -- -D warnings
 # Benchmarks run once, in the mock, so they cannot rot (weights come from benchmarks/run.sh).

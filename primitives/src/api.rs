@@ -173,6 +173,8 @@ pub struct ContagionReport<Balance, BlockNumber> {
 	pub service_slashes: u32,
 }
 
+pub use crate::insurance::{CoverView, PoolState};
+
 /// How many operators `SystemRisk::top_operators_share` counts.
 pub const TOP_N: usize = 3;
 
@@ -209,5 +211,27 @@ sp_api::decl_runtime_apis! {
 		fn operator_slash_history(operator: AccountId) -> Vec<SlashRecord<AccountId, Balance, BlockNumber>>;
 		/// How slashes spread from and to the operator.
 		fn contagion_report(operator: AccountId) -> ContagionReport<Balance, BlockNumber>;
+	}
+
+	/// Insurance: pools, quotes and covers.
+	pub trait InsuranceApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// A pool's figures, `None` if unknown.
+		fn pool_state(pool: crate::insurance::PoolId) -> Option<PoolState<AccountId, Balance>>;
+		/// The premium for `amount` of cover on `(operator, service)` from `pool` over `period`
+		/// blocks, or the error buying it would fail with.
+		fn insurance_quote(
+			pool: crate::insurance::PoolId,
+			operator: AccountId,
+			service: ServiceId,
+			amount: Balance,
+			period: BlockNumber,
+		) -> Result<Balance, sp_runtime::DispatchError>;
+		/// Covers on `(operator, service)` not yet released.
+		fn covers_of(operator: AccountId, service: ServiceId) -> Vec<CoverView<AccountId, Balance, BlockNumber>>;
 	}
 }

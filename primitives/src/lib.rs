@@ -37,5 +37,6 @@ pub type Hash = sp_core::H256;
 pub type Moment = u64;
 
 pub mod api;
+pub mod insurance;
 pub mod restaking;
 pub mod slashing;

@@ -115,6 +115,15 @@ pub trait RestakingInterface<AccountId, Balance> {
 
 	/// How the losses imposed on `operator`'s pool have been carried so far.
 	fn pool_losses(operator: &AccountId) -> LossLedger<Balance>;
+
+	/// Move `amount` from `from` into `operator`'s pool as compensation for its delegators,
+	/// split per active share (claimed with rewards). Fails when the pool has no active
+	/// delegators. Returns the amount moved.
+	fn compensate(
+		operator: &AccountId,
+		from: &AccountId,
+		amount: Balance,
+	) -> Result<Balance, DispatchError>;
 }
 
 /// The losses imposed on one operator's pool and how far they have been realized on its

@@ -3,7 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::{FixedU128, Perbill};
+use sp_runtime::{FixedU128, Perbill, Weight};
 
 use crate::restaking::{ServiceId, SlashTier};
 
@@ -92,8 +92,16 @@ pub struct SecurityDrop<Balance, BlockNumber> {
 pub trait OnSlashExecuted<AccountId, Balance, BlockNumber> {
 	/// `record` was just executed and stored.
 	fn on_slash_executed(record: &SlashRecord<AccountId, Balance, BlockNumber>);
+
+	/// The most `on_slash_executed` can cost; the slashing pallet charges it with every
+	/// execution.
+	fn max_weight() -> Weight;
 }
 
 impl<AccountId, Balance, BlockNumber> OnSlashExecuted<AccountId, Balance, BlockNumber> for () {
 	fn on_slash_executed(_: &SlashRecord<AccountId, Balance, BlockNumber>) {}
+
+	fn max_weight() -> Weight {
+		Weight::zero()
+	}
 }

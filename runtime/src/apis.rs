@@ -19,9 +19,9 @@ use sp_version::RuntimeVersion;
 use restaking_primitives::{api as restaking_api, restaking::ServiceId};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Slashing, Staking, System,
-	TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Insurance,
+	Nonce, Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Slashing, Staking,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -235,6 +235,31 @@ impl_runtime_apis! {
 
 		fn system_risk() -> restaking_api::SystemRisk<AccountId, Balance> {
 			Restaking::system_risk()
+		}
+	}
+
+	impl restaking_api::InsuranceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn pool_state(
+			pool: restaking_primitives::insurance::PoolId,
+		) -> Option<restaking_api::PoolState<AccountId, Balance>> {
+			Insurance::pool_state(pool)
+		}
+
+		fn insurance_quote(
+			pool: restaking_primitives::insurance::PoolId,
+			operator: AccountId,
+			service: ServiceId,
+			amount: Balance,
+			period: BlockNumber,
+		) -> Result<Balance, sp_runtime::DispatchError> {
+			Insurance::quote(pool, &operator, service, amount, period)
+		}
+
+		fn covers_of(
+			operator: AccountId,
+			service: ServiceId,
+		) -> Vec<restaking_api::CoverView<AccountId, Balance, BlockNumber>> {
+			Insurance::covers_of(&operator, service)
 		}
 	}
 

@@ -24,4 +24,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_restaking, Restaking]
 	[pallet_slashing, Slashing]
+	[pallet_insurance, Insurance]
 );

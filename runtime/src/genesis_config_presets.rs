@@ -14,8 +14,9 @@ use sp_runtime::Perbill;
 use sp_staking::StakerStatus;
 
 use crate::{
-	currency::UNIT, AccountId, AuditCommitteeConfig, Balance, BalancesConfig, RestakingConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SlashingConfig, StakingConfig, SudoConfig,
+	currency::UNIT, AccountId, AuditCommitteeConfig, Balance, BalancesConfig, InsuranceConfig,
+	RestakingConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SlashingConfig,
+	StakingConfig, SudoConfig,
 };
 
 /// Free balance every dev account starts with.
@@ -95,6 +96,37 @@ fn slashing() -> SlashingConfig {
 	}
 }
 
+/// Underwriter capital in the demo insurance pool.
+pub const POOL_CAPITAL: Balance = 100_000 * UNIT;
+/// The demo cover on Eve's oracle stake.
+pub const DEMO_COVER: Balance = 5_000 * UNIT;
+
+/// Insurance at genesis: Ferdie's pool 0 covers both demo services (premium 0.00001 % of the
+/// cover a block when empty, up to 0.0001 % when fully used; deductible 10 UNIT) with
+/// 100,000 UNIT of his capital; Dave bought 5,000 UNIT of cover on Eve's delegators against
+/// oracle slashes for a day.
+fn insurance() -> InsuranceConfig {
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+	InsuranceConfig {
+		pools: vec![(
+			ferdie.clone(),
+			vec![0, 1],
+			Perbill::from_parts(100),
+			Perbill::from_parts(900),
+			10 * UNIT,
+		)],
+		deposits: vec![(0, ferdie, POOL_CAPITAL)],
+		covers: vec![(
+			0,
+			Sr25519Keyring::Dave.to_account_id(),
+			Sr25519Keyring::Eve.to_account_id(),
+			0,
+			DEMO_COVER,
+			crate::time::DAYS,
+		)],
+	}
+}
+
 /// A genesis validator: its account (stash and controller) and its session keys.
 struct Validator {
 	account: AccountId,
@@ -150,6 +182,7 @@ fn genesis(
 		sudo: SudoConfig { key: Some(root) },
 		restaking: restaking_config,
 		slashing: slashing(),
+		insurance: insurance(),
 	})
 }
 

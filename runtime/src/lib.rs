@@ -222,4 +222,7 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type Slashing = pallet_slashing;
+
+	#[runtime::pallet_index(22)]
+	pub type Insurance = pallet_insurance;
 }

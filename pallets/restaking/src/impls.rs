@@ -882,6 +882,35 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Move `amount` from `from` to the pot as compensation for `operator`'s active
+	/// delegators: the accumulator rises by `amount / active shares`, rounded down, so claims
+	/// never exceed what came in.
+	pub(crate) fn do_compensate(
+		operator: &T::AccountId,
+		from: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		ensure!(!amount.is_zero(), Error::<T>::AmountTooLow);
+		let mut pool = Operators::<T>::get(operator).ok_or(Error::<T>::NotOperator)?;
+		ensure!(!pool.active_shares.is_zero(), Error::<T>::EmptyPool);
+		let per_share = multiply_by_rational_with_rounding(
+			amount.unique_saturated_into(),
+			FixedU128::DIV,
+			pool.active_shares.unique_saturated_into(),
+			Rounding::Down,
+		)
+		.map(FixedU128::from_inner)
+		.ok_or(Error::<T>::Overflow)?;
+		pool.compensation_per_share = pool
+			.compensation_per_share
+			.checked_add(&per_share)
+			.ok_or(Error::<T>::Overflow)?;
+		T::Currency::transfer(from, &Self::pot(), amount, Preservation::Preserve)?;
+		Operators::<T>::insert(operator, pool);
+		Self::deposit_event(Event::CompensationPaid { operator: operator.clone(), amount });
+		Ok(amount)
+	}
+
 	// ---- slashing ----
 
 	/// Slashable stake of `operator` for each of its services, at `now`.
@@ -1495,6 +1524,14 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn pool_losses(operator: &T::AccountId) -> LossLedger<BalanceOf<T>> {
 		Losses::<T>::get(operator)
+	}
+
+	fn compensate(
+		operator: &T::AccountId,
+		from: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_compensate(operator, from, amount)
 	}
 }
 

@@ -1298,3 +1298,35 @@ mod exits_and_losses {
 		});
 	}
 }
+
+mod compensation {
+	use super::*;
+
+	#[test]
+	fn compensation_is_split_per_active_share_and_claimed() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			// No delegators: nobody to compensate.
+			assert_noop!(
+				Restaking::compensate(&OPERATOR, &NOBODY, 100),
+				Error::<Runtime>::EmptyPool
+			);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000));
+			assert_noop!(
+				Restaking::compensate(&OPERATOR, &NOBODY, 0),
+				Error::<Runtime>::AmountTooLow
+			);
+			let before = free(NOBODY);
+			assert_eq!(Restaking::compensate(&OPERATOR, &NOBODY, 400), Ok(400));
+			assert_eq!(free(NOBODY), before - 400);
+			assert_eq!(last_event(), Event::CompensationPaid { operator: OPERATOR, amount: 400 });
+			let before = free(STAKER);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_eq!(free(STAKER), before + 300);
+			let before = free(STAKER_2);
+			assert_ok!(Restaking::claim(signed(STAKER_2)));
+			assert_eq!(free(STAKER_2), before + 100);
+		});
+	}
+}

@@ -348,7 +348,12 @@ impl<T: Config> Pallet<T> {
 
 	/// Execute due requests, soonest first, while `remaining` allows.
 	pub(crate) fn execute_due(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
-		let base = T::WeightInfo::on_idle(0);
+		// Each execution may also run `OnSlashExecuted`.
+		let cost = |n: u32| {
+			T::WeightInfo::on_idle(n)
+				.saturating_add(T::OnSlashExecuted::max_weight().saturating_mul(n.into()))
+		};
+		let base = cost(0);
 		if !remaining.all_gte(base) {
 			return Weight::zero();
 		}
@@ -357,7 +362,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut done = 0u32;
 		loop {
-			let next = T::WeightInfo::on_idle(done.saturating_add(1));
+			let next = cost(done.saturating_add(1));
 			if !remaining.all_gte(next) {
 				break;
 			}
@@ -371,7 +376,7 @@ impl<T: Config> Pallet<T> {
 			}
 			done = done.saturating_add(1);
 		}
-		T::WeightInfo::on_idle(done)
+		cost(done)
 	}
 
 	pub(crate) fn build_genesis(config: &GenesisConfig<T>) -> DispatchResult {

@@ -521,8 +521,10 @@ pub mod pallet {
 		/// [`Error::NotWaiting`], [`Error::NotDue`].
 		#[pallet::call_index(4)]
 		// The cost does not depend on the pool's delegator count (the benchmark's `d`
-		// component shows it), so none is charged for.
-		#[pallet::weight(T::WeightInfo::execute_slash(0))]
+		// component shows it), so none is charged for; `OnSlashExecuted` adds its own.
+		#[pallet::weight(
+			T::WeightInfo::execute_slash(0).saturating_add(T::OnSlashExecuted::max_weight())
+		)]
 		pub fn execute_slash(origin: OriginFor<T>, id: SlashId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			Self::do_execute(id, frame_system::Pallet::<T>::block_number())?;

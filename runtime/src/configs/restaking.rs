@@ -1,4 +1,5 @@
-//! Restaking: delays, caps and bounds of `pallet-restaking` and `pallet-slashing`.
+//! Restaking: delays, caps and bounds of `pallet-restaking`, `pallet-slashing` and
+//! `pallet-insurance`.
 //!
 //! Delays are in blocks (3 s each) and short enough for a dev chain: an allocation takes
 //! effect in 30 s, a deallocation in 2 min, an undelegation completes after 3 min. A slash
@@ -13,8 +14,10 @@ use sp_runtime::Perbill;
 use super::AuditCommitteeInstance;
 
 use super::super::{
-	currency::UNIT, time::MINUTES, AccountId, Balance, Balances, BlockNumber, Restaking, Runtime,
-	RuntimeFreezeReason, RuntimeHoldReason, Slashing,
+	currency::UNIT,
+	time::{DAYS, MINUTES},
+	AccountId, Balance, Balances, BlockNumber, Insurance, Restaking, Runtime, RuntimeFreezeReason,
+	RuntimeHoldReason, Slashing,
 };
 
 parameter_types! {
@@ -50,8 +53,8 @@ impl pallet_restaking::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type BaseStaking = pallet_restaking::adapters::PalletStaking<Runtime>;
-	// Realized slash funds are burned (the insurance reserve will take a share).
-	type OnSlashedFunds = ();
+	// A share of realized slash funds feeds the insurance reserve; the rest is burned.
+	type OnSlashedFunds = pallet_insurance::FeedReserve<Runtime, ReserveShare, ()>;
 	type OnSecurityReduced = Slashing;
 	type ExitGuard = Slashing;
 	type ParametersOrigin = EnsureRoot<AccountId>;
@@ -105,8 +108,8 @@ impl pallet_slashing::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Restaking = Restaking;
-	// The insurance pallet will pay covers from executed slashes.
-	type OnSlashExecuted = ();
+	// The insurance pallet pays covers from executed slashes.
+	type OnSlashExecuted = Insurance;
 	// Forfeited dispute bonds and request deposits are burned.
 	type OnForfeit = ();
 	type CommitteeOrigin = AuditMajority;
@@ -126,6 +129,48 @@ impl pallet_slashing::Config for Runtime {
 	type DisputeBond = DisputeBond;
 	type RequestDeposit = RequestDeposit;
 	type WeightInfo = pallet_slashing::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Runtime>;
+}
+
+parameter_types! {
+	pub const InsurancePalletId: PalletId = PalletId(*b"rstk/ins");
+	/// Share of every realized slash that feeds the insurance reserve.
+	pub const ReserveShare: Perbill = Perbill::from_percent(30);
+	/// Share of every payout the reserve refunds to the paying pool.
+	pub const ReserveCoverage: Perbill = Perbill::from_percent(50);
+	pub const PoolDeposit: Balance = 100 * UNIT;
+	pub const MinUnderwriterDeposit: Balance = UNIT;
+	pub const MinCover: Balance = UNIT;
+	pub const MinCoverPeriod: BlockNumber = 10;
+	pub const MaxCoverPeriod: BlockNumber = 7 * DAYS;
+	pub const UnderwriterCooldown: BlockNumber = 2 * MINUTES;
+	/// At most 0.001 % of the cover per block (about 29 % a day at full utilization).
+	pub const MaxCoverRate: Perbill = Perbill::from_parts(10_000);
+	pub const MaxCoveredServices: u32 = 8;
+	pub const MaxCoversPerPool: u32 = 64;
+	pub const MaxCoversPerTarget: u32 = 8;
+}
+
+impl pallet_insurance::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Restaking = Restaking;
+	type PalletId = InsurancePalletId;
+	type PoolDeposit = PoolDeposit;
+	type MinDeposit = MinUnderwriterDeposit;
+	type MinCover = MinCover;
+	type MinCoverPeriod = MinCoverPeriod;
+	type MaxCoverPeriod = MaxCoverPeriod;
+	// A slash requested in a cover's last block can wait the longest veto window.
+	type ClaimGrace = MaxVetoWindow;
+	type UnderwriterCooldown = UnderwriterCooldown;
+	type MaxRate = MaxCoverRate;
+	type MaxCoveredServices = MaxCoveredServices;
+	type MaxCoversPerPool = MaxCoversPerPool;
+	type MaxCoversPerTarget = MaxCoversPerTarget;
+	type ReserveCoverage = ReserveCoverage;
+	type WeightInfo = pallet_insurance::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Runtime>;
 }

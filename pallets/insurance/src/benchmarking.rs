@@ -1,0 +1,207 @@
+//! Benchmarks of the insurance pallet (FRAME benchmarks v2).
+//!
+//! Worst cases: the most covered services, covers to release before a withdrawal or a sale,
+//! a reserve top-up after every payout. The payout path takes the number of matching covers
+//! `c` and the operator pool's delegator count `d`; it must not depend on `d`.
+
+use super::*;
+use crate::Pallet as Insurance;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get,
+};
+use frame_system::RawOrigin;
+use restaking_primitives::{
+	insurance::PoolId,
+	restaking::{RestakingBenchmarking, ServiceId, SlashTier},
+	slashing::SlashRecord,
+};
+use sp_runtime::{
+	traits::{Bounded, One, Saturating, Zero},
+	FixedU128, Perbill,
+};
+
+const SEED: u32 = 0;
+
+fn fund<T: Config>(who: &T::AccountId) {
+	T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+}
+
+fn unit<T: Config>() -> BalanceOf<T> {
+	T::Currency::minimum_balance().max(T::MinDeposit::get()).max(T::MinCover::get())
+		* 1_000u32.into()
+}
+
+/// The steepest valid curve.
+fn pricing<T: Config>() -> Pricing {
+	Pricing { base: Perbill::zero(), slope: T::MaxRate::get() }
+}
+
+/// A pool covering `services`, funded with plenty of capital.
+fn funded_pool<T: Config>(services: Vec<ServiceId>) -> (PoolId, T::AccountId) {
+	let owner: T::AccountId = account("owner", 0, SEED);
+	fund::<T>(&owner);
+	let pool = Insurance::<T>::do_create_pool(owner.clone(), services, pricing::<T>(), One::one())
+		.expect("pool is valid");
+	Insurance::<T>::do_deposit(owner.clone(), pool, unit::<T>() * 1_000u32.into())
+		.expect("deposit is valid");
+	(pool, owner)
+}
+
+/// Put `n` covers that ended long ago (past their grace) on `pool`, locking capital.
+fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
+	let mut record = Pools::<T>::get(pool).expect("pool exists");
+	for i in 0..n {
+		let id = NextCoverId::<T>::get();
+		NextCoverId::<T>::put(id + 1);
+		let operator: T::AccountId = account("covered", i, SEED);
+		let amount = unit::<T>();
+		Covers::<T>::insert(
+			id,
+			Cover {
+				pool,
+				buyer: operator.clone(),
+				operator: operator.clone(),
+				service,
+				remaining: amount,
+				amount,
+				premium: Zero::zero(),
+				start: Zero::zero(),
+				end: Zero::zero(),
+				last_paid: None,
+			},
+		);
+		PoolCovers::<T>::mutate(pool, |ids| ids.try_push(id).expect("within the bound"));
+		CoversOf::<T>::mutate(&operator, service, |ids| ids.try_push(id).expect("one each"));
+		record.locked = record.locked.saturating_add(amount);
+	}
+	Pools::<T>::insert(pool, record);
+	let now = frame_system::Pallet::<T>::block_number();
+	let later = now.saturating_add(T::ClaimGrace::get()).saturating_add(One::one());
+	frame_system::Pallet::<T>::set_block_number(later);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_pool() {
+		let services: Vec<ServiceId> = (0..T::MaxCoveredServices::get())
+			.map(|i| T::BenchmarkHelper::service(i).0)
+			.collect();
+		let owner: T::AccountId = account("owner", 0, SEED);
+		fund::<T>(&owner);
+		let id = NextPoolId::<T>::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), services, pricing::<T>(), One::one());
+		assert!(Pools::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn deposit() {
+		let (service, _) = T::BenchmarkHelper::service(0);
+		let (pool, _) = funded_pool::<T>(vec![service]);
+		let who: T::AccountId = account("underwriter", 0, SEED);
+		fund::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), pool, unit::<T>());
+		assert!(Positions::<T>::contains_key(pool, who));
+	}
+
+	#[benchmark]
+	fn request_withdraw() {
+		let (service, _) = T::BenchmarkHelper::service(0);
+		let (pool, owner) = funded_pool::<T>(vec![service]);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), pool, unit::<T>());
+		assert!(Positions::<T>::get(pool, owner).unwrap().unbonding.is_some());
+	}
+
+	/// A withdrawal that first releases `c` expired covers.
+	#[benchmark]
+	fn withdraw(c: Linear<0, { T::MaxCoversPerPool::get() }>) {
+		let (service, _) = T::BenchmarkHelper::service(0);
+		let (pool, owner) = funded_pool::<T>(vec![service]);
+		Insurance::<T>::do_request_withdraw(owner.clone(), pool, unit::<T>()).unwrap();
+		let cooldown = T::UnderwriterCooldown::get();
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(cooldown));
+		expired_covers::<T>(pool, service, c);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), pool);
+		assert!(Positions::<T>::get(pool, owner).unwrap().unbonding.is_none());
+	}
+
+	/// A sale that first releases `c` expired covers.
+	#[benchmark]
+	fn buy_cover(c: Linear<0, { T::MaxCoversPerPool::get().saturating_sub(1) }>) {
+		let (service, operator) = T::BenchmarkHelper::allocated_operator(0, 1);
+		let (pool, _) = funded_pool::<T>(vec![service]);
+		expired_covers::<T>(pool, service, c);
+		let buyer: T::AccountId = account("buyer", 0, SEED);
+		fund::<T>(&buyer);
+		let id = NextCoverId::<T>::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(buyer), pool, operator, service, unit::<T>(), T::MinCoverPeriod::get());
+		assert!(Covers::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn release_covers(c: Linear<0, { T::MaxCoversPerPool::get() }>) {
+		let (service, _) = T::BenchmarkHelper::service(0);
+		let (pool, owner) = funded_pool::<T>(vec![service]);
+		expired_covers::<T>(pool, service, c);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), pool);
+		assert!(PoolCovers::<T>::get(pool).is_empty());
+	}
+
+	/// Paying `c` matching covers into the compensation of a pool with `d` delegators, with a
+	/// reserve top-up: flat in `d`.
+	#[benchmark]
+	fn payout(c: Linear<1, { T::MaxCoversPerTarget::get() }>, d: Linear<1, 1_000>) {
+		let (service, operator) = T::BenchmarkHelper::allocated_operator(0, d);
+		let (pool, _) = funded_pool::<T>(vec![service]);
+		let buyer: T::AccountId = account("buyer", 0, SEED);
+		fund::<T>(&buyer);
+		for _ in 0..c {
+			Insurance::<T>::do_buy_cover(
+				buyer.clone(),
+				pool,
+				operator.clone(),
+				service,
+				unit::<T>(),
+				T::MaxCoverPeriod::get(),
+			)
+			.expect("cover sells");
+		}
+		fund::<T>(&Insurance::<T>::reserve_account());
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
+		let record = SlashRecord {
+			id: 0,
+			service,
+			operator: operator.clone(),
+			tier: SlashTier::Critical,
+			fraction: Perbill::from_percent(10),
+			amount: unit::<T>() * 1_000u32.into(),
+			from_self_bond: Zero::zero(),
+			from_pool: unit::<T>() * 1_000u32.into(),
+			factor_before: FixedU128::one(),
+			factor_after: FixedU128::from_rational(9, 10),
+			requested_at: now.saturating_add(One::one()),
+			at: now.saturating_add(One::one()),
+		};
+		frame_system::Pallet::<T>::reset_events();
+		#[block]
+		{
+			Insurance::<T>::pay_covers(&record);
+		}
+		assert!(!Pools::<T>::get(pool).unwrap().paid_out.is_zero());
+	}
+
+	impl_benchmark_test_suite!(Insurance, crate::mock::ExtBuilder::build(), crate::mock::Runtime);
+}

@@ -1,0 +1,598 @@
+//! The insurance pallet's logic: pools, covers, payouts from executed slashes, the reserve,
+//! views for the runtime API, and invariants.
+
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	storage::with_storage_layer,
+	traits::{
+		fungible::{Balanced, Inspect, Mutate, MutateHold},
+		tokens::{Fortitude, Preservation},
+		Imbalance, OnUnbalanced,
+	},
+};
+use restaking_primitives::{
+	insurance::{CoverId, CoverView, PoolId, PoolState},
+	restaking::{RestakingInterface, ServiceId},
+	slashing::{OnSlashExecuted, SlashRecord},
+};
+use sp_arithmetic::{
+	helpers_128bit::multiply_by_rational_with_rounding, traits::UniqueSaturatedInto, Rounding,
+};
+use sp_runtime::{
+	traits::{AccountIdConversion, One, Saturating, Zero},
+	DispatchError, PerThing, Perbill,
+};
+
+use crate::{pallet::*, types::*, weights::WeightInfo, BalanceOf, BlockNumberFor, CreditOf};
+
+impl<T: Config> Pallet<T> {
+	fn now() -> BlockNumberFor<T> {
+		frame_system::Pallet::<T>::block_number()
+	}
+
+	/// The account holding `pool`'s capital (and one existential deposit keeping it alive):
+	/// the pallet's sub-account `pool + 1` (pool ids stop below `u32::MAX`).
+	pub fn pool_account(pool: PoolId) -> T::AccountId {
+		T::PalletId::get().into_sub_account_truncating(pool.saturating_add(1))
+	}
+
+	/// The reserve's account: the pallet's own account.
+	pub fn reserve_account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// `part / whole` of `amount`, rounded as asked.
+	fn ratio(
+		amount: BalanceOf<T>,
+		part: BalanceOf<T>,
+		whole: BalanceOf<T>,
+		rounding: Rounding,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let (a, p, w): (u128, u128, u128) = (
+			amount.unique_saturated_into(),
+			part.unique_saturated_into(),
+			whole.unique_saturated_into(),
+		);
+		multiply_by_rational_with_rounding(a, p, w, rounding)
+			.and_then(|v| BalanceOf::<T>::try_from(v).ok())
+			.ok_or_else(|| Error::<T>::Overflow.into())
+	}
+
+	pub(crate) fn do_create_pool(
+		who: T::AccountId,
+		services: Vec<ServiceId>,
+		pricing: Pricing,
+		deductible: BalanceOf<T>,
+	) -> Result<PoolId, DispatchError> {
+		let mut sorted = services.clone();
+		sorted.sort_unstable();
+		sorted.dedup();
+		ensure!(
+			!services.is_empty()
+				&& sorted.len() == services.len()
+				&& services.iter().all(|s| T::Restaking::service_is_live(*s)),
+			Error::<T>::InvalidServices
+		);
+		let services: BoundedVec<_, T::MaxCoveredServices> =
+			services.try_into().map_err(|_| Error::<T>::InvalidServices)?;
+		ensure!(
+			u64::from(pricing.base.deconstruct()) + u64::from(pricing.slope.deconstruct())
+				<= u64::from(T::MaxRate::get().deconstruct()),
+			Error::<T>::RateTooHigh
+		);
+		let id = NextPoolId::<T>::get();
+		let next = id.checked_add(1).filter(|n| *n < PoolId::MAX).ok_or(Error::<T>::Overflow)?;
+		let deposit = T::PoolDeposit::get();
+		T::Currency::hold(&HoldReason::PoolDeposit.into(), &who, deposit)?;
+		// The pool account lives on one existential deposit from its creator, so that capital
+		// can always leave in full.
+		T::Currency::transfer(
+			&who,
+			&Self::pool_account(id),
+			T::Currency::minimum_balance(),
+			Preservation::Preserve,
+		)?;
+		NextPoolId::<T>::put(next);
+		Pools::<T>::insert(
+			id,
+			Pool {
+				owner: who.clone(),
+				deposit,
+				services: services.clone(),
+				pricing,
+				deductible,
+				capital: Zero::zero(),
+				total_shares: Zero::zero(),
+				locked: Zero::zero(),
+				deposited: Zero::zero(),
+				withdrawn: Zero::zero(),
+				premiums: Zero::zero(),
+				paid_out: Zero::zero(),
+				top_ups: Zero::zero(),
+			},
+		);
+		Self::deposit_event(Event::PoolCreated { pool: id, owner: who, services: services.into() });
+		Ok(id)
+	}
+
+	pub(crate) fn do_deposit(
+		who: T::AccountId,
+		pool_id: PoolId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
+		ensure!(!amount.is_zero() && amount >= T::MinDeposit::get(), Error::<T>::AmountTooLow);
+		let shares = if pool.total_shares.is_zero() {
+			amount
+		} else {
+			ensure!(!pool.capital.is_zero(), Error::<T>::PoolDepleted);
+			Self::ratio(amount, pool.total_shares, pool.capital, Rounding::Down)?
+		};
+		ensure!(!shares.is_zero(), Error::<T>::AmountTooLow);
+		T::Currency::transfer(&who, &Self::pool_account(pool_id), amount, Preservation::Preserve)?;
+		pool.capital = pool.capital.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+		pool.total_shares = pool.total_shares.checked_add(&shares).ok_or(Error::<T>::Overflow)?;
+		pool.deposited = pool.deposited.saturating_add(amount);
+		Positions::<T>::mutate(pool_id, &who, |position| {
+			let position = position.get_or_insert_with(Default::default);
+			position.shares = position.shares.saturating_add(shares);
+		});
+		Pools::<T>::insert(pool_id, pool);
+		Self::deposit_event(Event::Deposited { pool: pool_id, who, amount, shares });
+		Ok(())
+	}
+
+	pub(crate) fn do_request_withdraw(
+		who: T::AccountId,
+		pool: PoolId,
+		shares: BalanceOf<T>,
+	) -> DispatchResult {
+		let mut position = Positions::<T>::get(pool, &who).ok_or(Error::<T>::NoPosition)?;
+		ensure!(!shares.is_zero(), Error::<T>::AmountTooLow);
+		ensure!(position.unbonding.is_none(), Error::<T>::WithdrawalPending);
+		ensure!(shares <= position.shares, Error::<T>::InsufficientShares);
+		let at = Self::now().saturating_add(T::UnderwriterCooldown::get());
+		position.unbonding = Some((shares, at));
+		Positions::<T>::insert(pool, &who, position);
+		Self::deposit_event(Event::WithdrawRequested { pool, who, shares, at });
+		Ok(())
+	}
+
+	pub(crate) fn do_withdraw(who: T::AccountId, pool_id: PoolId) -> DispatchResult {
+		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
+		let mut position = Positions::<T>::get(pool_id, &who).ok_or(Error::<T>::NoPosition)?;
+		let (shares, at) = position.unbonding.ok_or(Error::<T>::NoWithdrawal)?;
+		ensure!(Self::now() >= at, Error::<T>::CooldownNotOver);
+		Self::release_expired(pool_id, &mut pool);
+		let amount = Self::ratio(pool.capital, shares, pool.total_shares, Rounding::Down)?;
+		ensure!(amount <= pool.free(), Error::<T>::CapitalLocked);
+		T::Currency::transfer(&Self::pool_account(pool_id), &who, amount, Preservation::Preserve)?;
+		pool.capital = pool.capital.saturating_sub(amount);
+		pool.total_shares = pool.total_shares.saturating_sub(shares);
+		pool.withdrawn = pool.withdrawn.saturating_add(amount);
+		position.shares = position.shares.saturating_sub(shares);
+		position.unbonding = None;
+		if position.shares.is_zero() {
+			Positions::<T>::remove(pool_id, &who);
+		} else {
+			Positions::<T>::insert(pool_id, &who, position);
+		}
+		Pools::<T>::insert(pool_id, pool);
+		Self::deposit_event(Event::Withdrawn { pool: pool_id, who, amount, shares });
+		Ok(())
+	}
+
+	/// Remaining amounts of `pool`'s covers that are past their end and grace at `now`.
+	fn expired_of(
+		pool: PoolId,
+		now: BlockNumberFor<T>,
+	) -> (Vec<(CoverId, Cover<T>)>, BalanceOf<T>) {
+		let mut freed = BalanceOf::<T>::zero();
+		let expired: Vec<_> = PoolCovers::<T>::get(pool)
+			.into_iter()
+			.filter_map(|id| Covers::<T>::get(id).map(|c| (id, c)))
+			.filter(|(_, c)| c.end.saturating_add(T::ClaimGrace::get()) <= now)
+			.inspect(|(_, c)| freed = freed.saturating_add(c.remaining))
+			.collect();
+		(expired, freed)
+	}
+
+	/// Release `pool`'s covers past their end and grace: their remaining amounts become free
+	/// capital. The caller stores `record`.
+	pub(crate) fn release_expired(pool_id: PoolId, record: &mut Pool<T>) {
+		let (expired, freed) = Self::expired_of(pool_id, Self::now());
+		if expired.is_empty() {
+			return;
+		}
+		record.locked = record.locked.saturating_sub(freed);
+		PoolCovers::<T>::mutate(pool_id, |ids| {
+			ids.retain(|id| !expired.iter().any(|(e, _)| e == id))
+		});
+		for (id, cover) in expired {
+			Covers::<T>::remove(id);
+			CoversOf::<T>::mutate(&cover.operator, cover.service, |ids| ids.retain(|c| *c != id));
+			Self::deposit_event(Event::CoverReleased { cover: id, unused: cover.remaining });
+		}
+	}
+
+	/// The premium for `amount` of cover over `period` blocks from `pool` as it stands, or
+	/// why the cover cannot be sold.
+	pub fn quote(
+		pool_id: PoolId,
+		operator: &T::AccountId,
+		service: ServiceId,
+		amount: BalanceOf<T>,
+		period: BlockNumberFor<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
+		ensure!(!amount.is_zero() && amount >= T::MinCover::get(), Error::<T>::AmountTooLow);
+		ensure!(
+			period >= T::MinCoverPeriod::get() && period <= T::MaxCoverPeriod::get(),
+			Error::<T>::InvalidPeriod
+		);
+		ensure!(pool.services.contains(&service), Error::<T>::ServiceNotCovered);
+		let (self_bond, delegated) =
+			T::Restaking::slashable_stake(operator, service).ok_or(Error::<T>::NotAllocated)?;
+		ensure!(!self_bond.saturating_add(delegated).is_zero(), Error::<T>::NotAllocated);
+		let (_, freed) = Self::expired_of(pool_id, Self::now());
+		let locked = pool
+			.locked
+			.saturating_sub(freed)
+			.checked_add(&amount)
+			.ok_or(Error::<T>::Overflow)?;
+		ensure!(locked <= pool.capital, Error::<T>::InsufficientCapacity);
+		let rate = pool.pricing.rate(Perbill::from_rational(locked, pool.capital));
+		let period: u128 = period.unique_saturated_into();
+		let per_block = u128::from(rate.deconstruct());
+		let numerator = per_block.checked_mul(period).ok_or(Error::<T>::Overflow)?;
+		multiply_by_rational_with_rounding(
+			amount.unique_saturated_into(),
+			numerator,
+			u128::from(Perbill::ACCURACY),
+			Rounding::Up,
+		)
+		.and_then(|p| BalanceOf::<T>::try_from(p).ok())
+		.ok_or_else(|| Error::<T>::Overflow.into())
+	}
+
+	pub(crate) fn do_buy_cover(
+		buyer: T::AccountId,
+		pool_id: PoolId,
+		operator: T::AccountId,
+		service: ServiceId,
+		amount: BalanceOf<T>,
+		period: BlockNumberFor<T>,
+	) -> Result<CoverId, DispatchError> {
+		let premium = Self::quote(pool_id, &operator, service, amount, period)?;
+		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
+		Self::release_expired(pool_id, &mut pool);
+		let id = NextCoverId::<T>::get();
+		PoolCovers::<T>::try_mutate(pool_id, |ids| ids.try_push(id))
+			.map_err(|_| Error::<T>::TooManyCovers)?;
+		CoversOf::<T>::try_mutate(&operator, service, |ids| ids.try_push(id))
+			.map_err(|_| Error::<T>::TooManyCovers)?;
+		if !premium.is_zero() {
+			T::Currency::transfer(
+				&buyer,
+				&Self::pool_account(pool_id),
+				premium,
+				Preservation::Preserve,
+			)?;
+		}
+		pool.capital = pool.capital.saturating_add(premium);
+		pool.premiums = pool.premiums.saturating_add(premium);
+		pool.locked = pool.locked.saturating_add(amount);
+		// Cover starts with the next block: a slash requested in the block of the sale (maybe
+		// before it) is not covered.
+		let start = Self::now().saturating_add(One::one());
+		let end = start.saturating_add(period);
+		NextCoverId::<T>::put(id.saturating_add(1));
+		Covers::<T>::insert(
+			id,
+			Cover {
+				pool: pool_id,
+				buyer,
+				operator: operator.clone(),
+				service,
+				remaining: amount,
+				amount,
+				premium,
+				start,
+				end,
+				last_paid: None,
+			},
+		);
+		Pools::<T>::insert(pool_id, pool);
+		Self::deposit_event(Event::CoverBought {
+			cover: id,
+			pool: pool_id,
+			operator,
+			service,
+			amount,
+			premium,
+			end,
+		});
+		Ok(id)
+	}
+
+	/// Pay the covers matching an executed slash (see the crate docs). Returns how many covers
+	/// were considered.
+	pub(crate) fn pay_covers(record: &RecordOf<T>) -> u32 {
+		let loss = record.from_pool;
+		let ids = CoversOf::<T>::get(&record.operator, record.service);
+		let considered = ids.len() as u32;
+		if loss.is_zero() || ids.is_empty() {
+			return considered;
+		}
+		let mut pools: BTreeMap<PoolId, Pool<T>> = BTreeMap::new();
+		let mut claims: Vec<(CoverId, Cover<T>, BalanceOf<T>)> = Vec::new();
+		for id in ids {
+			let Some(cover) = Covers::<T>::get(id) else { continue };
+			if !cover.covers(record.requested_at) || cover.last_paid == Some(record.id) {
+				continue;
+			}
+			let Some(pool) =
+				pools.get(&cover.pool).cloned().or_else(|| Pools::<T>::get(cover.pool))
+			else {
+				continue;
+			};
+			let claim = cover.remaining.min(loss).saturating_sub(pool.deductible);
+			pools.insert(cover.pool, pool);
+			if !claim.is_zero() {
+				claims.push((id, cover, claim));
+			}
+		}
+		// All covers together pay at most the loss.
+		let total = claims.iter().fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.2));
+		if total > loss {
+			for claim in claims.iter_mut() {
+				claim.2 = Self::ratio(claim.2, loss, total, Rounding::Down).unwrap_or_default();
+			}
+		}
+		// Each pool pays its covers, pro rata if its capital falls short.
+		for (pool_id, mut pool) in pools {
+			let owed = claims
+				.iter()
+				.filter(|c| c.1.pool == pool_id)
+				.fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.2));
+			if owed.is_zero() {
+				continue;
+			}
+			let payable = owed.min(pool.capital);
+			let mut pays: Vec<(CoverId, BalanceOf<T>)> = claims
+				.iter()
+				.filter(|c| c.1.pool == pool_id)
+				.map(|c| {
+					let pay = if payable < owed {
+						Self::ratio(c.2, payable, owed, Rounding::Down).unwrap_or_default()
+					} else {
+						c.2
+					};
+					(c.0, pay)
+				})
+				.collect();
+			pays.retain(|(_, pay)| !pay.is_zero());
+			let paid = pays.iter().fold(BalanceOf::<T>::zero(), |acc, p| acc.saturating_add(p.1));
+			if paid.is_zero() {
+				continue;
+			}
+			let account = Self::pool_account(pool_id);
+			let compensated = with_storage_layer(|| {
+				T::Restaking::compensate(&record.operator, &account, paid).map(|_| ())
+			});
+			if compensated.is_err() {
+				// Nobody to compensate (the pool has no delegators left): nothing is paid.
+				continue;
+			}
+			for (id, pay) in pays {
+				Covers::<T>::mutate(id, |cover| {
+					if let Some(cover) = cover {
+						cover.remaining = cover.remaining.saturating_sub(pay);
+						cover.last_paid = Some(record.id);
+					}
+				});
+				Self::deposit_event(Event::CoverPaid { cover: id, slash: record.id, amount: pay });
+			}
+			pool.capital = pool.capital.saturating_sub(paid);
+			pool.locked = pool.locked.saturating_sub(paid).min(pool.capital);
+			pool.paid_out = pool.paid_out.saturating_add(paid);
+			Self::top_up(pool_id, &mut pool, paid);
+			Pools::<T>::insert(pool_id, pool);
+		}
+		considered
+	}
+
+	/// Let the reserve refund `ReserveCoverage` of `paid` to `pool`, as far as it can.
+	fn top_up(pool_id: PoolId, pool: &mut Pool<T>, paid: BalanceOf<T>) {
+		let reserve = Self::reserve_account();
+		let available =
+			T::Currency::reducible_balance(&reserve, Preservation::Preserve, Fortitude::Polite);
+		let amount = T::ReserveCoverage::get().mul_floor(paid).min(available);
+		if amount.is_zero() {
+			return;
+		}
+		if T::Currency::transfer(
+			&reserve,
+			&Self::pool_account(pool_id),
+			amount,
+			Preservation::Preserve,
+		)
+		.is_ok()
+		{
+			pool.capital = pool.capital.saturating_add(amount);
+			pool.top_ups = pool.top_ups.saturating_add(amount);
+			Self::deposit_event(Event::PoolToppedUp { pool: pool_id, amount });
+		}
+	}
+
+	pub(crate) fn build_genesis(config: &GenesisConfig<T>) -> DispatchResult {
+		for (owner, services, base, slope, deductible) in config.pools.iter().cloned() {
+			Self::do_create_pool(owner, services, Pricing { base, slope }, deductible)?;
+		}
+		for (pool, who, amount) in config.deposits.iter().cloned() {
+			Self::do_deposit(who, pool, amount)?;
+		}
+		for (pool, buyer, operator, service, amount, period) in config.covers.iter().cloned() {
+			Self::do_buy_cover(buyer, pool, operator, service, amount, period)?;
+		}
+		Ok(())
+	}
+
+	pub(crate) fn check_constants() {
+		assert!(
+			T::MinDeposit::get() >= T::Currency::minimum_balance(),
+			"MinDeposit must be at least the existential deposit"
+		);
+		assert!(!T::MinCover::get().is_zero(), "MinCover must be positive");
+		assert!(!T::MinCoverPeriod::get().is_zero(), "MinCoverPeriod must be positive");
+		assert!(
+			T::MinCoverPeriod::get() <= T::MaxCoverPeriod::get(),
+			"MinCoverPeriod above MaxCoverPeriod"
+		);
+		assert!(!T::MaxRate::get().is_zero(), "MaxRate must be positive");
+		assert!(T::MaxCoveredServices::get() > 0, "MaxCoveredServices must be positive");
+		assert!(T::MaxCoversPerPool::get() > 0, "MaxCoversPerPool must be positive");
+		assert!(T::MaxCoversPerTarget::get() > 0, "MaxCoversPerTarget must be positive");
+	}
+
+	// ---- views for the runtime API ----
+
+	/// A pool's figures, `None` if unknown.
+	pub fn pool_state(pool_id: PoolId) -> Option<PoolState<T::AccountId, BalanceOf<T>>> {
+		let pool = Pools::<T>::get(pool_id)?;
+		let (_, freed) = Self::expired_of(pool_id, Self::now());
+		let locked = pool.locked.saturating_sub(freed);
+		let utilization = if pool.capital.is_zero() {
+			Perbill::zero()
+		} else {
+			Perbill::from_rational(locked, pool.capital)
+		};
+		Some(PoolState {
+			owner: pool.owner.clone(),
+			services: pool.services.to_vec(),
+			capital: pool.capital,
+			locked,
+			utilization,
+			rate_per_block: pool.pricing.rate(utilization),
+			deductible: pool.deductible,
+			total_shares: pool.total_shares,
+			premiums: pool.premiums,
+			paid_out: pool.paid_out,
+			top_ups: pool.top_ups,
+			covers: PoolCovers::<T>::decode_len(pool_id).unwrap_or_default() as u32,
+		})
+	}
+
+	/// Covers on `(operator, service)` not yet released.
+	pub fn covers_of(
+		operator: &T::AccountId,
+		service: ServiceId,
+	) -> Vec<CoverView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		CoversOf::<T>::get(operator, service)
+			.into_iter()
+			.filter_map(|id| {
+				Covers::<T>::get(id).map(|c| CoverView {
+					id,
+					pool: c.pool,
+					buyer: c.buyer,
+					amount: c.amount,
+					remaining: c.remaining,
+					premium: c.premium,
+					start: c.start,
+					end: c.end,
+				})
+			})
+			.collect()
+	}
+
+	/// Every invariant of the pallet's storage (native builds and `try-runtime`).
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::traits::fungible::InspectHold;
+
+		let ed = T::Currency::minimum_balance();
+		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, pool) in Pools::<T>::iter() {
+			ensure!(
+				T::Currency::balance(&Self::pool_account(id)) == pool.capital.saturating_add(ed),
+				"pool account differs from its capital"
+			);
+			ensure!(
+				pool.capital.saturating_add(pool.paid_out).saturating_add(pool.withdrawn)
+					== pool.deposited.saturating_add(pool.premiums).saturating_add(pool.top_ups),
+				"capital + paid + withdrawn != deposited + premiums + top-ups"
+			);
+			ensure!(pool.locked <= pool.capital, "locked cover above capital");
+			let mut locked = BalanceOf::<T>::zero();
+			for cover_id in PoolCovers::<T>::get(id) {
+				let cover = Covers::<T>::get(cover_id).ok_or("pool lists an unknown cover")?;
+				ensure!(cover.pool == id, "cover listed under another pool");
+				ensure!(cover.remaining <= cover.amount, "cover pays more than its amount");
+				ensure!(
+					CoversOf::<T>::get(&cover.operator, cover.service).contains(&cover_id),
+					"cover missing from its target's list"
+				);
+				locked = locked.saturating_add(cover.remaining);
+			}
+			ensure!(pool.locked == locked, "locked differs from the covers' remaining amounts");
+			let shares = Positions::<T>::iter_prefix_values(id)
+				.fold(BalanceOf::<T>::zero(), |acc, p| acc.saturating_add(p.shares));
+			ensure!(pool.total_shares == shares, "pool shares differ from the positions'");
+			let owner = held.entry(pool.owner.clone()).or_default();
+			*owner = owner.saturating_add(pool.deposit);
+		}
+		for (_, _, position) in Positions::<T>::iter() {
+			ensure!(!position.shares.is_zero(), "an empty position is kept");
+			if let Some((shares, _)) = position.unbonding {
+				ensure!(shares <= position.shares, "unbonding more shares than held");
+			}
+		}
+		for (id, cover) in Covers::<T>::iter() {
+			ensure!(
+				PoolCovers::<T>::get(cover.pool).contains(&id),
+				"cover outside its pool's list"
+			);
+		}
+		for (owner, deposit) in held {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::PoolDeposit.into(), &owner) == deposit,
+				"held pool deposits differ"
+			);
+		}
+		Ok(())
+	}
+}
+
+/// A slash record, for a runtime.
+pub type RecordOf<T> =
+	SlashRecord<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+impl<T: Config> OnSlashExecuted<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn on_slash_executed(record: &RecordOf<T>) {
+		Self::pay_covers(record);
+	}
+
+	fn max_weight() -> Weight {
+		T::WeightInfo::payout(T::MaxCoversPerTarget::get(), 0)
+	}
+}
+
+/// Routes realized slash funds: `Share` of them to the insurance reserve, the rest to `Rest`.
+/// Funds too small to open the reserve account go to `Rest` too.
+pub struct FeedReserve<T, Share, Rest>(core::marker::PhantomData<(T, Share, Rest)>);
+
+impl<T: Config, Share: Get<Perbill>, Rest: OnUnbalanced<CreditOf<T>>> OnUnbalanced<CreditOf<T>>
+	for FeedReserve<T, Share, Rest>
+{
+	fn on_nonzero_unbalanced(credit: CreditOf<T>) {
+		let to_reserve = Share::get().mul_floor(credit.peek());
+		let (reserve, rest) = credit.split(to_reserve);
+		let unplaced = T::Currency::resolve(&Pallet::<T>::reserve_account(), reserve).err();
+		Rest::on_unbalanced(rest);
+		if let Some(unplaced) = unplaced {
+			Rest::on_unbalanced(unplaced);
+		}
+	}
+}

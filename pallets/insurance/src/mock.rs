@@ -1,0 +1,426 @@
+//! Test runtime: real `pallet-balances`, `pallet-staking`, `pallet-restaking` and
+//! `pallet-slashing` under the insurance pallet.
+
+use crate::{self as pallet_insurance, *};
+use frame_election_provider_support::NoElection;
+use frame_support::{
+	assert_ok, derive_impl, ord_parameter_types, parameter_types,
+	traits::{
+		fungible::{Credit, Inspect, InspectHold},
+		tokens::imbalance::ResolveTo,
+		ConstU128, ConstU32, ConstU64, EitherOfDiverse, Hooks, Imbalance, VariantCountOf,
+	},
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSignedBy};
+use pallet_restaking::{adapters::PalletStaking, Parameters};
+use restaking_primitives::{
+	insurance::PoolId,
+	restaking::{ServiceId, SlashTier},
+	slashing::SlashId,
+};
+use sp_core::H256;
+use sp_runtime::{BuildStorage, Perbill, Perquintill};
+use sp_staking::StakerStatus;
+
+/// Wide enough for the insurance pallet's pool sub-accounts to differ.
+pub type AccountId = u128;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Runtime>;
+
+frame_support::construct_runtime!(
+	pub enum Runtime {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Staking: pallet_staking,
+		Restaking: pallet_restaking,
+		Slashing: pallet_slashing,
+		Insurance: pallet_insurance,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Runtime {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<1>;
+	type AccountStore = System;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Runtime {}
+
+#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
+impl pallet_staking::Config for Runtime {
+	type OldCurrency = Balances;
+	type Currency = Balances;
+	type UnixTime = Timestamp;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type BondingDuration = ConstU32<3>;
+	type EraPayout = ();
+	type ElectionProvider = NoElection<(AccountId, u64, Staking, ConstU32<10>, ConstU32<64>)>;
+	type GenesisElectionProvider = Self::ElectionProvider;
+	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
+	type TargetList = pallet_staking::UseValidatorsMap<Self>;
+	type EventListeners = Restaking;
+}
+
+pub const ALLOCATION_DELAY: u64 = 5;
+pub const DEALLOCATION_DELAY: u64 = 10;
+pub const UNDELEGATION_DELAY: u64 = 20;
+pub const DEFER: u64 = 3;
+pub const MAX_VETO_WINDOW: u64 = 8;
+pub const SLASH_WINDOW: u64 = 50;
+pub const DISPUTE_BOND: Balance = 200;
+pub const REQUEST_DEPOSIT: Balance = 50;
+
+parameter_types! {
+	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
+	pub const OpenParameters: Parameters = Parameters {
+		max_restake_ratio: Perbill::from_percent(100),
+		max_operator_share: Perbill::from_percent(100),
+		max_service_operator_share: Perbill::from_percent(100),
+		max_outflow_per_era: Perbill::from_percent(100),
+		concentration_threshold: Perbill::from_percent(100),
+		concentration_floor: Perbill::from_percent(50),
+	};
+	pub const MaxCommission: Perbill = Perbill::from_percent(50);
+	pub const SlashSink: AccountId = SLASH_SINK;
+	pub const MaxSlashPerWindow: Perbill = Perbill::from_percent(50);
+	pub const ReserveShare: Perbill = Perbill::from_percent(50);
+	pub const ReserveCoverage: Perbill = Perbill::from_percent(20);
+	pub const InsurancePalletId: PalletId = PalletId(*b"py/insur");
+	pub const MaxRate: Perbill = Perbill::from_parts(1_000_000);
+}
+
+ord_parameter_types! {
+	pub const Committee: AccountId = COMMITTEE;
+	pub const Auditor: AccountId = AUDITOR;
+}
+
+impl pallet_restaking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type BaseStaking = PalletStaking<Self>;
+	type OnSlashedFunds = FeedReserve<Runtime, ReserveShare, ResolveTo<SlashSink, Balances>>;
+	type OnSecurityReduced = Slashing;
+	type ExitGuard = Slashing;
+	type ParametersOrigin = EnsureRoot<AccountId>;
+	type PalletId = RestakingPalletId;
+	type ServiceDeposit = ConstU128<50>;
+	type OperatorDeposit = ConstU128<30>;
+	type MinSelfBond = ConstU128<100>;
+	type MinDelegation = ConstU128<10>;
+	type MaxCommission = MaxCommission;
+	type CommissionChangeDelay = ConstU64<7>;
+	type AllocationDelay = ConstU64<ALLOCATION_DELAY>;
+	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
+	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type MaxLeverage = ConstU32<1>;
+	type MaxMetadataLen = ConstU32<32>;
+	type MaxOperatorsPerService = ConstU32<4>;
+	type MaxServicesPerOperator = ConstU32<3>;
+	type MaxWithdrawals = ConstU32<3>;
+	type MaxOutflowQueue = ConstU32<3>;
+	type DefaultParameters = OpenParameters;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = PalletStaking<Self>;
+}
+
+impl pallet_slashing::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Restaking = Restaking;
+	type OnSlashExecuted = Insurance;
+	type OnForfeit = ResolveTo<SlashSink, Balances>;
+	type CommitteeOrigin = EnsureSignedBy<Committee, AccountId>;
+	type VetoOrigin = EitherOfDiverse<EnsureRoot<AccountId>, EnsureSignedBy<Auditor, AccountId>>;
+	type PauseOrigin = EnsureRoot<AccountId>;
+	type SlashDeferDuration = ConstU64<DEFER>;
+	type MaxVetoWindow = ConstU64<MAX_VETO_WINDOW>;
+	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
+	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type SlashWindow = ConstU64<SLASH_WINDOW>;
+	type MaxSlashPerWindow = MaxSlashPerWindow;
+	type MaxSlashesPerWindow = ConstU32<3>;
+	type MaxPendingSlashes = ConstU32<4>;
+	type MaxPendingPerService = ConstU32<2>;
+	type MaxSlashHistory = ConstU32<2>;
+	type MaxContagionHistory = ConstU32<2>;
+	type DisputeBond = ConstU128<DISPUTE_BOND>;
+	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
+}
+
+impl pallet_insurance::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Restaking = Restaking;
+	type PalletId = InsurancePalletId;
+	type PoolDeposit = ConstU128<POOL_DEPOSIT>;
+	type MinDeposit = ConstU128<10>;
+	type MinCover = ConstU128<10>;
+	type MinCoverPeriod = ConstU64<5>;
+	type MaxCoverPeriod = ConstU64<1_000>;
+	type ClaimGrace = ConstU64<MAX_VETO_WINDOW>;
+	type UnderwriterCooldown = ConstU64<COOLDOWN>;
+	type MaxRate = MaxRate;
+	type MaxCoveredServices = ConstU32<2>;
+	type MaxCoversPerPool = ConstU32<4>;
+	type MaxCoversPerTarget = ConstU32<2>;
+	type ReserveCoverage = ReserveCoverage;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
+}
+
+pub const POOL_DEPOSIT: Balance = 100;
+pub const COOLDOWN: u64 = 10;
+pub const CAPITAL: Balance = 10_000;
+/// The genesis pool (covers SERVICE, deductible 10), funded by UNDERWRITER.
+pub const POOL: PoolId = 0;
+pub const DEDUCTIBLE: Balance = 10;
+pub const UNDERWRITER: AccountId = 20;
+pub const BUYER: AccountId = 21;
+
+/// 0.01 % of the cover per block when empty, 0.1 % when fully locked.
+pub fn pricing() -> Pricing {
+	Pricing { base: Perbill::from_parts(100_000), slope: Perbill::from_parts(900_000) }
+}
+
+/// Realized slash funds (and slashed dispute bonds) land here.
+pub const SLASH_SINK: AccountId = 777;
+/// Accounts of the test world.
+pub const OWNER: AccountId = 1;
+pub const SLASHER: AccountId = 3;
+pub const COMMITTEE: AccountId = 4;
+pub const AUDITOR: AccountId = 5;
+pub const OPERATOR: AccountId = 10;
+pub const OPERATOR_2: AccountId = 11;
+/// Base-layer stakers bonded at genesis; STAKER and STAKER_2 delegate to OPERATOR.
+pub const STAKER: AccountId = 100;
+pub const STAKER_2: AccountId = 101;
+/// A base-layer staker that is also an operator (OPERATOR_2 is not bonded).
+pub const BONDED_OPERATOR: AccountId = 102;
+pub const NOBODY: AccountId = 999;
+
+pub const ENDOWMENT: Balance = 100_000;
+pub const BOND: Balance = 10_000;
+/// Service 0 (slasher SLASHER) and service 1 (slasher: the committee), both owned by OWNER.
+pub const SERVICE: ServiceId = 0;
+pub const COMMITTEE_SERVICE: ServiceId = 1;
+pub const WINDOW: u64 = 5;
+
+/// The policy of SERVICE: 5 / 10 / 20 %, at most 20 % per incident, a 5-block veto window.
+pub fn policy() -> pallet_slashing::PolicyOf<Runtime> {
+	pallet_slashing::SlashPolicy {
+		slasher: pallet_slashing::Slasher::Account(SLASHER),
+		minor: Perbill::from_percent(5),
+		major: Perbill::from_percent(10),
+		critical: Perbill::from_percent(20),
+		max_per_incident: Perbill::from_percent(20),
+		veto_window: WINDOW,
+	}
+}
+
+/// OPERATOR (self-bond 1,000) allocates all of its stake to SERVICE; BONDED_OPERATOR
+/// (self-bond 1,000) to COMMITTEE_SERVICE. STAKER delegates 3,000 and STAKER_2 1,000 to
+/// OPERATOR.
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	pub fn build() -> sp_io::TestExternalities {
+		let mut storage =
+			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
+		let stakers = [STAKER, STAKER_2, BONDED_OPERATOR];
+		let balances = [
+			OWNER,
+			SLASHER,
+			COMMITTEE,
+			AUDITOR,
+			OPERATOR,
+			OPERATOR_2,
+			NOBODY,
+			UNDERWRITER,
+			BUYER,
+			50,
+		]
+		.into_iter()
+		.chain(stakers)
+		.map(|who| (who, ENDOWMENT))
+		.collect();
+		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		pallet_staking::GenesisConfig::<Runtime> {
+			stakers: stakers
+				.iter()
+				.map(|who| (*who, *who, BOND, StakerStatus::<AccountId>::Idle))
+				.chain(core::iter::once((50, 50, BOND, StakerStatus::Validator)))
+				.collect(),
+			validator_count: 1,
+			minimum_validator_count: 1,
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_restaking::GenesisConfig::<Runtime> {
+			services: vec![
+				(OWNER, b"oracle".to_vec(), 100, 4, false, 0),
+				(OWNER, b"bridge".to_vec(), 100, 4, false, 0),
+			],
+			operators: vec![
+				(OPERATOR, 1_000, Perbill::from_percent(10), b"op".to_vec()),
+				(BONDED_OPERATOR, 1_000, Perbill::from_percent(10), b"op2".to_vec()),
+			],
+			allocations: vec![
+				(OPERATOR, SERVICE, Perquintill::one()),
+				(BONDED_OPERATOR, COMMITTEE_SERVICE, Perquintill::one()),
+			],
+			delegations: vec![(STAKER, OPERATOR, 3_000), (STAKER_2, OPERATOR, 1_000)],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let p = policy();
+		pallet_slashing::GenesisConfig::<Runtime> {
+			policies: vec![
+				(SERVICE, Some(SLASHER), p.minor, p.major, p.critical, p.max_per_incident, WINDOW),
+				(COMMITTEE_SERVICE, None, p.minor, p.major, p.critical, p.max_per_incident, WINDOW),
+			],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_insurance::GenesisConfig::<Runtime> {
+			pools: vec![(UNDERWRITER, vec![SERVICE], pricing().base, pricing().slope, DEDUCTIBLE)],
+			deposits: vec![(POOL, UNDERWRITER, CAPITAL)],
+			covers: vec![],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			pallet_staking::CurrentEra::<Runtime>::put(0);
+			pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
+				index: 0,
+				start: None,
+			});
+		});
+		ext
+	}
+
+	/// Run `test`, then check every invariant of both pallets.
+	pub fn build_and_execute(test: impl FnOnce()) {
+		Self::build().execute_with(|| {
+			test();
+			Restaking::do_try_state().expect("restaking try_state holds after the test");
+			Slashing::do_try_state().expect("slashing try_state holds after the test");
+			Insurance::do_try_state().expect("insurance try_state holds after the test");
+		});
+	}
+}
+
+/// Advance to block `n`, running both pallets' `on_idle` with unlimited weight.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		pallet_slashing::Pallet::<Runtime>::on_idle(next, frame_support::weights::Weight::MAX);
+		Restaking::on_idle(next, frame_support::weights::Weight::MAX);
+	}
+}
+
+pub fn events() -> Vec<Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Insurance(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+#[allow(dead_code)]
+pub fn restaking_events() -> Vec<pallet_restaking::Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Restaking(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+#[allow(dead_code)]
+pub fn slashing_events() -> Vec<pallet_slashing::Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Slashing(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+pub fn last_event() -> Event<Runtime> {
+	events().pop().expect("an event")
+}
+
+pub fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+pub fn evidence(n: u8) -> H256 {
+	H256::repeat_byte(n)
+}
+
+/// Request a slash of OPERATOR for SERVICE by SLASHER; returns its id.
+pub fn request(tier: SlashTier, n: u8) -> SlashId {
+	let id = pallet_slashing::NextSlashId::<Runtime>::get();
+	assert_ok!(Slashing::request_slash(signed(SLASHER), SERVICE, OPERATOR, tier, evidence(n)));
+	id
+}
+
+#[allow(dead_code)]
+pub fn self_bond(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&pallet_restaking::HoldReason::SelfBond.into(), &who)
+}
+
+pub fn free(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+#[allow(dead_code)]
+pub fn bonded(who: AccountId) -> Balance {
+	pallet_staking::Ledger::<Runtime>::get(who).map(|l| l.total).unwrap_or(0)
+}
+
+#[allow(dead_code)]
+pub fn sink() -> Balance {
+	Balances::balance(&SLASH_SINK)
+}
+
+/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+#[allow(dead_code)]
+pub fn base_slash(stash: AccountId, amount: Balance) {
+	let mut reward = 0;
+	let mut credit = Credit::<AccountId, Balances>::zero();
+	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, 0);
+	drop(credit);
+}

@@ -1,0 +1,313 @@
+//! Tests of the insurance pallet through its calls and its slash hook, on real
+//! `pallet-balances`, `pallet-staking`, `pallet-restaking` and `pallet-slashing`. Every test ends
+//! with the `try_state` of all three restaking pallets.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use restaking_primitives::{restaking::SlashTier, slashing::OnSlashExecuted};
+use sp_runtime::{Perbill, TokenError};
+
+const PERIOD: u64 = 100;
+
+/// BUYER buys `amount` of cover on (OPERATOR, SERVICE) for PERIOD blocks; returns its id.
+fn cover(amount: Balance) -> u64 {
+	let id = NextCoverId::<Runtime>::get();
+	assert_ok!(Insurance::buy_cover(signed(BUYER), POOL, OPERATOR, SERVICE, amount, PERIOD));
+	id
+}
+
+fn pool() -> Pool<Runtime> {
+	Pools::<Runtime>::get(POOL).expect("the genesis pool exists")
+}
+
+/// Request a critical slash (20 %) of OPERATOR and execute it after the window.
+fn critical_slash(n: u8) -> u64 {
+	let id = request(SlashTier::Critical, n);
+	run_to_block(System::block_number() + WINDOW);
+	id
+}
+
+mod pools {
+	use super::*;
+
+	#[test]
+	fn genesis_pool_is_funded() {
+		ExtBuilder::build_and_execute(|| {
+			let p = pool();
+			assert_eq!((p.capital, p.total_shares, p.locked), (CAPITAL, CAPITAL, 0));
+			assert_eq!(free(Insurance::pool_account(POOL)), CAPITAL + 1);
+			assert_eq!(
+				Balances::balance_on_hold(&HoldReason::PoolDeposit.into(), &UNDERWRITER),
+				POOL_DEPOSIT
+			);
+		});
+	}
+
+	#[test]
+	fn create_pool_rejects_bad_input() {
+		ExtBuilder::build_and_execute(|| {
+			let create = |services: Vec<u32>, pricing| {
+				Insurance::create_pool(signed(OWNER), services, pricing, 0)
+			};
+			assert_noop!(create(vec![], pricing()), Error::<Runtime>::InvalidServices);
+			assert_noop!(create(vec![0, 0], pricing()), Error::<Runtime>::InvalidServices);
+			assert_noop!(create(vec![9], pricing()), Error::<Runtime>::InvalidServices);
+			assert_noop!(create(vec![0, 1, 2], pricing()), Error::<Runtime>::InvalidServices);
+			let steep =
+				Pricing { base: Perbill::from_parts(500_000), slope: Perbill::from_parts(500_001) };
+			assert_noop!(create(vec![0], steep), Error::<Runtime>::RateTooHigh);
+			assert_ok!(create(vec![0, 1], pricing()));
+			assert_eq!(
+				last_event(),
+				Event::PoolCreated { pool: 1, owner: OWNER, services: vec![0, 1] }
+			);
+		});
+	}
+
+	#[test]
+	fn deposits_buy_shares_at_the_pools_value() {
+		ExtBuilder::build_and_execute(|| {
+			assert_noop!(Insurance::deposit(signed(BUYER), 7, 100), Error::<Runtime>::UnknownPool);
+			assert_noop!(
+				Insurance::deposit(signed(BUYER), POOL, 9),
+				Error::<Runtime>::AmountTooLow
+			);
+			assert_noop!(
+				Insurance::deposit(signed(BUYER), POOL, 10 * ENDOWMENT),
+				TokenError::FundsUnavailable
+			);
+			// Premiums raise the value of a share: a later deposit gets fewer shares.
+			cover(1_000);
+			let premium = pool().premiums;
+			assert!(premium > 0);
+			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 1_000));
+			let shares = Positions::<Runtime>::get(POOL, BUYER).unwrap().shares;
+			assert_eq!(shares, 1_000 * CAPITAL / (CAPITAL + premium));
+		});
+	}
+
+	#[test]
+	fn withdrawals_wait_the_cooldown_and_leave_locked_capital() {
+		ExtBuilder::build_and_execute(|| {
+			cover(6_000);
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::NoWithdrawal
+			);
+			assert_noop!(
+				Insurance::request_withdraw(signed(BUYER), POOL, 1),
+				Error::<Runtime>::NoPosition
+			);
+			assert_noop!(
+				Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL + 1),
+				Error::<Runtime>::InsufficientShares
+			);
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL));
+			assert_noop!(
+				Insurance::request_withdraw(signed(UNDERWRITER), POOL, 1),
+				Error::<Runtime>::WithdrawalPending
+			);
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::CooldownNotOver
+			);
+			run_to_block(1 + COOLDOWN);
+			// 6,000 stay locked behind the cover.
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::CapitalLocked
+			);
+			// After the cover and its grace, everything (with the premium) can leave.
+			run_to_block(2 + PERIOD + MAX_VETO_WINDOW);
+			let before = free(UNDERWRITER);
+			let premiums = pool().premiums;
+			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
+			assert_eq!(free(UNDERWRITER), before + CAPITAL + premiums);
+			assert!(Positions::<Runtime>::get(POOL, UNDERWRITER).is_none());
+			assert!(events()
+				.iter()
+				.any(|e| matches!(e, Event::CoverReleased { unused: 6_000, .. })));
+		});
+	}
+}
+
+mod covers {
+	use super::*;
+
+	#[test]
+	fn the_premium_rises_with_utilization() {
+		ExtBuilder::build_and_execute(|| {
+			// 1,000 of 10,000 locked after the sale: 0.01 % + 10 % of 0.09 % = 0.019 % a block,
+			// over 100 blocks: 1.9 % of 1,000 = 19.
+			assert_eq!(Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD), Ok(19));
+			let buyer = free(BUYER);
+			cover(1_000);
+			assert_eq!(free(BUYER), buyer - 19);
+			// The next 1,000 brings utilization to 20 %: 0.028 % a block.
+			assert_eq!(Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD), Ok(28));
+			let p = pool();
+			assert_eq!((p.locked, p.capital, p.premiums), (1_000, CAPITAL + 19, 19));
+		});
+	}
+
+	#[test]
+	fn buy_cover_rejects_bad_input() {
+		ExtBuilder::build_and_execute(|| {
+			let buy = |operator, service, amount, period| {
+				Insurance::buy_cover(signed(BUYER), POOL, operator, service, amount, period)
+			};
+			assert_noop!(
+				Insurance::buy_cover(signed(BUYER), 5, OPERATOR, SERVICE, 100, PERIOD),
+				Error::<Runtime>::UnknownPool
+			);
+			assert_noop!(buy(OPERATOR, SERVICE, 0, PERIOD), Error::<Runtime>::AmountTooLow);
+			assert_noop!(buy(OPERATOR, SERVICE, 100, 4), Error::<Runtime>::InvalidPeriod);
+			assert_noop!(buy(OPERATOR, SERVICE, 100, 1_001), Error::<Runtime>::InvalidPeriod);
+			assert_noop!(
+				buy(BONDED_OPERATOR, COMMITTEE_SERVICE, 100, PERIOD),
+				Error::<Runtime>::ServiceNotCovered
+			);
+			assert_noop!(buy(NOBODY, SERVICE, 100, PERIOD), Error::<Runtime>::NotAllocated);
+			assert_noop!(
+				buy(OPERATOR, SERVICE, CAPITAL + 1, PERIOD),
+				Error::<Runtime>::InsufficientCapacity
+			);
+			cover(100);
+			cover(100);
+			assert_noop!(buy(OPERATOR, SERVICE, 100, PERIOD), Error::<Runtime>::TooManyCovers);
+		});
+	}
+}
+
+mod payouts {
+	use super::*;
+
+	#[test]
+	fn a_covered_slash_compensates_the_delegators() {
+		ExtBuilder::build_and_execute(|| {
+			let id = cover(500);
+			run_to_block(2);
+			let slash = critical_slash(1);
+			// The slash took 800 from the pool; the cover pays min(500, 800) − 10.
+			assert!(events().contains(&Event::CoverPaid { cover: id, slash, amount: 490 }));
+			let p = pool();
+			assert_eq!(p.paid_out, 490);
+			assert_eq!(Covers::<Runtime>::get(id).unwrap().remaining, 10);
+			// STAKER holds 3,000 of the 4,000 active shares: three quarters of 490.
+			let before = free(STAKER);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_eq!(free(STAKER), before + 367);
+			let before = free(STAKER_2);
+			assert_ok!(Restaking::claim(signed(STAKER_2)));
+			assert_eq!(free(STAKER_2), before + 122);
+		});
+	}
+
+	#[test]
+	fn only_covers_active_at_the_request_pay() {
+		ExtBuilder::build_and_execute(|| {
+			let slash = request(SlashTier::Critical, 1);
+			// Bought in the block of the request (maybe after it): not covered.
+			let late = cover(500);
+			run_to_block(System::block_number() + WINDOW);
+			assert!(!events().iter().any(|e| matches!(e, Event::CoverPaid { .. })));
+			assert_eq!(Covers::<Runtime>::get(late).unwrap().remaining, 500);
+			let _ = slash;
+		});
+	}
+
+	#[test]
+	fn a_cover_ending_in_the_veto_window_still_pays() {
+		ExtBuilder::build_and_execute(|| {
+			assert_ok!(Insurance::buy_cover(signed(BUYER), POOL, OPERATOR, SERVICE, 500, 5));
+			run_to_block(2);
+			let slash = request(SlashTier::Critical, 1);
+			// The cover ends before the slash executes, but was active at the request.
+			run_to_block(System::block_number() + WINDOW);
+			assert!(events().contains(&Event::CoverPaid { cover: 0, slash, amount: 490 }));
+		});
+	}
+
+	#[test]
+	fn covers_together_pay_at_most_the_loss_and_never_twice() {
+		ExtBuilder::build_and_execute(|| {
+			cover(800);
+			cover(800);
+			run_to_block(2);
+			let slash = critical_slash(1);
+			// Each would pay 790; together at most the 800 lost: 400 each.
+			let paid: Vec<_> = events()
+				.into_iter()
+				.filter_map(|e| match e {
+					Event::CoverPaid { amount, .. } => Some(amount),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(paid, vec![400, 400]);
+			// The same slash again pays nothing.
+			let record = pallet_slashing::Records::<Runtime>::get(slash).unwrap();
+			let capital = pool().capital;
+			Insurance::on_slash_executed(&record);
+			assert_eq!(pool().capital, capital);
+		});
+	}
+
+	#[test]
+	fn the_reserve_tops_up_a_paying_pool() {
+		ExtBuilder::build_and_execute(|| {
+			// A first slash, realized on the stakers (by the idle sweep), feeds the reserve half
+			// of the funds.
+			critical_slash(1);
+			let reserve = free(Insurance::reserve_account());
+			assert!(reserve > 0);
+			// A covered slash: the pool pays, the reserve refunds 20 % of the payout.
+			cover(500);
+			run_to_block(System::block_number() + 1);
+			critical_slash(2);
+			let p = pool();
+			assert!(p.paid_out > 0);
+			assert_eq!(p.top_ups, Perbill::from_percent(20).mul_floor(p.paid_out));
+			assert!(events().contains(&Event::PoolToppedUp { pool: POOL, amount: p.top_ups }));
+		});
+	}
+
+	#[test]
+	fn without_delegators_nothing_is_paid() {
+		ExtBuilder::build_and_execute(|| {
+			let id = cover(500);
+			assert_ok!(Restaking::undelegate(signed(STAKER), 3_000));
+			assert_ok!(Restaking::undelegate(signed(STAKER_2), 1_000));
+			run_to_block(2);
+			critical_slash(1);
+			assert_eq!(Covers::<Runtime>::get(id).unwrap().remaining, 500);
+			assert_eq!(pool().paid_out, 0);
+		});
+	}
+}
+
+#[test]
+fn release_covers_frees_capital_after_the_grace() {
+	ExtBuilder::build_and_execute(|| {
+		let id = cover(1_000);
+		assert_noop!(Insurance::release_covers(signed(NOBODY), 3), Error::<Runtime>::UnknownPool);
+		run_to_block(2 + PERIOD);
+		assert_ok!(Insurance::release_covers(signed(NOBODY), POOL));
+		assert!(Covers::<Runtime>::contains_key(id), "still within the grace");
+		run_to_block(2 + PERIOD + MAX_VETO_WINDOW);
+		assert_ok!(Insurance::release_covers(signed(NOBODY), POOL));
+		assert!(!Covers::<Runtime>::contains_key(id));
+		assert_eq!(pool().locked, 0);
+		assert!(Insurance::covers_of(&OPERATOR, SERVICE).is_empty());
+	});
+}
+
+#[test]
+fn constants_are_consistent() {
+	ExtBuilder::build().execute_with(|| {
+		<Insurance as frame_support::traits::Hooks<u64>>::integrity_test();
+		assert!(<Balances as Inspect<AccountId>>::minimum_balance() <= 10);
+	});
+}
