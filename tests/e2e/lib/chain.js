@@ -97,3 +97,21 @@ export function waitForFinalized(api, number, timeoutMs = 120_000) {
     }).then(sub.started, reject);
   });
 }
+
+/** Wait until the best block reaches `number` (its state is then queryable). */
+export function waitForBlock(api, number, timeoutMs = 600_000) {
+  return new Promise((resolve, reject) => {
+    const sub = subscription();
+    const timer = setTimeout(() => {
+      sub.end();
+      reject(new Error(`block #${number} was not reached within ${timeoutMs} ms`));
+    }, timeoutMs);
+    api.rpc.chain.subscribeNewHeads((header) => {
+      if (header.number.toNumber() >= number) {
+        clearTimeout(timer);
+        sub.end();
+        resolve(header.number.toNumber());
+      }
+    }).then(sub.started, reject);
+  });
+}
