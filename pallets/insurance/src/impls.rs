@@ -317,14 +317,12 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Pay the covers matching an executed slash (see the crate docs). Returns how many covers
-	/// were considered.
-	pub(crate) fn pay_covers(record: &RecordOf<T>) -> u32 {
+	/// Pay the covers matching an executed slash (see the crate docs).
+	pub(crate) fn pay_covers(record: &RecordOf<T>) {
 		let loss = record.from_pool;
 		let ids = CoversOf::<T>::get(&record.operator, record.service);
-		let considered = ids.len() as u32;
 		if loss.is_zero() || ids.is_empty() {
-			return considered;
+			return;
 		}
 		let mut pools: BTreeMap<PoolId, Pool<T>> = BTreeMap::new();
 		let mut claims: Vec<(CoverId, Cover<T>, BalanceOf<T>)> = Vec::new();
@@ -396,12 +394,11 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::CoverPaid { cover: id, slash: record.id, amount: pay });
 			}
 			pool.capital = pool.capital.saturating_sub(paid);
-			pool.locked = pool.locked.saturating_sub(paid).min(pool.capital);
+			pool.locked = pool.locked.saturating_sub(paid);
 			pool.paid_out = pool.paid_out.saturating_add(paid);
 			Self::top_up(pool_id, &mut pool, paid);
 			Pools::<T>::insert(pool_id, pool);
 		}
-		considered
 	}
 
 	/// Let the reserve refund `ReserveCoverage` of `paid` to `pool`, as far as it can.

@@ -4,10 +4,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, PartialEqNoBound};
 use restaking_primitives::{insurance::PoolId, restaking::ServiceId, slashing::SlashId};
 use scale_info::TypeInfo;
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	Perbill,
-};
+use sp_runtime::{traits::Saturating, Perbill};
 
 use crate::{BalanceOf, BlockNumberFor, Config};
 
@@ -77,14 +74,6 @@ impl<T: Config> Pool<T> {
 	/// Capital not locked behind covers.
 	pub fn free(&self) -> BalanceOf<T> {
 		self.capital.saturating_sub(self.locked)
-	}
-
-	/// Share of the capital locked behind covers.
-	pub fn utilization(&self) -> Perbill {
-		if self.capital.is_zero() {
-			return Perbill::one();
-		}
-		Perbill::from_rational(self.locked, self.capital)
 	}
 }
 

@@ -204,14 +204,14 @@ impl<T: Config> Pallet<T> {
 	fn remove_request(id: SlashId, request: &RequestOf<T>) {
 		Requests::<T>::remove(id);
 		Queue::<T>::mutate(|queue| queue.retain(|(_, queued)| *queued != id));
-		PendingOf::<T>::mutate_exists(&request.operator, |n| {
-			let left = n.unwrap_or_default().saturating_sub(1);
-			*n = (left > 0).then_some(left);
-		});
-		PendingPerService::<T>::mutate_exists(request.service, |n| {
-			let left = n.unwrap_or_default().saturating_sub(1);
-			*n = (left > 0).then_some(left);
-		});
+		PendingOf::<T>::mutate_exists(&request.operator, Self::count_down);
+		PendingPerService::<T>::mutate_exists(request.service, Self::count_down);
+	}
+
+	/// Lower a count kept only while positive.
+	fn count_down(count: &mut Option<u32>) {
+		let left = count.unwrap_or_default().saturating_sub(1);
+		*count = (left > 0).then_some(left);
 	}
 
 	/// Count request `id` in `operator`'s window with at most `fraction` from now on (zero when
