@@ -3,15 +3,19 @@
 //! `define_benchmarks!` exports `list_benchmarks!` and `add_benchmarks!` at the crate root;
 //! they expand in `apis.rs`, where the pallet names below and in `lib.rs` are in scope.
 
+pub mod nomination_pools;
+
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;
 pub use frame_system_benchmarking::{
 	extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench,
 };
+pub use nomination_pools::Pallet as NominationPoolsBench;
 
 use super::Runtime;
 
 impl frame_benchmarking::baseline::Config for Runtime {}
 impl frame_system_benchmarking::Config for Runtime {}
+impl nomination_pools::Config for Runtime {}
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
@@ -25,4 +29,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_restaking, Restaking]
 	[pallet_slashing, Slashing]
 	[pallet_insurance, Insurance]
+	[pallet_nomination_pools, NominationPoolsBench::<Runtime>]
 );

@@ -207,6 +207,10 @@ mod runtime {
 	pub type Grandpa = pallet_grandpa;
 	#[runtime::pallet_index(11)]
 	pub type RootOffences = pallet_root_offences;
+	#[runtime::pallet_index(15)]
+	pub type DelegatedStaking = pallet_delegated_staking;
+	#[runtime::pallet_index(16)]
+	pub type NominationPools = pallet_nomination_pools;
 
 	// Governance and utilities.
 	#[runtime::pallet_index(12)]

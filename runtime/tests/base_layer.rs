@@ -1,14 +1,17 @@
-//! The demo runtime's base layer: genesis presets, eras and rewards, root offences and slashes.
+//! The demo runtime's base layer: genesis presets, eras and rewards, root offences and slashes,
+//! nomination pools.
 
 mod common;
 
 use common::{account, new_test_ext, run_to_block, run_to_era, staking_events};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use restaking_runtime::{
-	configs::{BondingDuration, SessionsPerEra},
+	configs::{BondingDuration, SessionsPerEra, SlashRewardFraction},
+	currency::UNIT,
 	genesis_config_presets::{ENDOWMENT, NOMINATOR_BOND, VALIDATOR_BOND},
 	time::{SESSIONS_PER_ERA, SESSION_PERIOD},
-	Balances, Grandpa, Runtime, RuntimeOrigin, Session, Staking, System,
+	Balances, Grandpa, NominationPools, Restaking, Runtime, RuntimeOrigin, Session, Staking,
+	System,
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
 use sp_runtime::{DispatchError, Perbill};
@@ -175,5 +178,55 @@ fn root_offence_slashes_validator_and_nominators() {
 		// Slashed funds are burned: issuance falls by exactly what was slashed.
 		let total: u128 = expect.iter().map(|(_, amount)| amount).sum();
 		assert_eq!(Balances::total_issuance(), issuance - total);
+	});
+}
+
+#[test]
+fn a_pool_members_funds_answer_for_a_slash_of_its_pool() {
+	new_test_ext("development").execute_with(|| {
+		let (alice, dave, eve) = (account(Alice), account(Dave), account(Eve));
+		run_to_block(1);
+		let (created, joined) = (10_000 * UNIT, 5_000 * UNIT);
+		assert_ok!(NominationPools::create(
+			RuntimeOrigin::signed(dave.clone()),
+			created,
+			dave.clone().into(),
+			dave.clone().into(),
+			dave.clone().into(),
+		));
+		let pool = pallet_nomination_pools::LastPoolId::<Runtime>::get();
+		assert_ok!(NominationPools::join(RuntimeOrigin::signed(eve.clone()), joined, pool));
+		let pool_account = NominationPools::generate_bonded_account(pool);
+		let ledger = pallet_staking::Ledger::<Runtime>::get(&pool_account).expect("pool bonds");
+		assert_eq!(ledger.active, created + joined);
+
+		let (issuance, eve_before, alice_before) = (
+			Balances::total_issuance(),
+			Balances::total_balance(&eve),
+			Balances::total_balance(&alice),
+		);
+		// The base layer slashes a tenth of the pool; members' funds stay until it is applied.
+		pallet_staking::slashing::do_slash::<Runtime>(
+			&pool_account,
+			(created + joined) / 10,
+			&mut 0,
+			&mut Default::default(),
+			0,
+		);
+		assert_eq!(Balances::total_balance(&eve), eve_before);
+		assert_ok!(NominationPools::apply_slash(
+			RuntimeOrigin::signed(alice.clone()),
+			eve.clone().into()
+		));
+
+		// Eve loses a tenth of what she put in; the reporter earns its fraction; the rest is
+		// burned.
+		let lost = joined / 10;
+		let reward = SlashRewardFraction::get() * lost;
+		assert_eq!(Balances::total_balance(&eve), eve_before - lost);
+		assert_eq!(Balances::total_balance(&alice), alice_before + reward);
+		assert_eq!(Balances::total_issuance(), issuance - lost + reward);
+		// Restaking is untouched by a slash of accounts that do not restake.
+		Restaking::do_try_state().expect("restaking invariants hold");
 	});
 }

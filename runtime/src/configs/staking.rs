@@ -2,21 +2,28 @@
 //!
 //! `pallet-staking` elects validators on chain at every era; `pallet-session` hands the winners'
 //! keys to Aura and GRANDPA. Offences reach staking through `pallet-offences`, and
-//! `pallet-root-offences` lets root create one.
+//! `pallet-root-offences` lets root create one. Nomination pools stake through
+//! `pallet-delegated-staking`: members' funds stay in their accounts, held, as restaked funds do.
 
 use frame_election_provider_support::{
 	bounds::{ElectionBounds, ElectionBoundsBuilder},
 	onchain, SequentialPhragmen,
 };
-use frame_support::{parameter_types, traits::Nothing};
+use frame_support::{parameter_types, traits::Nothing, PalletId};
 use frame_system::EnsureRoot;
-use sp_runtime::{curve::PiecewiseLinear, traits::OpaqueKeys, Perbill};
+use sp_core::U256;
+use sp_runtime::{
+	curve::PiecewiseLinear,
+	traits::{Convert, OpaqueKeys},
+	FixedU128, Perbill,
+};
 use sp_staking::{EraIndex, SessionIndex};
 
 use super::super::{
 	time::{BONDING_DURATION, SESSIONS_PER_ERA, SESSION_PERIOD, STAKING_SLASH_DEFER_DURATION},
-	AccountId, Aura, Balance, Balances, BlockNumber, Offences, Restaking, Runtime, RuntimeEvent,
-	RuntimeHoldReason, Session, SessionKeys, Staking, Timestamp,
+	AccountId, Aura, Balance, Balances, BlockNumber, DelegatedStaking, NominationPools, Offences,
+	Restaking, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, Session, SessionKeys,
+	Staking, System, Timestamp,
 };
 
 parameter_types! {
@@ -132,8 +139,9 @@ impl pallet_staking::Config for Runtime {
 	type TargetList = pallet_staking::UseValidatorsMap<Self>;
 	type MaxUnlockingChunks = MaxUnlockingChunks;
 	type MaxControllersInDeprecationBatch = MaxControllersInDeprecationBatch;
-	// Base-layer slashes reach restaking: restaked value and operator pools shrink with them.
-	type EventListeners = Restaking;
+	// Base-layer slashes reach restaking (restaked value and operator pools shrink with them)
+	// and the nomination pools (pending slashes their members' funds answer for).
+	type EventListeners = (Restaking, NominationPools, DelegatedStaking);
 	type Filter = Nothing;
 	type BenchmarkingConfig = StakingBenchmarkingConfig;
 	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;
@@ -149,4 +157,64 @@ impl pallet_root_offences::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OffenceHandler = Staking;
 	type ReportOffence = Offences;
+}
+
+parameter_types! {
+	pub const DelegatedStakingPalletId: PalletId = PalletId(*b"py/dlstk");
+	/// Share of a delegator slash paid to whoever applies it.
+	pub const SlashRewardFraction: Perbill = Perbill::from_percent(1);
+	pub const PoolsPalletId: PalletId = PalletId(*b"py/nopls");
+	/// A pool is blocked from growing once its points exceed its balance ten times.
+	pub const MaxPointsToBalance: u8 = 10;
+	/// Unbonding sub-pools a pool keeps apart: the bonding duration plus four eras.
+	pub const MaxUnbondingPools: u32 = BONDING_DURATION + 4;
+	pub const MaxPoolMetadataLen: u32 = 256;
+}
+
+impl pallet_delegated_staking::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type PalletId = DelegatedStakingPalletId;
+	type Currency = Balances;
+	// Slashed delegated funds are burned, as base-layer slashes are.
+	type OnSlash = ();
+	type SlashRewardFraction = SlashRewardFraction;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type CoreStaking = Staking;
+}
+
+/// Balances into the 256-bit numbers of the pools' reward arithmetic.
+pub struct BalanceToU256;
+impl Convert<Balance, U256> for BalanceToU256 {
+	fn convert(balance: Balance) -> U256 {
+		U256::from(balance)
+	}
+}
+
+/// Back from 256 bits, saturating (no pool holds more than the issuance).
+pub struct U256ToBalance;
+impl Convert<U256, Balance> for U256ToBalance {
+	fn convert(n: U256) -> Balance {
+		n.try_into().unwrap_or(Balance::MAX)
+	}
+}
+
+impl pallet_nomination_pools::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_nomination_pools::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type RewardCounter = FixedU128;
+	type PalletId = PoolsPalletId;
+	type MaxPointsToBalance = MaxPointsToBalance;
+	type MaxUnbonding = MaxUnlockingChunks;
+	type BalanceToU256 = BalanceToU256;
+	type U256ToBalance = U256ToBalance;
+	// Members keep their funds, held by `pallet-delegated-staking`; the pool account stakes them.
+	type StakeAdapter =
+		pallet_nomination_pools::adapter::DelegateStake<Self, Staking, DelegatedStaking>;
+	type MaxUnbondingPools = MaxUnbondingPools;
+	type MaxMetadataLen = MaxPoolMetadataLen;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type BlockNumberProvider = System;
+	type Filter = Nothing;
 }
