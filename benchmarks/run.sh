@@ -8,15 +8,15 @@
 # Builds the node with `--features runtime-benchmarks` in its own target directory
 # (`$BENCH_TARGET_DIR`, default ~/.cache/restaking-target-bench) so that the everyday build
 # cache stays valid, then runs `benchmark pallet` against the dev runtime and writes
-# `pallets/<name>/src/weights.rs` from `benchmarks/weight-template.hbs`.
+# `pallets/<name>/src/weights.rs` from `benchmarks/weight-template.hbs`. Benchmarks named
+# `scaling_*` are left out: they feed the scaling report (`benchmarks/scaling.sh`).
 source "$(dirname "$0")/../scripts/common.sh"
 
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
-# `release` gives production figures; the default debug build is much faster to build, and its
+# `release` (the default) gives production figures; `PROFILE=dev` builds much faster, and its
 # unoptimized host functions (storage, hashing) only over-estimate weights.
-PROFILE="${PROFILE:-dev}"
-export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/restaking-target-bench}"
+PROFILE="${PROFILE:-release}"
 
 # pallet name → crate folder.
 declare -A PALLETS=(
@@ -28,18 +28,20 @@ selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}")
 
 SETUP_SKIP_NPM=1 "$ROOT/scripts/setup.sh"
-say "Building the node with runtime-benchmarks (target dir: $CARGO_TARGET_DIR)"
-(cd "$ROOT" && cargo build --locked --profile "$PROFILE" -p restaking-node --features runtime-benchmarks)
-bin="$CARGO_TARGET_DIR/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/restaking-node"
+bin="$(build_bench_node "$PROFILE")"
 
 for pallet in "${selected[@]}"; do
 	folder="${PALLETS[$pallet]:-}"
 	[ -n "$folder" ] || die "unknown pallet '$pallet' (known: ${!PALLETS[*]})"
+	# `scaling_*` benchmarks feed the scaling report (scaling.sh), not the weights.
+	excluded="$("$bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' --list 2>/dev/null |
+		awk -F', ' '$2 ~ /^scaling_/ { printf "%s%s::%s", sep, $1, $2; sep = "," }')"
 	say "Benchmarking $pallet: $STEPS steps, $REPEAT repeats"
 	"$bin" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" \
 		--extrinsic '*' \
+		${excluded:+--exclude-extrinsics "$excluded"} \
 		--wasm-execution compiled \
 		--steps "$STEPS" \
 		--repeat "$REPEAT" \

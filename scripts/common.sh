@@ -28,3 +28,14 @@ build_node() {
 	say "Building the node (cargo target dir: $CARGO_TARGET_DIR)"
 	(cd "$ROOT" && cargo build --locked -p restaking-node)
 }
+
+# `build_bench_node PROFILE`: build the node with `runtime-benchmarks` in its own target
+# directory ($BENCH_TARGET_DIR, default ~/.cache/restaking-target-bench), so the everyday build
+# cache stays valid; print the binary's path.
+build_bench_node() {
+	local profile="$1" dir="${BENCH_TARGET_DIR:-$HOME/.cache/restaking-target-bench}"
+	say "Building the node with runtime-benchmarks ($profile, target dir: $dir)" >&2
+	(cd "$ROOT" && CARGO_TARGET_DIR="$dir" cargo build --locked --profile "$profile" \
+		-p restaking-node --features runtime-benchmarks >&2)
+	echo "$dir/$([ "$profile" = dev ] && echo debug || echo "$profile")/restaking-node"
+}

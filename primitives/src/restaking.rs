@@ -174,6 +174,15 @@ pub trait RestakingBenchmarking<AccountId> {
 
 	/// A fresh live service with no operators, and its owner.
 	fn service(index: u32) -> (ServiceId, AccountId);
+
+	/// Visit every delegator of `operator` and realize its pending loss, one at a time: the
+	/// per-delegator work of a design that slashes every delegator at once (the eager baseline
+	/// of the scaling report). Returns how many losses it realized.
+	fn settle_each_delegator(operator: &AccountId) -> u32;
+
+	/// Visit every delegator of `operator` and pay out what it can claim, one at a time: the
+	/// eager way to hand out a payment to a pool. Returns how many claims it paid.
+	fn claim_each_delegator(operator: &AccountId) -> u32;
 }
 
 impl<AccountId> ExitGuard<AccountId> for () {

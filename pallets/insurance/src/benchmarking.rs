@@ -5,7 +5,7 @@
 //! `c` and the operator pool's delegator count `d`; it must not depend on `d`.
 
 use super::*;
-use crate::Pallet as Insurance;
+use crate::{impls::RecordOf, Pallet as Insurance};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
@@ -81,6 +81,46 @@ fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
 	let now = frame_system::Pallet::<T>::block_number();
 	let later = now.saturating_add(T::ClaimGrace::get()).saturating_add(One::one());
 	frame_system::Pallet::<T>::set_block_number(later);
+}
+
+/// An executed slash of an operator with `d` delegators, covered by `c` covers of one pool;
+/// the reserve is funded for a top-up. Returns the record, the pool and the operator.
+fn covered_slash<T: Config>(c: u32, d: u32) -> (RecordOf<T>, PoolId, T::AccountId) {
+	let (service, operator) = T::BenchmarkHelper::allocated_operator(0, d);
+	let (pool, _) = funded_pool::<T>(vec![service]);
+	let buyer: T::AccountId = account("buyer", 0, SEED);
+	fund::<T>(&buyer);
+	for _ in 0..c {
+		Insurance::<T>::do_buy_cover(
+			buyer.clone(),
+			pool,
+			operator.clone(),
+			service,
+			// Enough for every one of up to 10,000 delegators to be paid something.
+			unit::<T>() * 100u32.into(),
+			T::MaxCoverPeriod::get(),
+		)
+		.expect("cover sells");
+	}
+	fund::<T>(&Insurance::<T>::reserve_account());
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
+	let record = SlashRecord {
+		id: 0,
+		service,
+		operator: operator.clone(),
+		tier: SlashTier::Critical,
+		fraction: Perbill::from_percent(10),
+		amount: unit::<T>() * 1_000u32.into(),
+		from_self_bond: Zero::zero(),
+		from_pool: unit::<T>() * 1_000u32.into(),
+		factor_before: FixedU128::one(),
+		factor_after: FixedU128::from_rational(9, 10),
+		requested_at: now.saturating_add(One::one()),
+		at: now.saturating_add(One::one()),
+	};
+	frame_system::Pallet::<T>::reset_events();
+	(record, pool, operator)
 }
 
 #[benchmarks]
@@ -163,44 +203,42 @@ mod benchmarks {
 	/// reserve top-up: flat in `d`.
 	#[benchmark]
 	fn payout(c: Linear<1, { T::MaxCoversPerTarget::get() }>, d: Linear<1, 1_000>) {
-		let (service, operator) = T::BenchmarkHelper::allocated_operator(0, d);
-		let (pool, _) = funded_pool::<T>(vec![service]);
-		let buyer: T::AccountId = account("buyer", 0, SEED);
-		fund::<T>(&buyer);
-		for _ in 0..c {
-			Insurance::<T>::do_buy_cover(
-				buyer.clone(),
-				pool,
-				operator.clone(),
-				service,
-				unit::<T>(),
-				T::MaxCoverPeriod::get(),
-			)
-			.expect("cover sells");
-		}
-		fund::<T>(&Insurance::<T>::reserve_account());
-		let now = frame_system::Pallet::<T>::block_number();
-		frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
-		let record = SlashRecord {
-			id: 0,
-			service,
-			operator: operator.clone(),
-			tier: SlashTier::Critical,
-			fraction: Perbill::from_percent(10),
-			amount: unit::<T>() * 1_000u32.into(),
-			from_self_bond: Zero::zero(),
-			from_pool: unit::<T>() * 1_000u32.into(),
-			factor_before: FixedU128::one(),
-			factor_after: FixedU128::from_rational(9, 10),
-			requested_at: now.saturating_add(One::one()),
-			at: now.saturating_add(One::one()),
-		};
-		frame_system::Pallet::<T>::reset_events();
+		let (record, pool, _) = covered_slash::<T>(c, d);
 		#[block]
 		{
 			Insurance::<T>::pay_covers(&record);
 		}
 		assert!(!Pools::<T>::get(pool).unwrap().paid_out.is_zero());
+	}
+
+	// The benchmarks named `scaling_*` feed the scaling report (`benchmarks/scaling.py`) and
+	// are not weights of this pallet: `benchmarks/run.sh` leaves them out.
+
+	/// The control of `payout` with one cover: a pool with one delegator, while `d` other
+	/// accounts delegate to another operator (whatever slope this shows is a bigger state).
+	#[benchmark]
+	fn scaling_control_payout(d: Linear<1, 1_000>) {
+		T::BenchmarkHelper::allocated_operator(1, d);
+		let (record, pool, _) = covered_slash::<T>(1, 1);
+		#[block]
+		{
+			Insurance::<T>::pay_covers(&record);
+		}
+		assert!(!Pools::<T>::get(pool).unwrap().paid_out.is_zero());
+	}
+
+	/// The eager baseline of `payout` with one cover: the same payout, then every delegator's
+	/// compensation paid out at once.
+	#[benchmark]
+	fn scaling_eager_payout(d: Linear<1, 1_000>) {
+		let (record, _, operator) = covered_slash::<T>(1, d);
+		let claimed;
+		#[block]
+		{
+			Insurance::<T>::pay_covers(&record);
+			claimed = T::BenchmarkHelper::claim_each_delegator(&operator);
+		}
+		assert_eq!(claimed, d);
 	}
 
 	impl_benchmark_test_suite!(Insurance, crate::mock::ExtBuilder::build(), crate::mock::Runtime);

@@ -10,7 +10,7 @@
 //! tests and mocks.
 
 // Command:
-// /root/.cache/restaking-target-bench/debug/restaking-node
+// /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
 // --chain
@@ -19,6 +19,8 @@
 // pallet_insurance
 // --extrinsic
 // *
+// --exclude-extrinsics
+// pallet_insurance::scaling_control_payout,pallet_insurance::scaling_eager_payout
 // --wasm-execution
 // compiled
 // --steps
@@ -61,15 +63,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Insurance::Pools` (r:0 w:1)
 	/// Proof: `Insurance::Pools` (`max_values`: None, `max_size`: Some(245), added: 2720, mode: `MaxEncodedLen`)
 	fn create_pool() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2779`
+		//  Measured:  `2538`
 		//  Estimated: `22646`
-		// Minimum execution time: 3_682_629_000 picoseconds.
-		Weight::from_parts(3_798_190_000, 22646)
+		// Minimum execution time: 139_697_000 picoseconds.
+		Weight::from_parts(145_656_000, 22646)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -83,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `792`
 		//  Estimated: `6196`
-		// Minimum execution time: 1_860_748_000 picoseconds.
-		Weight::from_parts(1_939_455_000, 6196)
+		// Minimum execution time: 68_963_000 picoseconds.
+		Weight::from_parts(72_608_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -94,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `247`
 		//  Estimated: `3562`
-		// Minimum execution time: 423_168_000 picoseconds.
-		Weight::from_parts(483_667_000, 3562)
+		// Minimum execution time: 16_024_000 picoseconds.
+		Weight::from_parts(17_926_000, 3562)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,10 +118,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `879 + c * (236 ±0)`
 		//  Estimated: `6196 + c * (2628 ±0)`
-		// Minimum execution time: 2_129_437_000 picoseconds.
-		Weight::from_parts(2_324_604_448, 6196)
-			// Standard Error: 856_502
-			.saturating_add(Weight::from_parts(314_189_780, 0).saturating_mul(c.into()))
+		// Minimum execution time: 79_267_000 picoseconds.
+		Weight::from_parts(86_729_589, 6196)
+			// Standard Error: 11_354
+			.saturating_add(Weight::from_parts(13_746_062, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -145,12 +147,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 63]`.
 	fn buy_cover(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1482 + c * (236 ±0)`
-		//  Estimated: `6196 + c * (2636 ±2)`
-		// Minimum execution time: 2_584_692_000 picoseconds.
-		Weight::from_parts(2_735_455_395, 6196)
-			// Standard Error: 1_060_143
-			.saturating_add(Weight::from_parts(342_125_207, 0).saturating_mul(c.into()))
+		//  Measured:  `1241 + c * (236 ±0)`
+		//  Estimated: `6196 + c * (2636 ±0)`
+		// Minimum execution time: 100_609_000 picoseconds.
+		Weight::from_parts(103_360_657, 6196)
+			// Standard Error: 12_163
+			.saturating_add(Weight::from_parts(15_576_481, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -170,10 +172,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `548 + c * (236 ±0)`
 		//  Estimated: `3991 + c * (2628 ±0)`
-		// Minimum execution time: 457_568_000 picoseconds.
-		Weight::from_parts(562_251_642, 3991)
-			// Standard Error: 598_208
-			.saturating_add(Weight::from_parts(310_879_148, 0).saturating_mul(c.into()))
+		// Minimum execution time: 17_606_000 picoseconds.
+		Weight::from_parts(21_287_934, 3991)
+			// Standard Error: 10_532
+			.saturating_add(Weight::from_parts(13_715_483, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -194,14 +196,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 1000]`.
 	fn payout(c: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2273 + c * (161 ±0)`
+		//  Measured:  `2032 + c * (161 ±0)`
 		//  Estimated: `8799 + c * (2628 ±0)`
-		// Minimum execution time: 3_883_998_000 picoseconds.
-		Weight::from_parts(3_668_663_392, 8799)
-			// Standard Error: 4_841_117
-			.saturating_add(Weight::from_parts(155_667_775, 0).saturating_mul(c.into()))
-			// Standard Error: 36_535
-			.saturating_add(Weight::from_parts(146_180, 0).saturating_mul(d.into()))
+		// Minimum execution time: 198_505_000 picoseconds.
+		Weight::from_parts(113_435_662, 8799)
+			// Standard Error: 931_089
+			.saturating_add(Weight::from_parts(14_022_491, 0).saturating_mul(c.into()))
+			// Standard Error: 7_026
+			.saturating_add(Weight::from_parts(76_334, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -213,23 +215,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(3_798_190_000, 22646)
+		Weight::from_parts(145_656_000, 22646)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(1_939_455_000, 6196)
+		Weight::from_parts(72_608_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn request_withdraw() -> Weight {
-		Weight::from_parts(483_667_000, 3562)
+		Weight::from_parts(17_926_000, 3562)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw(c: u32, ) -> Weight {
-		Weight::from_parts(2_324_604_448, 6196)
-			.saturating_add(Weight::from_parts(314_189_780, 0).saturating_mul(c.into()))
+		Weight::from_parts(86_729_589, 6196)
+			.saturating_add(Weight::from_parts(13_746_062, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -237,8 +239,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2628).saturating_mul(c.into()))
 	}
 	fn buy_cover(c: u32, ) -> Weight {
-		Weight::from_parts(2_735_455_395, 6196)
-			.saturating_add(Weight::from_parts(342_125_207, 0).saturating_mul(c.into()))
+		Weight::from_parts(103_360_657, 6196)
+			.saturating_add(Weight::from_parts(15_576_481, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -246,8 +248,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2636).saturating_mul(c.into()))
 	}
 	fn release_covers(c: u32, ) -> Weight {
-		Weight::from_parts(562_251_642, 3991)
-			.saturating_add(Weight::from_parts(310_879_148, 0).saturating_mul(c.into()))
+		Weight::from_parts(21_287_934, 3991)
+			.saturating_add(Weight::from_parts(13_715_483, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -255,9 +257,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2628).saturating_mul(c.into()))
 	}
 	fn payout(c: u32, d: u32, ) -> Weight {
-		Weight::from_parts(3_668_663_392, 8799)
-			.saturating_add(Weight::from_parts(155_667_775, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(146_180, 0).saturating_mul(d.into()))
+		Weight::from_parts(113_435_662, 8799)
+			.saturating_add(Weight::from_parts(14_022_491, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(76_334, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))

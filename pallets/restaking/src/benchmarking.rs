@@ -14,7 +14,7 @@ use frame_support::traits::{
 	EnsureOrigin, Get,
 };
 use frame_system::RawOrigin;
-use restaking_primitives::restaking::{BaseStaking, SlashTier};
+use restaking_primitives::restaking::{BaseStaking, RestakingBenchmarking, SlashTier};
 use sp_runtime::{
 	traits::{Bounded, Saturating, Zero},
 	Perbill, Perquintill,
@@ -103,9 +103,7 @@ fn allocated_service<T: Config>(operator: &T::AccountId, index: u32) -> ServiceI
 /// Restaking state for the benchmarks of the pallets built on this one.
 pub struct BenchmarkSetup<T>(core::marker::PhantomData<T>);
 
-impl<T: Config> restaking_primitives::restaking::RestakingBenchmarking<T::AccountId>
-	for BenchmarkSetup<T>
-{
+impl<T: Config> RestakingBenchmarking<T::AccountId> for BenchmarkSetup<T> {
 	fn allocated_operator(index: u32, delegators: u32) -> (ServiceId, T::AccountId) {
 		let operator = new_operator::<T>("bench-operator", index);
 		let service = allocated_service::<T>(&operator, index.saturating_add(1_000));
@@ -119,6 +117,77 @@ impl<T: Config> restaking_primitives::restaking::RestakingBenchmarking<T::Accoun
 		let (owner, service) = new_service::<T>(index.saturating_add(2_000));
 		(service, owner)
 	}
+
+	fn settle_each_delegator(operator: &T::AccountId) -> u32 {
+		let mut settled = 0;
+		for who in delegators_of::<T>(operator) {
+			if Restaking::<T>::do_settle(&who).is_ok() {
+				settled += 1;
+			}
+		}
+		settled
+	}
+
+	fn claim_each_delegator(operator: &T::AccountId) -> u32 {
+		let mut claimed = 0;
+		for who in delegators_of::<T>(operator) {
+			if Restaking::<T>::do_claim(who).is_ok() {
+				claimed += 1;
+			}
+		}
+		claimed
+	}
+}
+
+/// Every staker delegating to `operator`, found by walking all stakers (as a pallet that keeps
+/// a delegator list per operator would walk that list).
+fn delegators_of<T: Config>(operator: &T::AccountId) -> Vec<T::AccountId> {
+	Stakers::<T>::iter()
+		.filter(|(_, ledger)| &ledger.operator == operator)
+		.map(|(who, _)| who)
+		.collect()
+}
+
+/// An operator with `d` delegators, opted in to a service with a reward budget.
+fn rewarded_operator<T: Config>(d: u32) -> (T::AccountId, ServiceId, T::AccountId) {
+	let operator = new_operator::<T>("operator", 0);
+	let (owner, service) = new_service::<T>(0);
+	Restaking::<T>::do_opt_in(operator.clone(), service).expect("opts in");
+	for i in 0..d {
+		new_delegator::<T>(&operator, i);
+	}
+	Restaking::<T>::do_fund_service(owner.clone(), service, reward::<T>()).expect("funds");
+	(owner, service, operator)
+}
+
+/// A payment big enough that every one of up to 10,000 delegators earns something.
+fn reward<T: Config>() -> BalanceOf<T> {
+	unit::<T>().saturating_mul(1_000u32.into())
+}
+
+/// An operator holding a pallet-staking bond, allocated to the most services, with `d`
+/// delegators: the worst case of a base-layer slash.
+fn base_slashable_operator<T: Config>(d: u32) -> T::AccountId {
+	let operator = new_operator::<T>("operator", 0);
+	T::BenchmarkHelper::bond(&operator, unit::<T>().saturating_mul(100u32.into()));
+	for i in 0..T::MaxServicesPerOperator::get() {
+		let (_, service) = new_service::<T>(i);
+		Restaking::<T>::do_opt_in(operator.clone(), service).expect("opts in");
+		Restaking::<T>::do_allocate(
+			operator.clone(),
+			service,
+			Perquintill::from_rational(1, u64::from(T::MaxServicesPerOperator::get())),
+		)
+		.expect("allocates");
+	}
+	pass_allocation_delay::<T>();
+	for i in 0..d {
+		new_delegator::<T>(&operator, i);
+	}
+	// A block starts with no events; the setup's would make every event of the measured code
+	// rewrite a blob that grows with `d`.
+	frame_system::Pallet::<T>::reset_events();
+	operator
 }
 
 /// Slash `operator`'s pool so that every delegator has a pending loss.
@@ -425,31 +494,82 @@ mod benchmarks {
 	/// A base-layer slash of an operator reaching restaking: O(1) in its delegators `d`.
 	#[benchmark]
 	fn base_slash_operator(d: Linear<1, 1_000>) {
-		let operator = new_operator::<T>("operator", 0);
-		T::BenchmarkHelper::bond(&operator, unit::<T>().saturating_mul(100u32.into()));
-		for i in 0..T::MaxServicesPerOperator::get() {
-			let (_, service) = new_service::<T>(i);
-			Restaking::<T>::do_opt_in(operator.clone(), service).unwrap();
-			Restaking::<T>::do_allocate(
-				operator.clone(),
-				service,
-				Perquintill::from_rational(1, u64::from(T::MaxServicesPerOperator::get())),
-			)
-			.unwrap();
-		}
-		pass_allocation_delay::<T>();
-		for i in 0..d {
-			new_delegator::<T>(&operator, i);
-		}
-		let slashed = unit::<T>();
-		// As above: a block starts with no events.
-		frame_system::Pallet::<T>::reset_events();
+		let operator = base_slashable_operator::<T>(d);
 		let before = Operators::<T>::get(&operator).unwrap().factor;
 		#[block]
 		{
-			Restaking::<T>::on_base_slash(&operator, slashed);
+			Restaking::<T>::on_base_slash(&operator, unit::<T>());
 		}
 		assert!(Operators::<T>::get(&operator).unwrap().factor < before);
+	}
+
+	// The benchmarks named `scaling_*` feed the scaling report (`benchmarks/scaling.py`) and
+	// are not weights of this pallet: `benchmarks/run.sh` leaves them out.
+
+	/// The eager baseline of `base_slash_operator`: the same slash, then every delegator's
+	/// share of it realized at once.
+	#[benchmark]
+	fn scaling_eager_base_slash(d: Linear<1, 1_000>) {
+		let operator = base_slashable_operator::<T>(d);
+		let settled;
+		#[block]
+		{
+			Restaking::<T>::on_base_slash(&operator, unit::<T>());
+			settled = BenchmarkSetup::<T>::settle_each_delegator(&operator);
+		}
+		assert_eq!(settled, d);
+	}
+
+	/// The control of `base_slash_operator`: a pool with one delegator, while `d` other
+	/// accounts delegate to another operator (whatever slope this shows is a bigger state).
+	#[benchmark]
+	fn scaling_control_base_slash(d: Linear<1, 1_000>) {
+		BenchmarkSetup::<T>::allocated_operator(1, d);
+		let operator = base_slashable_operator::<T>(1);
+		let before = Operators::<T>::get(&operator).unwrap().factor;
+		#[block]
+		{
+			Restaking::<T>::on_base_slash(&operator, unit::<T>());
+		}
+		assert!(Operators::<T>::get(&operator).unwrap().factor < before);
+	}
+
+	/// A reward payment into the pool of an operator with `d` delegators.
+	#[benchmark]
+	fn scaling_pay_rewards(d: Linear<1, 1_000>) {
+		let (owner, service, operator) = rewarded_operator::<T>(d);
+		frame_system::Pallet::<T>::reset_events();
+		#[extrinsic_call]
+		pay_rewards(RawOrigin::Signed(owner), service, operator.clone(), reward::<T>());
+		assert!(!Operators::<T>::get(&operator).unwrap().reward_per_share.is_zero());
+	}
+
+	/// The control of `scaling_pay_rewards`: a pool with one delegator, while `d` other
+	/// accounts delegate to another operator.
+	#[benchmark]
+	fn scaling_control_pay_rewards(d: Linear<1, 1_000>) {
+		BenchmarkSetup::<T>::allocated_operator(1, d);
+		let (owner, service, operator) = rewarded_operator::<T>(1);
+		frame_system::Pallet::<T>::reset_events();
+		#[extrinsic_call]
+		pay_rewards(RawOrigin::Signed(owner), service, operator.clone(), reward::<T>());
+		assert!(!Operators::<T>::get(&operator).unwrap().reward_per_share.is_zero());
+	}
+
+	/// The eager baseline of `scaling_pay_rewards`: the same payment, then every delegator's
+	/// share paid out at once.
+	#[benchmark]
+	fn scaling_eager_pay_rewards(d: Linear<1, 1_000>) {
+		let (owner, service, operator) = rewarded_operator::<T>(d);
+		frame_system::Pallet::<T>::reset_events();
+		let claimed;
+		#[block]
+		{
+			Restaking::<T>::do_pay_rewards(owner, service, operator.clone(), reward::<T>())
+				.expect("pays");
+			claimed = BenchmarkSetup::<T>::claim_each_delegator(&operator);
+		}
+		assert_eq!(claimed, d);
 	}
 
 	impl_benchmark_test_suite!(

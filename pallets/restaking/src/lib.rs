@@ -312,8 +312,10 @@ pub mod pallet {
 		StorageMap<_, Blake2_128Concat, T::AccountId, LossLedger<BalanceOf<T>>, ValueQuery>;
 
 	/// Set while the pallet itself slashes a bond, so that the base layer's slash notification
-	/// for it is not read back as a base-layer slash.
+	/// for it is not read back as a base-layer slash. Set and cleared within one call, so it
+	/// never reaches the database: whitelisted, like `frame_system`'s per-block items.
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type Realizing<T> = StorageValue<_, bool, ValueQuery>;
 
 	/// Where the `on_idle` sweep of pending losses resumes (a raw [`Stakers`] key).

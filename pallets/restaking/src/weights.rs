@@ -10,7 +10,7 @@
 //! tests and mocks.
 
 // Command:
-// /root/.cache/restaking-target-bench/debug/restaking-node
+// /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
 // --chain
@@ -19,6 +19,8 @@
 // pallet_restaking
 // --extrinsic
 // *
+// --exclude-extrinsics
+// pallet_restaking::scaling_control_base_slash,pallet_restaking::scaling_control_pay_rewards,pallet_restaking::scaling_eager_base_slash,pallet_restaking::scaling_eager_pay_rewards,pallet_restaking::scaling_pay_rewards
 // --wasm-execution
 // compiled
 // --steps
@@ -70,17 +72,17 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::NextServiceId` (r:1 w:1)
 	/// Proof: `Restaking::NextServiceId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Services` (r:0 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
 	fn register_service() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `463`
-		//  Estimated: `3676`
-		// Minimum execution time: 1_748_622_000 picoseconds.
-		Weight::from_parts(1_853_988_000, 3676)
+		//  Measured:  `222`
+		//  Estimated: `3712`
+		// Minimum execution time: 57_876_000 picoseconds.
+		Weight::from_parts(61_441_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -88,10 +90,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `535`
+		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 318_952_000 picoseconds.
-		Weight::from_parts(357_169_000, 3697)
+		// Minimum execution time: 12_178_000 picoseconds.
+		Weight::from_parts(14_281_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -99,10 +101,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
 	fn set_service_paused() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `535`
+		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 318_211_000 picoseconds.
-		Weight::from_parts(359_443_000, 3697)
+		// Minimum execution time: 11_978_000 picoseconds.
+		Weight::from_parts(13_400_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -111,13 +113,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `968`
+		//  Measured:  `727`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_707_233_000 picoseconds.
-		Weight::from_parts(2_820_100_000, 6196)
+		// Minimum execution time: 92_567_000 picoseconds.
+		Weight::from_parts(96_774_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -127,10 +129,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn fund_service() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `741`
+		//  Measured:  `500`
 		//  Estimated: `6196`
-		// Minimum execution time: 1_642_605_000 picoseconds.
-		Weight::from_parts(1_740_620_000, 6196)
+		// Minimum execution time: 57_646_000 picoseconds.
+		Weight::from_parts(60_820_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -145,13 +147,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Restaking::CounterForOperators` (r:1 w:1)
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn register_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `663`
+		//  Measured:  `422`
 		//  Estimated: `3946`
-		// Minimum execution time: 3_486_709_000 picoseconds.
-		Weight::from_parts(3_654_537_000, 3946)
+		// Minimum execution time: 115_561_000 picoseconds.
+		Weight::from_parts(120_298_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -159,10 +161,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	fn set_commission() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `581`
+		//  Measured:  `340`
 		//  Estimated: `3784`
-		// Minimum execution time: 448_195_000 picoseconds.
-		Weight::from_parts(528_544_000, 3784)
+		// Minimum execution time: 15_333_000 picoseconds.
+		Weight::from_parts(16_855_000, 3784)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -177,13 +179,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn bond_more() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `970`
+		//  Measured:  `729`
 		//  Estimated: `3784`
-		// Minimum execution time: 2_181_003_000 picoseconds.
-		Weight::from_parts(2_329_353_000, 3784)
+		// Minimum execution time: 72_938_000 picoseconds.
+		Weight::from_parts(76_473_000, 3784)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -194,17 +196,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::CounterForOperators` (r:1 w:1)
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn deregister_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1055`
+		//  Measured:  `815`
 		//  Estimated: `3784`
-		// Minimum execution time: 3_086_005_000 picoseconds.
-		Weight::from_parts(3_331_668_000, 3784)
+		// Minimum execution time: 101_040_000 picoseconds.
+		Weight::from_parts(107_840_000, 3784)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -218,10 +220,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
 	fn opt_in() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2966`
+		//  Measured:  `2725`
 		//  Estimated: `4502`
-		// Minimum execution time: 963_528_000 picoseconds.
-		Weight::from_parts(1_068_423_000, 4502)
+		// Minimum execution time: 44_716_000 picoseconds.
+		Weight::from_parts(52_267_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -237,10 +239,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	fn opt_out() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3168`
+		//  Measured:  `2928`
 		//  Estimated: `4502`
-		// Minimum execution time: 1_031_620_000 picoseconds.
-		Weight::from_parts(1_134_612_000, 4502)
+		// Minimum execution time: 48_272_000 picoseconds.
+		Weight::from_parts(55_532_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -250,10 +252,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	fn approve_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `632`
+		//  Measured:  `391`
 		//  Estimated: `3697`
-		// Minimum execution time: 550_506_000 picoseconds.
-		Weight::from_parts(631_746_000, 3697)
+		// Minimum execution time: 18_297_000 picoseconds.
+		Weight::from_parts(20_450_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -269,10 +271,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
 	fn allocate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8208`
+		//  Measured:  `7967`
 		//  Estimated: `103270`
-		// Minimum execution time: 9_458_451_000 picoseconds.
-		Weight::from_parts(9_831_023_000, 103270)
+		// Minimum execution time: 354_986_000 picoseconds.
+		Weight::from_parts(374_986_000, 103270)
 			.saturating_add(T::DbWeight::get().reads(75_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -286,14 +288,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::ActiveEra` (r:1 w:0)
 	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `NominationPools::ReversePoolIdLookup` (r:1 w:0)
+	/// Proof: `NominationPools::ReversePoolIdLookup` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DelegatedStaking::Agents` (r:1 w:1)
+	/// Proof: `DelegatedStaking::Agents` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Losses` (r:1 w:1)
@@ -304,16 +310,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Realizing` (r:0 w:1)
-	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2538`
+		//  Measured:  `2552`
 		//  Estimated: `6578`
-		// Minimum execution time: 4_139_326_000 picoseconds.
-		Weight::from_parts(4_376_568_000, 6578)
-			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Minimum execution time: 190_863_000 picoseconds.
+		Weight::from_parts(199_055_000, 6578)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -325,14 +329,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:1)
 	/// Proof: `Staking::Ledger` (`max_values`: None, `max_size`: Some(1091), added: 3566, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `NominationPools::ReversePoolIdLookup` (r:1 w:0)
+	/// Proof: `NominationPools::ReversePoolIdLookup` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DelegatedStaking::Agents` (r:1 w:1)
+	/// Proof: `DelegatedStaking::Agents` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Losses` (r:1 w:1)
@@ -345,16 +353,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::OutflowQueue` (r:1 w:1)
 	/// Proof: `Restaking::OutflowQueue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Realizing` (r:0 w:1)
-	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn undelegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `15184`
+		//  Measured:  `15567`
 		//  Estimated: `9679`
-		// Minimum execution time: 4_543_866_000 picoseconds.
-		Weight::from_parts(4_852_083_000, 9679)
-			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Minimum execution time: 276_810_000 picoseconds.
+		Weight::from_parts(313_445_000, 9679)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -368,30 +374,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:1)
 	/// Proof: `Staking::Ledger` (`max_values`: None, `max_size`: Some(1091), added: 3566, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `NominationPools::ReversePoolIdLookup` (r:1 w:0)
+	/// Proof: `NominationPools::ReversePoolIdLookup` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DelegatedStaking::Agents` (r:1 w:1)
+	/// Proof: `DelegatedStaking::Agents` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Losses` (r:1 w:1)
 	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Realizing` (r:0 w:1)
-	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2917`
-		//  Estimated: `4764`
-		// Minimum execution time: 4_087_510_000 picoseconds.
-		Weight::from_parts(4_234_948_000, 4764)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		//  Measured:  `2899`
+		//  Estimated: `6196`
+		// Minimum execution time: 185_525_000 picoseconds.
+		Weight::from_parts(191_393_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -403,28 +411,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:1)
 	/// Proof: `Staking::Ledger` (`max_values`: None, `max_size`: Some(1091), added: 3566, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `NominationPools::ReversePoolIdLookup` (r:1 w:0)
+	/// Proof: `NominationPools::ReversePoolIdLookup` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DelegatedStaking::Agents` (r:1 w:1)
+	/// Proof: `DelegatedStaking::Agents` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Losses` (r:1 w:1)
 	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Realizing` (r:0 w:1)
-	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2819`
-		//  Estimated: `4764`
-		// Minimum execution time: 3_718_131_000 picoseconds.
-		Weight::from_parts(3_945_078_000, 4764)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		//  Measured:  `2800`
+		//  Estimated: `6196`
+		// Minimum execution time: 168_259_000 picoseconds.
+		Weight::from_parts(174_369_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
@@ -433,15 +443,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn claim() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1198`
+		//  Measured:  `957`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_745_650_000 picoseconds.
-		Weight::from_parts(2_929_603_000, 6196)
+		// Minimum execution time: 92_026_000 picoseconds.
+		Weight::from_parts(96_392_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -459,10 +469,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn pay_rewards() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1218`
+		//  Measured:  `977`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_370_684_000 picoseconds.
-		Weight::from_parts(2_554_477_000, 6196)
+		// Minimum execution time: 81_992_000 picoseconds.
+		Weight::from_parts(86_889_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -472,8 +482,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 141_891_000 picoseconds.
-		Weight::from_parts(178_344_000, 0)
+		// Minimum execution time: 5_619_000 picoseconds.
+		Weight::from_parts(6_450_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Memberships` (r:1 w:1)
@@ -481,8 +491,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Losses` (r:1 w:1)
 	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -491,17 +501,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 1000]`.
 	fn slash_operator(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1813`
-		//  Estimated: `3784`
-		// Minimum execution time: 1_533_022_000 picoseconds.
-		Weight::from_parts(1_646_312_008, 3784)
-			// Standard Error: 70_823
-			.saturating_add(Weight::from_parts(136_803, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		//  Measured:  `1922 + d * (1 ±0)`
+		//  Estimated: `6196`
+		// Minimum execution time: 80_129_000 picoseconds.
+		Weight::from_parts(90_144_071, 6196)
+			// Standard Error: 1_977
+			.saturating_add(Weight::from_parts(55_219, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	/// Storage: `Restaking::Realizing` (r:1 w:0)
-	/// Proof: `Restaking::Realizing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Bonded` (r:1 w:0)
 	/// Proof: `Staking::Bonded` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:0)
@@ -513,8 +521,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Restaking::Memberships` (r:9 w:0)
 	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Losses` (r:1 w:1)
 	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -525,128 +533,128 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 1000]`.
 	fn base_slash_operator(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4999 + d * (2 ±0)`
+		//  Measured:  `5246 + d * (2 ±0)`
 		//  Estimated: `24003`
-		// Minimum execution time: 4_880_354_000 picoseconds.
-		Weight::from_parts(5_096_060_288, 24003)
-			// Standard Error: 59_678
-			.saturating_add(Weight::from_parts(83_559, 0).saturating_mul(d.into()))
+		// Minimum execution time: 213_627_000 picoseconds.
+		Weight::from_parts(235_228_337, 24003)
+			// Standard Error: 3_917
+			.saturating_add(Weight::from_parts(85_611, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 }
 
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(1_853_988_000, 3676)
+		Weight::from_parts(61_441_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(357_169_000, 3697)
+		Weight::from_parts(14_281_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_service_paused() -> Weight {
-		Weight::from_parts(359_443_000, 3697)
+		Weight::from_parts(13_400_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(2_820_100_000, 6196)
+		Weight::from_parts(96_774_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn fund_service() -> Weight {
-		Weight::from_parts(1_740_620_000, 6196)
+		Weight::from_parts(60_820_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn register_operator() -> Weight {
-		Weight::from_parts(3_654_537_000, 3946)
+		Weight::from_parts(120_298_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(528_544_000, 3784)
+		Weight::from_parts(16_855_000, 3784)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn bond_more() -> Weight {
-		Weight::from_parts(2_329_353_000, 3784)
+		Weight::from_parts(76_473_000, 3784)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn deregister_operator() -> Weight {
-		Weight::from_parts(3_331_668_000, 3784)
+		Weight::from_parts(107_840_000, 3784)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn opt_in() -> Weight {
-		Weight::from_parts(1_068_423_000, 4502)
+		Weight::from_parts(52_267_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn opt_out() -> Weight {
-		Weight::from_parts(1_134_612_000, 4502)
+		Weight::from_parts(55_532_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve_operator() -> Weight {
-		Weight::from_parts(631_746_000, 3697)
+		Weight::from_parts(20_450_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(9_831_023_000, 103270)
+		Weight::from_parts(374_986_000, 103270)
 			.saturating_add(RocksDbWeight::get().reads(75_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(4_376_568_000, 6578)
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+		Weight::from_parts(199_055_000, 6578)
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn undelegate() -> Weight {
-		Weight::from_parts(4_852_083_000, 9679)
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+		Weight::from_parts(313_445_000, 9679)
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(4_234_948_000, 4764)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+		Weight::from_parts(191_393_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(3_945_078_000, 4764)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+		Weight::from_parts(174_369_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(2_929_603_000, 6196)
+		Weight::from_parts(96_392_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn pay_rewards() -> Weight {
-		Weight::from_parts(2_554_477_000, 6196)
+		Weight::from_parts(86_889_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(178_344_000, 0)
+		Weight::from_parts(6_450_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(1_646_312_008, 3784)
-			.saturating_add(Weight::from_parts(136_803, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(90_144_071, 6196)
+			.saturating_add(Weight::from_parts(55_219, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn base_slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(5_096_060_288, 24003)
-			.saturating_add(Weight::from_parts(83_559, 0).saturating_mul(d.into()))
+		Weight::from_parts(235_228_337, 24003)
+			.saturating_add(Weight::from_parts(85_611, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 }

@@ -133,6 +133,20 @@ fn pass_window<T: Config>() {
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::MaxVetoWindow::get()));
 }
 
+/// A disputed critical slash of an operator with `d` delegators, due now, with the operator's
+/// window and the queue nearly full and its history full.
+fn due_slash<T: Config>(d: u32) -> (SlashId, T::AccountId) {
+	let (service, operator) = slashable_operator::<T>(0, d);
+	crowd::<T>(&operator);
+	full_history::<T>(service, &operator);
+	let id = disputed_request::<T>(service, &operator);
+	pass_window::<T>();
+	// A block starts with no events; the setup's would make the measured code's events
+	// rewrite a blob that grows with `d`.
+	frame_system::Pallet::<T>::reset_events();
+	(id, operator)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -190,16 +204,39 @@ mod benchmarks {
 	/// A disputed critical slash of a pool with `d` delegators: flat in `d`.
 	#[benchmark]
 	fn execute_slash(d: Linear<1, 1_000>) {
-		let (service, operator) = slashable_operator::<T>(0, d);
-		crowd::<T>(&operator);
-		full_history::<T>(service, &operator);
-		let id = disputed_request::<T>(service, &operator);
-		pass_window::<T>();
-		// A block starts with no events; the setup's would make the measured code's events
-		// rewrite a blob that grows with `d`.
-		frame_system::Pallet::<T>::reset_events();
+		let (id, _) = due_slash::<T>(d);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(slasher::<T>()), id);
+		assert!(Records::<T>::contains_key(id));
+	}
+
+	// The benchmarks named `scaling_*` feed the scaling report (`benchmarks/scaling.py`) and
+	// are not weights of this pallet: `benchmarks/run.sh` leaves them out.
+
+	/// The eager baseline of `execute_slash`: the same slash, then every delegator's share of
+	/// it realized at once.
+	#[benchmark]
+	fn scaling_eager_execute_slash(d: Linear<1, 1_000>) -> Result<(), BenchmarkError> {
+		let (id, operator) = due_slash::<T>(d);
+		let settled;
+		#[block]
+		{
+			Slashing::<T>::execute_slash(RawOrigin::Signed(slasher::<T>()).into(), id)?;
+			settled = T::BenchmarkHelper::settle_each_delegator(&operator);
+		}
+		assert_eq!(settled, d);
+		Ok(())
+	}
+
+	/// The control of `execute_slash`: a pool with one delegator, while `d` other accounts
+	/// delegate to another operator. Whatever slope this shows comes from a bigger state
+	/// (deeper trie), not from the slashed pool's delegators.
+	#[benchmark]
+	fn scaling_control_execute_slash(d: Linear<1, 1_000>) {
+		T::BenchmarkHelper::allocated_operator(1, d);
+		let (id, _) = due_slash::<T>(1);
+		#[extrinsic_call]
+		execute_slash(RawOrigin::Signed(slasher::<T>()), id);
 		assert!(Records::<T>::contains_key(id));
 	}
 

@@ -10,7 +10,7 @@
 //! tests and mocks.
 
 // Command:
-// /root/.cache/restaking-target-bench/debug/restaking-node
+// /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
 // --chain
@@ -19,6 +19,8 @@
 // pallet_slashing
 // --extrinsic
 // *
+// --exclude-extrinsics
+// pallet_slashing::scaling_control_execute_slash,pallet_slashing::scaling_eager_execute_slash
 // --wasm-execution
 // compiled
 // --steps
@@ -61,10 +63,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::Policies` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	fn set_policy() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `701`
+		//  Measured:  `461`
 		//  Estimated: `3697`
-		// Minimum execution time: 473_361_000 picoseconds.
-		Weight::from_parts(531_077_000, 3697)
+		// Minimum execution time: 19_508_000 picoseconds.
+		Weight::from_parts(22_353_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,17 +93,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::PendingPerService` (r:1 w:1)
 	/// Proof: `Slashing::PendingPerService` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::PendingOf` (r:1 w:1)
 	/// Proof: `Slashing::PendingOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Requests` (r:0 w:1)
 	/// Proof: `Slashing::Requests` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	fn request_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4744`
+		//  Measured:  `4504`
 		//  Estimated: `4559`
-		// Minimum execution time: 2_933_458_000 picoseconds.
-		Weight::from_parts(3_088_979_000, 4559)
+		// Minimum execution time: 119_968_000 picoseconds.
+		Weight::from_parts(125_976_000, 4559)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -110,13 +112,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `824`
-		//  Estimated: `3676`
-		// Minimum execution time: 1_863_332_000 picoseconds.
-		Weight::from_parts(2_028_667_000, 3676)
+		//  Measured:  `825`
+		//  Estimated: `3712`
+		// Minimum execution time: 71_627_000 picoseconds.
+		Weight::from_parts(74_220_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -133,17 +135,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn veto() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4372`
-		//  Estimated: `6362`
-		// Minimum execution time: 2_772_590_000 picoseconds.
-		Weight::from_parts(2_906_518_000, 6362)
+		//  Measured:  `4373`
+		//  Estimated: `6434`
+		// Minimum execution time: 110_785_000 picoseconds.
+		Weight::from_parts(115_201_000, 6434)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Paused` (r:1 w:0)
 	/// Proof: `Slashing::Paused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
@@ -160,7 +162,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Windows` (r:1 w:1)
 	/// Proof: `Slashing::Windows` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Memberships` (r:1 w:1)
 	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Operators` (r:1 w:1)
@@ -173,28 +175,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::History` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Totals` (r:1 w:1)
 	/// Proof: `Slashing::Totals` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Insurance::CoversOf` (r:1 w:0)
+	/// Proof: `Insurance::CoversOf` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Records` (r:0 w:2)
 	/// Proof: `Slashing::Records` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 1000]`.
 	fn execute_slash(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6490 + d * (1 ±0)`
-		//  Estimated: `6362`
-		// Minimum execution time: 4_887_105_000 picoseconds.
-		Weight::from_parts(5_081_380_652, 6362)
-			// Standard Error: 43_843
-			.saturating_add(Weight::from_parts(68_020, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(17_u64))
+		//  Measured:  `6777 + d * (2 ±0)`
+		//  Estimated: `8799`
+		// Minimum execution time: 223_592_000 picoseconds.
+		Weight::from_parts(277_159_549, 8799)
+			// Standard Error: 7_858
+			.saturating_add(Weight::from_parts(82_702, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(19_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `Slashing::Paused` (r:1 w:1)
 	/// Proof: `Slashing::Paused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `41`
+		//  Measured:  `42`
 		//  Estimated: `1486`
-		// Minimum execution time: 212_685_000 picoseconds.
-		Weight::from_parts(250_652_000, 1486)
+		// Minimum execution time: 7_711_000 picoseconds.
+		Weight::from_parts(8_773_000, 1486)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -202,10 +206,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::Paused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `61`
+		//  Measured:  `62`
 		//  Estimated: `1486`
-		// Minimum execution time: 243_180_000 picoseconds.
-		Weight::from_parts(274_266_000, 1486)
+		// Minimum execution time: 8_392_000 picoseconds.
+		Weight::from_parts(9_394_000, 1486)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -223,10 +227,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::PendingPerService` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Windows` (r:20 w:20)
 	/// Proof: `Slashing::Windows` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:21 w:21)
+	/// Storage: `System::Account` (r:22 w:22)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:21 w:21)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Memberships` (r:20 w:20)
 	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Operators` (r:20 w:20)
@@ -239,20 +243,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::History` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Totals` (r:20 w:20)
 	/// Proof: `Slashing::Totals` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Insurance::CoversOf` (r:20 w:0)
+	/// Proof: `Insurance::CoversOf` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Records` (r:0 w:21)
 	/// Proof: `Slashing::Records` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 20]`.
 	fn on_idle(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1423 + n * (916 ±0)`
-		//  Estimated: `4559 + n * (2794 ±0)`
-		// Minimum execution time: 106_649_000 picoseconds.
-		Weight::from_parts(935_721_873, 4559)
-			// Standard Error: 65_763_459
-			.saturating_add(Weight::from_parts(4_172_024_061, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `1408 + n * (918 ±0)`
+		//  Estimated: `6196 + n * (2794 ±0)`
+		// Minimum execution time: 3_104_000 picoseconds.
+		Weight::from_parts(2_155_244, 6196)
+			// Standard Error: 218_922
+			.saturating_add(Weight::from_parts(188_688_503, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((13_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2794).saturating_mul(n.into()))
 	}
@@ -261,47 +267,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn set_policy() -> Weight {
-		Weight::from_parts(531_077_000, 3697)
+		Weight::from_parts(22_353_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn request_slash() -> Weight {
-		Weight::from_parts(3_088_979_000, 4559)
+		Weight::from_parts(125_976_000, 4559)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(2_028_667_000, 3676)
+		Weight::from_parts(74_220_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn veto() -> Weight {
-		Weight::from_parts(2_906_518_000, 6362)
+		Weight::from_parts(115_201_000, 6434)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn execute_slash(d: u32, ) -> Weight {
-		Weight::from_parts(5_081_380_652, 6362)
-			.saturating_add(Weight::from_parts(68_020, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(17_u64))
-			.saturating_add(RocksDbWeight::get().writes(17_u64))
+		Weight::from_parts(277_159_549, 8799)
+			.saturating_add(Weight::from_parts(82_702, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(19_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(250_652_000, 1486)
+		Weight::from_parts(8_773_000, 1486)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(274_266_000, 1486)
+		Weight::from_parts(9_394_000, 1486)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_idle(n: u32, ) -> Weight {
-		Weight::from_parts(935_721_873, 4559)
-			.saturating_add(Weight::from_parts(4_172_024_061, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((12_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(2_155_244, 6196)
+			.saturating_add(Weight::from_parts(188_688_503, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((13_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((12_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2794).saturating_mul(n.into()))
 	}
