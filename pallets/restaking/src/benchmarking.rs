@@ -432,11 +432,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn claim() {
-		let operator = new_operator::<T>("operator", 0);
-		let (owner, service) = new_service::<T>(0);
-		Restaking::<T>::do_opt_in(operator.clone(), service).unwrap();
-		let who = new_delegator::<T>(&operator, 0);
-		Restaking::<T>::do_fund_service(owner.clone(), service, unit::<T>()).unwrap();
+		let (owner, service, operator) = rewarded_operator::<T>(1);
+		// The pool's one delegator (`new_staker` index 0).
+		let who: T::AccountId = account("staker", 0, SEED);
 		Restaking::<T>::do_pay_rewards(owner, service, operator, unit::<T>()).unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
@@ -445,11 +443,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn pay_rewards() {
-		let operator = new_operator::<T>("operator", 0);
-		let (owner, service) = new_service::<T>(0);
-		Restaking::<T>::do_opt_in(operator.clone(), service).unwrap();
-		new_delegator::<T>(&operator, 0);
-		Restaking::<T>::do_fund_service(owner.clone(), service, unit::<T>()).unwrap();
+		let (owner, service, operator) = rewarded_operator::<T>(1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), service, operator.clone(), unit::<T>());
 		assert!(!Operators::<T>::get(&operator).unwrap().reward_per_share.is_zero());
