@@ -30,11 +30,13 @@ pub struct WithdrawalView<Balance, BlockNumber> {
 	pub unlock_at: BlockNumber,
 }
 
-/// Everything a staker has at stake in restaking.
+/// Everything an account has at stake in restaking: its own delegation (if any) and its vault
+/// tokens.
 #[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
 pub struct StakerExposure<AccountId, Balance, BlockNumber> {
-	/// The operator the staker delegates to.
-	pub operator: AccountId,
+	/// The operator the account delegates to; `None` if it only holds vault tokens (then the
+	/// delegation figures below are zero).
+	pub operator: Option<AccountId>,
 	/// Active restaked value now.
 	pub restaked: Balance,
 	/// Loss from slashes not yet taken from the staker's bond.
@@ -51,6 +53,8 @@ pub struct StakerExposure<AccountId, Balance, BlockNumber> {
 	pub services: Vec<ServiceExposure<Balance>>,
 	/// The staker's active bond on the base layer.
 	pub base_bond: Balance,
+	/// Positions held through liquid restaking vault tokens.
+	pub vaults: Vec<crate::liquid::VaultPosition<AccountId, Balance>>,
 }
 
 /// An operator's allocation to one service.
@@ -186,7 +190,7 @@ sp_api::decl_runtime_apis! {
 		Balance: Codec,
 		BlockNumber: Codec,
 	{
-		/// A staker's position, `None` if it does not restake.
+		/// An account's position, `None` if it neither restakes nor holds vault tokens.
 		fn staker_exposure(who: AccountId) -> Option<StakerExposure<AccountId, Balance, BlockNumber>>;
 		/// An operator's pool and allocations, `None` if not an operator.
 		fn operator_profile(operator: AccountId) -> Option<OperatorProfile<Balance, BlockNumber>>;
@@ -211,6 +215,17 @@ sp_api::decl_runtime_apis! {
 		fn operator_slash_history(operator: AccountId) -> Vec<SlashRecord<AccountId, Balance, BlockNumber>>;
 		/// How slashes spread from and to the operator.
 		fn contagion_report(operator: AccountId) -> ContagionReport<Balance, BlockNumber>;
+	}
+
+	/// Liquid restaking vaults.
+	pub trait LiquidRestakingApi<AccountId, Balance>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+	{
+		/// A vault's value, token supply, exchange rate, redemptions and exposure; `None` if
+		/// unknown.
+		fn vault_state(vault: crate::liquid::VaultId) -> Option<crate::liquid::VaultState<AccountId, Balance>>;
 	}
 
 	/// Insurance: pools, quotes and covers.

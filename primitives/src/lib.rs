@@ -38,5 +38,6 @@ pub type Moment = u64;
 
 pub mod api;
 pub mod insurance;
+pub mod liquid;
 pub mod restaking;
 pub mod slashing;

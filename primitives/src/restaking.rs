@@ -4,7 +4,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchError, FixedU128, Perbill};
+use sp_runtime::{DispatchError, DispatchResult, FixedU128, Perbill};
 use sp_staking::EraIndex;
 
 /// Identifier of a registered service.
@@ -124,6 +124,60 @@ pub trait RestakingInterface<AccountId, Balance> {
 		from: &AccountId,
 		amount: Balance,
 	) -> Result<Balance, DispatchError>;
+}
+
+/// A staker's side of restaking, for pallets that restake on behalf of others (the liquid
+/// vaults): the same calls a staker signs, and what its position is worth.
+pub trait StakerInterface<AccountId, Balance> {
+	/// Whether `who` is a registered operator.
+	fn is_operator(who: &AccountId) -> bool;
+
+	/// Restake `amount` of `staker`'s active base-layer bond through `operator`.
+	fn delegate(staker: &AccountId, operator: &AccountId, amount: Balance) -> DispatchResult;
+
+	/// Start undelegating `amount` of `staker`'s active restaked value (the outflow cap may
+	/// defer part of it). A staker at its withdrawal bound has the amount merged into its
+	/// newest withdrawal, which then unlocks with the new one.
+	fn undelegate(staker: &AccountId, amount: Balance) -> DispatchResult;
+
+	/// Complete `staker`'s withdrawals past their undelegation delay. Returns the value
+	/// unfrozen. Fails like the signed call (nothing due, a slash of the operator waiting).
+	fn withdraw(staker: &AccountId) -> Result<Balance, DispatchError>;
+
+	/// Pay out `staker`'s rewards and compensation to it. Returns the amount paid. Fails like
+	/// the signed call (nothing to claim).
+	fn claim(staker: &AccountId) -> Result<Balance, DispatchError>;
+
+	/// How much more `staker` may restake now: its restake ratio of its active bond less what
+	/// it has restaked (active and withdrawing).
+	fn restakeable(staker: &AccountId) -> Balance;
+
+	/// `staker`'s position, valued at its operator's current factor; `None` without one.
+	fn position(staker: &AccountId) -> Option<StakerPosition<AccountId, Balance>>;
+
+	/// Per service: how much of `staker`'s restaked value it can slash now.
+	fn slashable_by_service(staker: &AccountId) -> alloc::vec::Vec<(ServiceId, Balance)>;
+}
+
+/// A staker's restaking position as the pool values it now.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub struct StakerPosition<AccountId, Balance> {
+	/// The operator it delegates to.
+	pub operator: AccountId,
+	/// Active restaked value (shares at the current factor), including any queued outflow.
+	pub active: Balance,
+	/// Value in withdrawals (shares at the current factor).
+	pub withdrawing: Balance,
+	/// The part of `withdrawing` past its undelegation delay.
+	pub withdrawable: Balance,
+	/// Active value that waits in the outflow queue.
+	pub queued_outflow: Balance,
+	/// Loss imposed by slashes and not yet taken from the staker's bond.
+	pub pending_loss: Balance,
+	/// Rewards and compensation it can claim.
+	pub claimable: Balance,
 }
 
 /// The losses imposed on one operator's pool and how far they have been realized on its

@@ -29,7 +29,7 @@ fn dev_genesis_has_services_operators_and_delegators() {
 		assert_eq!(restaked_freeze(&account(Charlie)), DEMO_DELEGATION);
 
 		let exposure = Restaking::staker_exposure(bob.clone()).expect("Bob restakes");
-		assert_eq!(exposure.operator, dave);
+		assert_eq!(exposure.operator, Some(dave.clone()));
 		assert_eq!(exposure.restaked, DEMO_DELEGATION);
 		// Dave splits his stake evenly between the oracle (0) and the bridge (1).
 		assert_eq!(exposure.services.len(), 2);

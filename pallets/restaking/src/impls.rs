@@ -16,7 +16,7 @@ use frame_support::{
 };
 use restaking_primitives::restaking::{
 	BaseStaking, ExitGuard, LossLedger, OnSecurityReduced, RestakingInterface, ServiceId,
-	SlashOutcome, SlashTier,
+	SlashOutcome, SlashTier, StakerInterface, StakerPosition,
 };
 use sp_arithmetic::{
 	helpers_128bit::multiply_by_rational_with_rounding,
@@ -725,7 +725,9 @@ impl<T: Config> Pallet<T> {
 			ensure!(merge_when_full, Error::<T>::TooManyWithdrawals);
 			let last = ledger.withdrawals.last_mut().ok_or(Error::<T>::TooManyWithdrawals)?;
 			last.shares = last.shares.saturating_add(withdrawal.shares);
-			last.value = last.value.saturating_add(withdrawal.value);
+			// The merged shares are worth up to a unit more than the two rounded values.
+			last.value =
+				last.value.saturating_add(withdrawal.value).max(pool.value_of(last.shares));
 			last.unlock_at = withdrawal.unlock_at;
 		}
 		outflow.amount = outflow.amount.saturating_add(amount);
@@ -739,7 +741,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_undelegate(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	/// Start undelegating `amount`. With `merge_when_full`, a staker at `MaxWithdrawals` has
+	/// it merged into its newest withdrawal (postponed to the new unlock block) instead of
+	/// being refused.
+	pub(crate) fn do_undelegate(
+		who: T::AccountId,
+		amount: BalanceOf<T>,
+		merge_when_full: bool,
+	) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooLow);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
 		let available = ledger.value.saturating_sub(ledger.queued_outflow);
@@ -750,7 +759,14 @@ impl<T: Config> Pallet<T> {
 		let before = pool.total_stake();
 
 		if !now_part.is_zero() {
-			Self::start_withdrawal(&who, &mut ledger, &mut pool, now_part, &mut outflow, false)?;
+			Self::start_withdrawal(
+				&who,
+				&mut ledger,
+				&mut pool,
+				now_part,
+				&mut outflow,
+				merge_when_full,
+			)?;
 		}
 		if !deferred.is_zero() {
 			OutflowQueue::<T>::try_mutate(|queue| {
@@ -770,7 +786,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_withdraw_unbonded(who: T::AccountId) -> DispatchResult {
+	pub(crate) fn do_withdraw_unbonded(who: T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
 		let operator = Stakers::<T>::get(&who).ok_or(Error::<T>::NotDelegator)?.operator;
 		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
@@ -794,7 +810,7 @@ impl<T: Config> Pallet<T> {
 		Self::put_staker(&who, ledger, &mut pool)?;
 		Self::put_operator(&operator, before, &pool);
 		Self::deposit_event(Event::Withdrawn { staker: who, operator, amount: freed });
-		Ok(())
+		Ok(freed)
 	}
 
 	pub(crate) fn do_settle(who: &T::AccountId) -> DispatchResult {
@@ -806,7 +822,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_claim(who: T::AccountId) -> DispatchResult {
+	pub(crate) fn do_claim(who: T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
 		let rewards = core::mem::take(&mut ledger.unclaimed_rewards);
 		let compensation = core::mem::take(&mut ledger.unclaimed_compensation);
@@ -817,7 +833,7 @@ impl<T: Config> Pallet<T> {
 		Self::put_staker(&who, ledger, &mut pool)?;
 		Operators::<T>::insert(&operator, pool);
 		Self::deposit_event(Event::Claimed { staker: who, rewards, compensation });
-		Ok(())
+		Ok(total)
 	}
 
 	pub(crate) fn do_pay_rewards(
@@ -1532,6 +1548,72 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		amount: BalanceOf<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		Self::do_compensate(operator, from, amount)
+	}
+}
+
+impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn is_operator(who: &T::AccountId) -> bool {
+		Operators::<T>::contains_key(who)
+	}
+
+	fn delegate(
+		staker: &T::AccountId,
+		operator: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		Self::do_delegate(staker.clone(), operator.clone(), amount)
+	}
+
+	fn undelegate(staker: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		Self::do_undelegate(staker.clone(), amount, true)
+	}
+
+	fn withdraw(staker: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_withdraw_unbonded(staker.clone())
+	}
+
+	fn claim(staker: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_claim(staker.clone())
+	}
+
+	fn restakeable(staker: &T::AccountId) -> BalanceOf<T> {
+		let Some(active) = T::BaseStaking::active_stake(staker) else { return Zero::zero() };
+		let limit = ActiveParameters::<T>::get().max_restake_ratio.mul_floor(active);
+		let restaked = Stakers::<T>::get(staker).map_or_else(Zero::zero, |l| l.frozen());
+		limit.saturating_sub(restaked)
+	}
+
+	fn position(staker: &T::AccountId) -> Option<StakerPosition<T::AccountId, BalanceOf<T>>> {
+		let ledger = Stakers::<T>::get(staker)?;
+		let pool = Operators::<T>::get(&ledger.operator)?;
+		let now = Self::now();
+		let zero = BalanceOf::<T>::zero();
+		let (withdrawing, withdrawable) =
+			ledger.withdrawals.iter().fold((zero, zero), |(all, due), w| {
+				let value = pool.value_of(w.shares);
+				let due = if w.unlock_at <= now { due.saturating_add(value) } else { due };
+				(all.saturating_add(value), due)
+			});
+		let (rewards, compensation) = ledger.accrued(&pool);
+		Some(StakerPosition {
+			active: pool.value_of(ledger.shares),
+			withdrawing,
+			withdrawable,
+			queued_outflow: ledger.queued_outflow,
+			pending_loss: ledger.pending_loss(&pool),
+			claimable: ledger
+				.unclaimed_rewards
+				.saturating_add(ledger.unclaimed_compensation)
+				.saturating_add(rewards)
+				.saturating_add(compensation),
+			operator: ledger.operator,
+		})
+	}
+
+	fn slashable_by_service(staker: &T::AccountId) -> Vec<(ServiceId, BalanceOf<T>)> {
+		Self::staker_exposure(staker.clone())
+			.map(|e| e.services.into_iter().map(|s| (s.service, s.slashable)).collect())
+			.unwrap_or_default()
 	}
 }
 

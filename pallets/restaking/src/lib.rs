@@ -861,7 +861,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::undelegate())]
 		pub fn undelegate(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_undelegate(who, amount)
+			Self::do_undelegate(who, amount, false)
 		}
 
 		/// Complete every withdrawal past its undelegation delay: the value (after any slash)
@@ -876,7 +876,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_withdraw_unbonded(who)
+			Self::do_withdraw_unbonded(who).map(|_| ())
 		}
 
 		/// Realize `staker`'s pending loss: take it from the staker's bond (then from its frozen
@@ -904,7 +904,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::claim())]
 		pub fn claim(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_claim(who)
+			Self::do_claim(who).map(|_| ())
 		}
 
 		/// Pay `amount` from a service's budget to an operator's pool: the operator's commission

@@ -37,7 +37,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect();
 		Some(StakerExposure {
-			operator: ledger.operator.clone(),
+			operator: Some(ledger.operator.clone()),
 			restaked,
 			pending_loss: ledger.pending_loss(&pool),
 			pending_rewards: ledger.unclaimed_rewards.saturating_add(rewards),
@@ -50,6 +50,7 @@ impl<T: Config> Pallet<T> {
 				.collect(),
 			services,
 			base_bond: T::BaseStaking::active_stake(&who).unwrap_or_else(Zero::zero),
+			vaults: Vec::new(),
 		})
 	}
 
