@@ -23,6 +23,7 @@ declare -A PALLETS=(
 	[pallet_restaking]=pallets/restaking
 	[pallet_slashing]=pallets/slashing
 	[pallet_insurance]=pallets/insurance
+	[pallet_liquid_restaking]=pallets/liquid
 )
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}")

@@ -21,7 +21,8 @@ stage "cargo clippy" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 # The pallets whose benchmarks run in their mocks, and the runtime's own comparison benchmark
 # (nomination pools' `apply_slash`), which runs on the default genesis.
-BENCHMARKED=(-p pallet-restaking -p pallet-slashing -p pallet-insurance -p restaking-runtime)
+BENCHMARKED=(-p pallet-restaking -p pallet-slashing -p pallet-insurance -p pallet-liquid-restaking
+	-p restaking-runtime)
 stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked "${BENCHMARKED[@]}" --all-targets --features runtime-benchmarks -- -D warnings
 # Benchmarks run once, in the mock, so they cannot rot (weights come from benchmarks/run.sh).

@@ -20,8 +20,8 @@ use restaking_primitives::{api as restaking_api, restaking::ServiceId};
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Insurance,
-	Nonce, Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Slashing, Staking,
-	System, TransactionPayment, VERSION,
+	LiquidRestaking, Nonce, Restaking, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	Slashing, Staking, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -218,7 +218,7 @@ impl_runtime_apis! {
 		fn staker_exposure(
 			who: AccountId,
 		) -> Option<restaking_api::StakerExposure<AccountId, Balance, BlockNumber>> {
-			Restaking::staker_exposure(who)
+			staker_exposure_for(who)
 		}
 
 		fn operator_profile(
@@ -235,6 +235,14 @@ impl_runtime_apis! {
 
 		fn system_risk() -> restaking_api::SystemRisk<AccountId, Balance> {
 			Restaking::system_risk()
+		}
+	}
+
+	impl restaking_api::LiquidRestakingApi<Block, AccountId, Balance> for Runtime {
+		fn vault_state(
+			vault: restaking_primitives::liquid::VaultId,
+		) -> Option<restaking_primitives::liquid::VaultState<AccountId, Balance>> {
+			LiquidRestaking::vault_state(vault)
 		}
 	}
 
@@ -352,5 +360,30 @@ impl_runtime_apis! {
 		fn preset_names() -> Vec<sp_genesis_builder::PresetId> {
 			crate::genesis_config_presets::preset_names()
 		}
+	}
+}
+
+/// An account's exposure: its own delegation (from the restaking pallet) and its positions
+/// through vault tokens (from the liquid restaking pallet). Behind
+/// `RestakingApi::staker_exposure`.
+pub fn staker_exposure_for(
+	who: AccountId,
+) -> Option<restaking_api::StakerExposure<AccountId, Balance, BlockNumber>> {
+	let vaults = LiquidRestaking::positions_of(&who);
+	match Restaking::staker_exposure(who) {
+		Some(exposure) => Some(restaking_api::StakerExposure { vaults, ..exposure }),
+		None if vaults.is_empty() => None,
+		None => Some(restaking_api::StakerExposure {
+			operator: None,
+			restaked: 0,
+			pending_loss: 0,
+			pending_rewards: 0,
+			pending_compensation: 0,
+			queued_outflow: 0,
+			withdrawals: Vec::new(),
+			services: Vec::new(),
+			base_bond: 0,
+			vaults,
+		}),
 	}
 }

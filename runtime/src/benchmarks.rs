@@ -29,5 +29,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_restaking, Restaking]
 	[pallet_slashing, Slashing]
 	[pallet_insurance, Insurance]
+	[pallet_liquid_restaking, LiquidRestaking]
 	[pallet_nomination_pools, NominationPoolsBench::<Runtime>]
 );

@@ -229,4 +229,11 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Insurance = pallet_insurance;
+
+	// Liquid restaking: vault tokens live in the assets pallet.
+	#[runtime::pallet_index(23)]
+	pub type Assets = pallet_assets;
+
+	#[runtime::pallet_index(24)]
+	pub type LiquidRestaking = pallet_liquid_restaking;
 }

@@ -2,8 +2,9 @@
 // chain's metadata only: a service and an operator register, stakers bonded in pallet-staking
 // restake, the service pays rewards, an underwriter insures the delegators, two slashes are
 // requested (the audit committee vetoes one through pallet-collective, the other executes), a
-// base-layer slash spreads into restaking, a staker leaves, and bad calls fail with the
-// documented errors. Every step prints its figures; the figures must agree to the unit.
+// base-layer slash spreads into restaking, a staker leaves, bad calls fail with the
+// documented errors, and a liquid restaking vault takes a deposit whose token changes hands
+// and is redeemed. Every step prints its figures; the figures must agree to the unit.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -26,6 +27,7 @@ describe('restaking lifecycle on the dev chain', () => {
   const operator = keyring.addFromUri('//Bob//stash');
   const stakers = [keyring.addFromUri('//Charlie//stash'), keyring.addFromUri('//Dave//stash')];
   const underwriter = keyring.addFromUri('//Eve//stash');
+  const depositor = keyring.addFromUri('//Ferdie//stash');
 
   const SELF_BOND = 2_000n * UNIT;
   const BOND = 10_000n * UNIT;
@@ -250,5 +252,59 @@ describe('restaking lifecycle on the dev chain', () => {
     const quote = await api.call.insuranceApi.insuranceQuote(pool, operator.address, service, COVER, 1);
     assert.equal(errorName(api, quote.asErr), 'insurance.InvalidPeriod');
     step('rejected', Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.error])));
+  });
+
+  it('9. a liquid vault: deposit, transfer the token, redeem', async () => {
+    const [, stayer] = stakers;
+    let events = await submitOk(api, api.tx.liquidRestaking.createVault(operator.address), operator);
+    const created = findEvent(events, 'liquidRestaking', 'VaultCreated').data;
+    const vault = created.vault.toNumber();
+    const asset = created.asset.toNumber();
+    const metadata = await api.query.assets.metadata(asset);
+    assert.equal(metadata.symbol.toUtf8(), `LRV${vault}`);
+    assert.equal(metadata.decimals.toNumber(), 12);
+
+    const amount = 1_000n * UNIT;
+    events = await submitOk(api, api.tx.liquidRestaking.deposit(vault, amount), depositor);
+    const minted = findEvent(events, 'liquidRestaking', 'Deposited').data.tokens.toBigInt();
+    assert.equal(minted, amount, 'an empty vault mints one token per unit');
+    let state = (await api.call.liquidRestakingApi.vaultState(vault)).unwrap();
+    assert.equal(state.value.toBigInt(), amount);
+    assert.equal(state.supply.toBigInt(), minted);
+    // The restake ratio (80 %) of the bond restakes through the operator (its pool's value per
+    // share fell with step 5's slash, so the shares are worth up to a planck less).
+    const restaked = state.restaked.toBigInt();
+    assert.ok((amount * 8n) / 10n - restaked <= 1n, `restaked ${restaked}`);
+
+    // The token is an ordinary asset: the depositor sends a tenth to a staker.
+    const sent = minted / 10n;
+    await submitOk(api, api.tx.assets.transfer(asset, stayer.address, sent), depositor);
+    const held = (await api.query.assets.account(asset, stayer.address)).unwrap().balance.toBigInt();
+    assert.equal(held, sent);
+    const position = (await exposure(stayer)).vaults.find((v) => v.vault.toNumber() === vault);
+    assert.equal(position.tokens.toBigInt(), sent);
+
+    // The staker redeems them: within the per-era cap (10 % of the value), released at once,
+    // payable after the bonding duration and the undelegation delay.
+    events = await submitOk(api, api.tx.liquidRestaking.redeem(vault, sent), stayer);
+    const queued = findEvent(events, 'liquidRestaking', 'RedemptionQueued').data;
+    const released = findEvent(events, 'liquidRestaking', 'RedemptionsReleased').data;
+    assert.equal(released.shares.toBigInt(), sent);
+    const early = await submit(api, api.tx.liquidRestaking.withdraw(vault, stayer.address, queued.id), stayer);
+    assert.equal(early.error, 'liquidRestaking.NotUnlocked');
+    state = (await api.call.liquidRestakingApi.vaultState(vault)).unwrap();
+    assert.equal(state.supply.toBigInt(), minted - sent);
+    assert.equal(state.redeeming.toBigInt(), queued.value.toBigInt());
+    const tooMuch = await submit(api, api.tx.liquidRestaking.redeem(vault, minted), depositor);
+    assert.equal(tooMuch.error, 'liquidRestaking.InsufficientTokens');
+    step('vault', {
+      vault,
+      token: `LRV${vault} (asset ${asset})`,
+      deposited: fmt(amount),
+      transferred: fmt(sent),
+      redeemed: fmt(queued.value.toBigInt()),
+      unlocks: `era ${released.unlockEra.toNumber()}, block ${released.unlockAt.toNumber()}`,
+      early: early.error,
+    });
   });
 });

@@ -1,11 +1,14 @@
 //! Configuration of every pallet in the runtime.
 //!
 //! System, money and governance live here; consensus, staking and base-layer slashing in
-//! [`staking`]; the restaking pallets in [`restaking`].
+//! [`staking`]; the restaking pallets in [`restaking`]; liquid restaking vaults and their
+//! tokens in [`liquid`].
 
+mod liquid;
 mod restaking;
 mod staking;
 
+pub use liquid::*;
 pub use restaking::*;
 pub use staking::*;
 

@@ -1,0 +1,171 @@
+//! Benchmarks of the liquid restaking pallet (FRAME benchmarks v2).
+//!
+//! Every call brings its vault up to date first, so each benchmark sets up the worst case of
+//! that step: liquid funds to compound (bond again and restake), a new era with a redemption
+//! queue to release (undelegate and unbond), and, for `withdraw`, unbonded and undelegated
+//! funds to collect before paying.
+
+use super::*;
+use crate::Pallet as Liquid;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	fungibles::Inspect as AssetsInspect,
+	EnsureOrigin, Get,
+};
+use frame_system::RawOrigin;
+use restaking_primitives::{liquid::VaultId, restaking::RestakingBenchmarking};
+use sp_runtime::traits::{Bounded, Saturating, Zero};
+use sp_staking::StakingInterface;
+
+const SEED: u32 = 0;
+
+fn fund<T: Config>(who: &T::AccountId) {
+	T::Currency::set_balance(who, T::Balance::max_value() / 1_000_000u32.into());
+}
+
+/// A deposit big enough for every minimum of the staking and restaking layers.
+fn unit<T: Config>() -> T::Balance {
+	T::Currency::minimum_balance()
+		.max(T::MinDeposit::get())
+		.max(T::MinRestake::get())
+		.max(T::Staking::minimum_nominator_bond())
+		.saturating_mul(1_000u32.into())
+}
+
+/// A vault of a fresh operator allocated to a service, with `holders` holders of one `unit`
+/// each.
+fn vault<T: Config>(holders: u32) -> (VaultId, T::AccountId) {
+	let (_, operator) = T::BenchmarkHelper::allocated_operator(0, 0);
+	fund::<T>(&operator);
+	let id = Liquid::<T>::do_create_vault(operator.clone()).expect("operator has no vault");
+	for i in 0..holders {
+		let holder: T::AccountId = account("holder", i, SEED);
+		fund::<T>(&holder);
+		Liquid::<T>::do_deposit(holder, id, unit::<T>()).expect("deposit is valid");
+	}
+	(id, operator)
+}
+
+/// `who` redeems `tokens`.
+fn queue<T: Config>(who: &T::AccountId, id: VaultId, tokens: T::Balance) {
+	Liquid::<T>::do_redeem(who.clone(), id, tokens).expect("redemption is valid");
+}
+
+/// The worst case of a vault's update: a new era with `MaxReleaseBatch` redemptions of other
+/// holders to release (the batch's cost) and a base-layer reward to compound.
+fn pending_work<T: Config>(id: VaultId) {
+	let record = Vaults::<T>::get(id).expect("vault exists");
+	// Fill this era's cap first, so that the queued redemptions wait for the next era.
+	let whale: T::AccountId = account("whale", 0, SEED);
+	fund::<T>(&whale);
+	Liquid::<T>::do_deposit(whale.clone(), id, unit::<T>().saturating_mul(100u32.into()))
+		.expect("deposit is valid");
+	let cap = T::MaxRedeemPerEra::get().mul_ceil(Liquid::<T>::books(&record).value);
+	queue::<T>(&whale, id, cap.saturating_add(unit::<T>()));
+	for i in 0..T::MaxReleaseBatch::get() {
+		let holder: T::AccountId = account("queued", i, SEED);
+		fund::<T>(&holder);
+		Liquid::<T>::do_deposit(holder.clone(), id, unit::<T>()).expect("deposit is valid");
+		let tokens = T::Assets::balance(Liquid::<T>::asset_of(id), &holder);
+		queue::<T>(&holder, id, tokens);
+	}
+	T::Staking::set_era(T::Staking::current_era().saturating_add(1));
+	T::Currency::mint_into(&record.account, unit::<T>()).expect("reward lands");
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_vault() {
+		let (_, operator) = T::BenchmarkHelper::allocated_operator(0, 0);
+		fund::<T>(&operator);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator.clone()), operator.clone());
+
+		assert!(VaultOf::<T>::contains_key(&operator));
+	}
+
+	#[benchmark]
+	fn deposit() {
+		let (id, _) = vault::<T>(2);
+		pending_work::<T>(id);
+		let depositor: T::AccountId = account("depositor", 0, SEED);
+		fund::<T>(&depositor);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(depositor.clone()), id, unit::<T>());
+
+		assert!(!T::Assets::balance(Liquid::<T>::asset_of(id), &depositor).is_zero());
+	}
+
+	#[benchmark]
+	fn redeem() {
+		let (id, _) = vault::<T>(2);
+		pending_work::<T>(id);
+		let holder: T::AccountId = account("holder", 1, SEED);
+		let tokens = T::Assets::balance(Liquid::<T>::asset_of(id), &holder);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder.clone()), id, tokens);
+
+		assert!(T::Assets::balance(Liquid::<T>::asset_of(id), &holder).is_zero());
+	}
+
+	#[benchmark]
+	fn withdraw() {
+		let (id, _) = vault::<T>(20);
+		// Holder 1's redemption is released at once (under the cap); it unlocks after the
+		// bonding duration and the undelegation delay, and its funds are collected first.
+		let holder: T::AccountId = account("holder", 1, SEED);
+		let tokens = T::Assets::balance(Liquid::<T>::asset_of(id), &holder);
+		queue::<T>(&holder, id, tokens);
+		let era = T::Staking::current_era().saturating_add(T::Staking::bonding_duration());
+		T::Staking::set_era(era);
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(
+			now.saturating_add(T::UndelegationDelay::get()),
+		);
+		pending_work::<T>(id);
+		let before = T::Currency::balance(&holder);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, holder.clone(), 0);
+
+		assert!(T::Currency::balance(&holder) > before);
+	}
+
+	#[benchmark]
+	fn poke() {
+		let (id, _) = vault::<T>(2);
+		pending_work::<T>(id);
+		let caller: T::AccountId = whitelisted_caller();
+		let before = Vaults::<T>::get(id).expect("vault exists");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id);
+
+		let after = Vaults::<T>::get(id).expect("vault exists");
+		assert!(after.released_shares > before.released_shares, "the new era's release ran");
+		assert!(after.principal > before.principal, "the reward was compounded");
+	}
+
+	#[benchmark]
+	fn set_paused() -> Result<(), BenchmarkError> {
+		let (id, _) = vault::<T>(0);
+		let origin =
+			T::PauseOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, true);
+
+		assert!(Vaults::<T>::get(id).expect("vault exists").paused);
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Liquid, crate::mock::ExtBuilder::build(), crate::mock::Runtime);
+}

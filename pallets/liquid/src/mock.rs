@@ -1,0 +1,423 @@
+//! Test runtime: real `pallet-balances`, `pallet-staking`, `pallet-restaking`,
+//! `pallet-slashing` and `pallet-assets` under the liquid restaking pallet.
+
+use crate::{self as pallet_liquid_restaking, *};
+use frame_election_provider_support::NoElection;
+use frame_support::{
+	assert_ok, derive_impl, parameter_types,
+	traits::{
+		fungible::{Credit, Inspect, Mutate},
+		fungibles::Inspect as AssetsInspect,
+		tokens::imbalance::ResolveTo,
+		AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, ConstU8, Hooks, Imbalance,
+		OnUnbalanced, VariantCountOf,
+	},
+	PalletId,
+};
+use frame_system::{EnsureNever, EnsureRoot, EnsureSignedBy};
+use pallet_restaking::{adapters::PalletStaking, Parameters};
+use restaking_primitives::{
+	liquid::VaultId,
+	restaking::{ServiceId, SlashTier},
+	slashing::SlashId,
+};
+use sp_core::H256;
+use sp_runtime::{traits::Convert, BuildStorage, Perbill, Perquintill};
+use sp_staking::StakerStatus;
+
+/// Wide enough for the vaults' sub-accounts to differ.
+pub type AccountId = u128;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Runtime>;
+
+frame_support::construct_runtime!(
+	pub enum Runtime {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Staking: pallet_staking,
+		Restaking: pallet_restaking,
+		Slashing: pallet_slashing,
+		Assets: pallet_assets,
+		Liquid: pallet_liquid_restaking,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Runtime {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<1>;
+	type AccountStore = System;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Runtime {}
+
+pub const BONDING_DURATION: u32 = 3;
+
+#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
+impl pallet_staking::Config for Runtime {
+	type OldCurrency = Balances;
+	type Currency = Balances;
+	type UnixTime = Timestamp;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type BondingDuration = ConstU32<BONDING_DURATION>;
+	type EraPayout = ();
+	type ElectionProvider = NoElection<(AccountId, u64, Staking, ConstU32<10>, ConstU32<64>)>;
+	type GenesisElectionProvider = Self::ElectionProvider;
+	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
+	type TargetList = pallet_staking::UseValidatorsMap<Self>;
+	type EventListeners = Restaking;
+}
+
+pub const ALLOCATION_DELAY: u64 = 5;
+pub const DEALLOCATION_DELAY: u64 = 10;
+pub const UNDELEGATION_DELAY: u64 = 20;
+pub const DEFER: u64 = 3;
+pub const WINDOW: u64 = 5;
+
+parameter_types! {
+	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
+	pub const TestParameters: Parameters = Parameters {
+		max_restake_ratio: Perbill::from_percent(80),
+		max_operator_share: Perbill::from_percent(100),
+		max_service_operator_share: Perbill::from_percent(100),
+		max_outflow_per_era: Perbill::from_percent(100),
+		concentration_threshold: Perbill::from_percent(100),
+		concentration_floor: Perbill::from_percent(50),
+	};
+	pub const MaxCommission: Perbill = Perbill::from_percent(50);
+	pub const SlashSink: AccountId = SLASH_SINK;
+	pub const MaxSlashPerWindow: Perbill = Perbill::from_percent(50);
+	pub const LiquidPalletId: PalletId = PalletId(*b"py/lqdrs");
+	pub const MaxRedeemPerEra: Perbill = Perbill::from_percent(10);
+}
+
+frame_support::ord_parameter_types! {
+	pub const Committee: AccountId = 4;
+}
+
+impl pallet_restaking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type BaseStaking = PalletStaking<Self>;
+	type OnSlashedFunds = ResolveTo<SlashSink, Balances>;
+	type OnSecurityReduced = Slashing;
+	type ExitGuard = Slashing;
+	type ParametersOrigin = EnsureRoot<AccountId>;
+	type PalletId = RestakingPalletId;
+	type ServiceDeposit = ConstU128<50>;
+	type OperatorDeposit = ConstU128<30>;
+	type MinSelfBond = ConstU128<100>;
+	type MinDelegation = ConstU128<MIN_RESTAKE>;
+	type MaxCommission = MaxCommission;
+	type CommissionChangeDelay = ConstU64<7>;
+	type AllocationDelay = ConstU64<ALLOCATION_DELAY>;
+	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
+	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type MaxLeverage = ConstU32<1>;
+	type MaxMetadataLen = ConstU32<32>;
+	type MaxOperatorsPerService = ConstU32<4>;
+	type MaxServicesPerOperator = ConstU32<3>;
+	type MaxWithdrawals = ConstU32<4>;
+	type MaxOutflowQueue = ConstU32<3>;
+	type DefaultParameters = TestParameters;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = PalletStaking<Self>;
+}
+
+impl pallet_slashing::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Restaking = Restaking;
+	type OnSlashExecuted = ();
+	type OnForfeit = ResolveTo<SlashSink, Balances>;
+	type CommitteeOrigin = EnsureSignedBy<Committee, AccountId>;
+	type VetoOrigin = EnsureRoot<AccountId>;
+	type PauseOrigin = EnsureRoot<AccountId>;
+	type SlashDeferDuration = ConstU64<DEFER>;
+	type MaxVetoWindow = ConstU64<8>;
+	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
+	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type SlashWindow = ConstU64<50>;
+	type MaxSlashPerWindow = MaxSlashPerWindow;
+	type MaxSlashesPerWindow = ConstU32<3>;
+	type MaxPendingSlashes = ConstU32<4>;
+	type MaxPendingPerService = ConstU32<2>;
+	type MaxSlashHistory = ConstU32<2>;
+	type MaxContagionHistory = ConstU32<2>;
+	type DisputeBond = ConstU128<200>;
+	type RequestDeposit = ConstU128<50>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
+}
+
+#[derive_impl(pallet_assets::config_preludes::TestDefaultConfig)]
+impl pallet_assets::Config for Runtime {
+	type Balance = Balance;
+	type AssetId = u32;
+	type AssetIdParameter = u32;
+	type Currency = Balances;
+	// Only the liquid pallet creates assets: nobody can take a vault's asset id first.
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureNever<AccountId>>;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type Freezer = ();
+	type Holder = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+}
+
+/// Vault `n`'s token is asset `1_000 + n`.
+pub struct VaultAsset;
+impl Convert<VaultId, u32> for VaultAsset {
+	fn convert(id: VaultId) -> u32 {
+		ASSET_OFFSET + id
+	}
+}
+
+pub const ASSET_OFFSET: u32 = 1_000;
+pub const VAULT_DEPOSIT: Balance = 100;
+/// What the assets pallet reserves for a vault token's metadata (1 + 1 per byte of name and
+/// symbol).
+pub const METADATA_DEPOSIT: Balance = 1 + 24 + 4;
+/// What stays in a vault's account as its reserve.
+pub const RESERVE: Balance = VAULT_DEPOSIT - METADATA_DEPOSIT;
+pub const MIN_DEPOSIT: Balance = 10;
+pub const MIN_RESTAKE: Balance = 10;
+
+impl pallet_liquid_restaking::Config for Runtime {
+	type Currency = Balances;
+	type Balance = Balance;
+	type Staking = Staking;
+	type Restaking = Restaking;
+	type Assets = Assets;
+	type VaultAsset = VaultAsset;
+	type CreateOrigin = EnsureRoot<AccountId>;
+	type PauseOrigin = EnsureRoot<AccountId>;
+	type PalletId = LiquidPalletId;
+	type VaultDeposit = ConstU128<VAULT_DEPOSIT>;
+	type MinDeposit = ConstU128<MIN_DEPOSIT>;
+	type MinRestake = ConstU128<MIN_RESTAKE>;
+	type MaxRedeemPerEra = MaxRedeemPerEra;
+	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type MaxRedemptions = ConstU32<8>;
+	type MaxReleaseBatch = ConstU32<4>;
+	type MaxSlashingSpans = ConstU32<16>;
+	type TokenDecimals = ConstU8<12>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
+}
+
+/// Realized slash funds land here.
+pub const SLASH_SINK: AccountId = 777;
+pub const OWNER: AccountId = 1;
+pub const SLASHER: AccountId = 3;
+/// A validator (bonded at genesis) that is also a restaking operator.
+pub const OPERATOR: AccountId = 10;
+/// An operator that is not a validator.
+pub const OPERATOR_2: AccountId = 11;
+/// Holders with free balance only.
+pub const ALICE: AccountId = 100;
+pub const BOB: AccountId = 101;
+pub const CHARLIE: AccountId = 102;
+pub const NOBODY: AccountId = 999;
+
+pub const ENDOWMENT: Balance = 1_000_000;
+pub const VALIDATOR_BOND: Balance = 10_000;
+pub const SERVICE: ServiceId = 0;
+/// OPERATOR's vault, created at the start of every test.
+pub const VAULT: VaultId = 0;
+
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// OPERATOR (validator, self-bond 1,000) allocates all of its stake to SERVICE (slashed by
+	/// SLASHER, 5 / 10 / 20 %); OPERATOR_2 (self-bond 1,000) has no allocation. VAULT is
+	/// OPERATOR's vault, empty.
+	pub fn build() -> sp_io::TestExternalities {
+		let mut storage =
+			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
+		let balances = [OWNER, SLASHER, OPERATOR, OPERATOR_2, ALICE, BOB, CHARLIE, NOBODY]
+			.into_iter()
+			.map(|who| (who, ENDOWMENT))
+			.collect();
+		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		pallet_staking::GenesisConfig::<Runtime> {
+			stakers: vec![(OPERATOR, OPERATOR, VALIDATOR_BOND, StakerStatus::Validator)],
+			validator_count: 1,
+			minimum_validator_count: 1,
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_restaking::GenesisConfig::<Runtime> {
+			services: vec![(OWNER, b"oracle".to_vec(), 100, 4, false, 100_000)],
+			operators: vec![
+				(OPERATOR, 1_000, Perbill::from_percent(10), b"op".to_vec()),
+				(OPERATOR_2, 1_000, Perbill::from_percent(10), b"op2".to_vec()),
+			],
+			allocations: vec![(OPERATOR, SERVICE, Perquintill::one())],
+			delegations: vec![],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_slashing::GenesisConfig::<Runtime> {
+			policies: vec![(
+				SERVICE,
+				Some(SLASHER),
+				Perbill::from_percent(5),
+				Perbill::from_percent(10),
+				Perbill::from_percent(20),
+				Perbill::from_percent(20),
+				WINDOW,
+			)],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			set_era(0);
+			assert_ok!(Liquid::create_vault(signed(OPERATOR), OPERATOR));
+		});
+		ext
+	}
+
+	/// Run `test`, then check the invariants of the liquid, restaking and slashing pallets.
+	pub fn build_and_execute(test: impl FnOnce()) {
+		Self::build().execute_with(|| {
+			test();
+			Liquid::do_try_state().expect("liquid try_state holds after the test");
+			Restaking::do_try_state().expect("restaking try_state holds after the test");
+			Slashing::do_try_state().expect("slashing try_state holds after the test");
+		});
+	}
+}
+
+/// Set the staking layer's current and active era.
+pub fn set_era(era: u32) {
+	pallet_staking::CurrentEra::<Runtime>::put(era);
+	pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
+		index: era,
+		start: None,
+	});
+}
+
+pub fn era() -> u32 {
+	pallet_staking::CurrentEra::<Runtime>::get().unwrap_or(0)
+}
+
+/// Advance to block `n`, running the restaking and slashing pallets' `on_idle`.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		pallet_slashing::Pallet::<Runtime>::on_idle(next, frame_support::weights::Weight::MAX);
+		Restaking::on_idle(next, frame_support::weights::Weight::MAX);
+	}
+}
+
+/// Move to the next era and `UNDELEGATION_DELAY / 4` blocks later.
+pub fn next_era() {
+	set_era(era() + 1);
+	run_to_block(System::block_number() + UNDELEGATION_DELAY / 4);
+}
+
+pub fn events() -> Vec<Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Liquid(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+pub fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+pub fn free(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+pub fn tokens(vault: VaultId, who: AccountId) -> Balance {
+	Assets::balance(VaultAsset::convert(vault), who)
+}
+
+pub fn supply(vault: VaultId) -> Balance {
+	Assets::total_issuance(VaultAsset::convert(vault))
+}
+
+pub fn account(vault: VaultId) -> AccountId {
+	Liquid::vault_account(vault)
+}
+
+/// The vault's value now.
+pub fn value(vault: VaultId) -> Balance {
+	Liquid::vault_state(vault).expect("vault exists").value
+}
+
+/// Give `who` `amount` of fresh free balance.
+pub fn fund(who: AccountId, amount: Balance) {
+	assert_ok!(Balances::mint_into(&who, amount));
+}
+
+/// Pay `amount` of base-layer reward into the vault's account, the way `pallet-staking` pays a
+/// nominator whose reward destination is its own account.
+pub fn base_reward(vault: VaultId, amount: Balance) {
+	fund(account(vault), amount);
+}
+
+/// Service reward of `amount` to OPERATOR's pool, paid by OWNER from SERVICE's budget.
+pub fn service_reward(amount: Balance) {
+	assert_ok!(Restaking::pay_rewards(signed(OWNER), SERVICE, OPERATOR, amount));
+}
+
+/// Request a `tier` slash of OPERATOR by SERVICE and let the slashing pallet's `on_idle`
+/// execute it once its window passes.
+pub fn service_slash(tier: SlashTier, n: u8) -> SlashId {
+	let id = pallet_slashing::NextSlashId::<Runtime>::get();
+	assert_ok!(Slashing::request_slash(
+		signed(SLASHER),
+		SERVICE,
+		OPERATOR,
+		tier,
+		H256::repeat_byte(n)
+	));
+	run_to_block(System::block_number() + WINDOW + 1);
+	assert!(pallet_slashing::Records::<Runtime>::contains_key(id), "slash {id} executed");
+	id
+}
+
+/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+pub fn base_slash(stash: AccountId, amount: Balance) {
+	let mut reward = 0;
+	let mut credit = Credit::<AccountId, Balances>::zero();
+	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, era());
+	ResolveTo::<SlashSink, Balances>::on_unbalanced(credit);
+}
+
+/// The sum of every balance the test world holds, held and free, plus the slash sink and
+/// what was burned: must not change except through explicit minting.
+pub fn total_issuance() -> Balance {
+	<Balances as Inspect<AccountId>>::total_issuance()
+}

@@ -1,0 +1,222 @@
+//! Property tests: random sequences of deposits, transfers, redemptions, withdrawals, rewards
+//! and slashes keep every invariant of the liquid, restaking and slashing pallets and create
+//! no funds; and no deposit followed by a redemption gains anything.
+//!
+//! After every step: the three pallets' `try_state` (the liquid one checks shares × rate ≤
+//! value, redemptions ≤ value, the redemption books, and that the staking ledger never holds
+//! more than the vault bonded), and a total issuance that moved only by the rewards the test
+//! minted (slashed funds go to a sink account).
+
+use crate::{mock::*, Redemptions, Vaults};
+use frame_support::traits::fungible::Inspect;
+use proptest::prelude::*;
+use restaking_primitives::restaking::SlashTier;
+use sp_core::H256;
+use sp_runtime::traits::Convert;
+
+#[derive(Debug, Clone)]
+enum Op {
+	Deposit {
+		who: u8,
+		amount: Balance,
+	},
+	Transfer {
+		from: u8,
+		to: u8,
+		amount: Balance,
+	},
+	/// Redeem `percent` of the holder's tokens.
+	Redeem {
+		who: u8,
+		percent: u8,
+	},
+	Withdraw {
+		who: u8,
+	},
+	BaseReward {
+		amount: Balance,
+	},
+	ServiceReward {
+		amount: Balance,
+	},
+	Slash {
+		tier: u8,
+	},
+	BaseSlash {
+		amount: Balance,
+	},
+	Settle,
+	NextEra,
+	/// The bonding duration and the undelegation delay pass, with a poke every era.
+	Unlock,
+	Poke,
+}
+
+const HOLDERS: [AccountId; 3] = [ALICE, BOB, CHARLIE];
+
+fn op() -> impl Strategy<Value = Op> {
+	prop_oneof![
+		4 => (0..3u8, 1..20_000u128).prop_map(|(who, amount)| Op::Deposit { who, amount }),
+		2 => (0..3u8, 0..3u8, 1..5_000u128)
+			.prop_map(|(from, to, amount)| Op::Transfer { from, to, amount }),
+		3 => (0..3u8, 1..=100u8).prop_map(|(who, percent)| Op::Redeem { who, percent }),
+		3 => (0..3u8).prop_map(|who| Op::Withdraw { who }),
+		1 => (1..2_000u128).prop_map(|amount| Op::BaseReward { amount }),
+		1 => (1..5_000u128).prop_map(|amount| Op::ServiceReward { amount }),
+		1 => (0..3u8).prop_map(|tier| Op::Slash { tier }),
+		1 => (1..1_000u128).prop_map(|amount| Op::BaseSlash { amount }),
+		1 => Just(Op::Settle),
+		3 => Just(Op::NextEra),
+		2 => Just(Op::Unlock),
+		1 => Just(Op::Poke),
+	]
+}
+
+/// Apply `op`; returns what it minted (base rewards are new funds in the mock).
+fn apply(op: &Op, evidence: &mut u8) -> Balance {
+	let mut minted = 0;
+	let _ = match *op {
+		Op::Deposit { who, amount } => {
+			Liquid::deposit(signed(HOLDERS[who as usize]), VAULT, amount)
+		},
+		Op::Transfer { from, to, amount } => Assets::transfer(
+			signed(HOLDERS[from as usize]),
+			VaultAsset::convert(VAULT),
+			HOLDERS[to as usize],
+			amount,
+		),
+		Op::Redeem { who, percent } => {
+			let who = HOLDERS[who as usize];
+			let held = tokens(VAULT, who);
+			Liquid::redeem(signed(who), VAULT, (held * Balance::from(percent) / 100).max(1))
+		},
+		Op::Withdraw { who } => {
+			let who = HOLDERS[who as usize];
+			let ids: Vec<u32> = Redemptions::<Runtime>::iter_key_prefix((who, VAULT)).collect();
+			for id in ids {
+				let _ = Liquid::withdraw(signed(who), VAULT, who, id);
+			}
+			Ok(())
+		},
+		Op::BaseReward { amount } => {
+			// Only a bonded vault earns base-layer rewards.
+			if pallet_staking::Ledger::<Runtime>::contains_key(account(VAULT)) {
+				base_reward(VAULT, amount);
+				minted = amount;
+			}
+			Ok(())
+		},
+		Op::ServiceReward { amount } => {
+			Restaking::pay_rewards(signed(OWNER), SERVICE, OPERATOR, amount)
+		},
+		Op::Slash { tier } => {
+			*evidence = evidence.wrapping_add(1);
+			let tier = [SlashTier::Minor, SlashTier::Major, SlashTier::Critical][tier as usize];
+			// The slashing pallet's `on_idle` executes it once the window passes.
+			let requested = Slashing::request_slash(
+				signed(SLASHER),
+				SERVICE,
+				OPERATOR,
+				tier,
+				H256::repeat_byte(*evidence),
+			);
+			run_to_block(System::block_number() + WINDOW + 1);
+			requested
+		},
+		Op::BaseSlash { amount } => {
+			if pallet_staking::Ledger::<Runtime>::contains_key(account(VAULT)) {
+				base_slash(account(VAULT), amount);
+			}
+			Ok(())
+		},
+		Op::Settle => Restaking::settle(signed(NOBODY), account(VAULT))
+			.map(|_| ())
+			.map_err(|e| e.error),
+		Op::NextEra => {
+			next_era();
+			Ok(())
+		},
+		Op::Unlock => {
+			for _ in 0..BONDING_DURATION {
+				next_era();
+				let _ = Liquid::poke(signed(NOBODY), VAULT);
+			}
+			run_to_block(System::block_number() + UNDELEGATION_DELAY);
+			Ok(())
+		},
+		Op::Poke => Liquid::poke(signed(NOBODY), VAULT),
+	};
+	minted
+}
+
+fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
+	ExtBuilder::build().execute_with(|| {
+		let mut issuance = Balances::total_issuance();
+		let mut evidence = 0u8;
+		for (i, op) in ops.iter().enumerate() {
+			issuance += apply(op, &mut evidence);
+			let checks = Liquid::do_try_state()
+				.and_then(|_| Restaking::do_try_state())
+				.and_then(|_| Slashing::do_try_state());
+			if let Err(e) = checks {
+				return Err(TestCaseError::fail(format!("step {i} {op:?}: {e:?}")));
+			}
+			if Balances::total_issuance() != issuance {
+				return Err(TestCaseError::fail(format!("step {i} {op:?}: issuance changed")));
+			}
+		}
+		Ok(())
+	})
+}
+
+/// After `setup`, `NOBODY` deposits `amount` and redeems every token it got; the redemption is
+/// worth at most `amount`, and once paid (with nothing else happening) pays at most `amount`.
+fn round_trip(setup: Vec<Op>, amount: Balance) -> Result<(), TestCaseError> {
+	ExtBuilder::build().execute_with(|| {
+		let mut evidence = 0u8;
+		for op in &setup {
+			apply(op, &mut evidence);
+		}
+		let before = Balances::balance(&NOBODY);
+		if Liquid::deposit(signed(NOBODY), VAULT, amount).is_err() {
+			return Ok(());
+		}
+		let minted = tokens(VAULT, NOBODY);
+		let worth = Liquid::positions_of(&NOBODY)[0].value;
+		prop_assert!(worth <= amount, "{minted} tokens minted for {amount} are worth {worth}");
+		let id = Vaults::<Runtime>::get(VAULT).unwrap().next_redemption;
+		if Liquid::redeem(signed(NOBODY), VAULT, minted).is_err() {
+			return Ok(());
+		}
+		let mut paid = false;
+		for _ in 0..40 {
+			next_era();
+			let _ = Liquid::poke(signed(NOBODY), VAULT);
+			if Liquid::withdraw(signed(NOBODY), VAULT, NOBODY, id).is_ok() {
+				paid = true;
+				break;
+			}
+		}
+		prop_assert!(paid, "the redemption was paid within 40 eras");
+		let after = Balances::balance(&NOBODY);
+		prop_assert!(after <= before, "paid {} for a deposit of {amount}", after + amount - before);
+		Ok(())
+	})
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+	#[test]
+	fn vault_sequences_keep_invariants(ops in prop::collection::vec(op(), 1..40)) {
+		run(ops)?;
+	}
+
+	#[test]
+	fn no_deposit_and_redemption_gains(
+		setup in prop::collection::vec(op(), 0..15),
+		amount in 10..50_000u128,
+	) {
+		round_trip(setup, amount)?;
+	}
+}

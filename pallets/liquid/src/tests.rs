@@ -1,0 +1,594 @@
+//! Unit tests of the liquid restaking pallet on real staking, restaking, slashing and assets
+//! pallets.
+
+use crate::{mock::*, Error, Event, RedemptionCount, Redemptions, Vaults};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::InspectFreeze,
+		fungibles::{metadata::Inspect as MetadataInspect, roles::Inspect as RolesInspect},
+	},
+};
+use restaking_primitives::restaking::{SlashTier, StakerInterface};
+use sp_runtime::{traits::Convert, DispatchError, FixedU128};
+use sp_staking::StakingInterface;
+
+fn asset(vault: u32) -> u32 {
+	VaultAsset::convert(vault)
+}
+
+fn deposit(who: AccountId, amount: Balance) {
+	assert_ok!(Liquid::deposit(signed(who), VAULT, amount));
+}
+
+/// Redeem and return the redemption's id.
+fn redeem(who: AccountId, amount: Balance) -> u32 {
+	let id = Vaults::<Runtime>::get(VAULT).unwrap().next_redemption;
+	assert_ok!(Liquid::redeem(signed(who), VAULT, amount));
+	id
+}
+
+/// Everything the test world's accounts and pallets hold, to check nothing is created or lost.
+fn total() -> Balance {
+	total_issuance()
+}
+
+// ---- vaults ----
+
+#[test]
+fn an_operator_creates_its_vault_and_token() {
+	ExtBuilder::build_and_execute(|| {
+		let account = account(VAULT);
+		assert_eq!(free(account), RESERVE);
+		assert_eq!(Vaults::<Runtime>::get(VAULT).unwrap().deposit, RESERVE);
+		assert_eq!(Assets::owner(asset(VAULT)), Some(account));
+		assert_eq!(Assets::issuer(asset(VAULT)), Some(account));
+		assert_eq!(Assets::admin(asset(VAULT)), Some(account));
+		assert_eq!(Assets::name(asset(VAULT)), b"Liquid restaking vault 0".to_vec());
+		assert_eq!(Assets::symbol(asset(VAULT)), b"LRV0".to_vec());
+		assert_eq!(Assets::decimals(asset(VAULT)), 12);
+		assert!(events().contains(&Event::VaultCreated {
+			vault: VAULT,
+			operator: OPERATOR,
+			account,
+			asset: asset(VAULT),
+		}));
+
+		// Root creates one on an operator's behalf; the operator pays the deposit.
+		let before = free(OPERATOR_2);
+		assert_ok!(Liquid::create_vault(RuntimeOrigin::root(), OPERATOR_2));
+		assert_eq!(free(OPERATOR_2), before - VAULT_DEPOSIT);
+		assert_eq!(Assets::symbol(asset(1)), b"LRV1".to_vec());
+	});
+}
+
+#[test]
+fn vault_creation_rejects_bad_input() {
+	ExtBuilder::build_and_execute(|| {
+		assert_noop!(
+			Liquid::create_vault(signed(ALICE), OPERATOR_2),
+			Error::<Runtime>::NotVaultOperator
+		);
+		assert_noop!(
+			Liquid::create_vault(RuntimeOrigin::root(), ALICE),
+			Error::<Runtime>::NotOperator
+		);
+		assert_noop!(
+			Liquid::create_vault(signed(OPERATOR), OPERATOR),
+			Error::<Runtime>::VaultExists
+		);
+	});
+}
+
+#[test]
+fn nobody_but_the_pallet_mints_or_creates_vault_assets() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		assert_noop!(
+			Assets::mint(signed(ALICE), asset(VAULT), ALICE, 1_000),
+			pallet_assets::Error::<Runtime>::NoPermission
+		);
+		assert_noop!(
+			Assets::mint(signed(OPERATOR), asset(VAULT), OPERATOR, 1_000),
+			pallet_assets::Error::<Runtime>::NoPermission
+		);
+		// The next vault's asset id cannot be taken first.
+		assert_noop!(Assets::create(signed(ALICE), asset(1), ALICE, 1), DispatchError::BadOrigin);
+		assert_eq!(supply(VAULT), 1_000);
+	});
+}
+
+// ---- deposits ----
+
+#[test]
+fn a_deposit_bonds_nominates_restakes_and_mints() {
+	ExtBuilder::build_and_execute(|| {
+		let issuance = total();
+		deposit(ALICE, 1_000);
+		let account = account(VAULT);
+		assert_eq!(tokens(VAULT, ALICE), 1_000);
+		assert_eq!(free(ALICE), ENDOWMENT - 1_000);
+		assert_eq!(Staking::stake(&account).unwrap().active, 1_000);
+		assert_eq!(Staking::nominations(&account), Some(vec![OPERATOR]));
+		// 80 % of the bond restakes (the restake ratio), frozen in the account.
+		let position = Restaking::position(&account).unwrap();
+		assert_eq!((position.operator, position.active), (OPERATOR, 800));
+		assert_eq!(
+			Balances::balance_frozen(&pallet_restaking::FreezeReason::Restaked.into(), &account),
+			800
+		);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!(
+			(state.value, state.supply, state.bonded, state.restaked),
+			(1_000, 1_000, 1_000, 800)
+		);
+		assert_eq!(state.rate, FixedU128::from_u32(1));
+		assert_eq!(state.services.len(), 1);
+		assert!(events().contains(&Event::Deposited {
+			vault: VAULT,
+			who: ALICE,
+			amount: 1_000,
+			tokens: 1_000
+		}));
+
+		deposit(BOB, 500);
+		assert_eq!(tokens(VAULT, BOB), 500);
+		assert_eq!(Staking::stake(&account).unwrap().active, 1_500);
+		assert_eq!(Restaking::position(&account).unwrap().active, 1_200);
+		assert_eq!(total(), issuance);
+	});
+}
+
+#[test]
+fn deposits_reject_bad_input_and_change_nothing() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 0), Error::<Runtime>::DepositTooSmall);
+		assert_noop!(
+			Liquid::deposit(signed(BOB), VAULT, MIN_DEPOSIT - 1),
+			Error::<Runtime>::DepositTooSmall
+		);
+		assert_noop!(Liquid::deposit(signed(BOB), 7, 1_000), Error::<Runtime>::UnknownVault);
+		assert_noop!(
+			Liquid::deposit(signed(BOB), VAULT, ENDOWMENT),
+			sp_runtime::TokenError::NotExpendable
+		);
+		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, true));
+		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 1_000), Error::<Runtime>::VaultPaused);
+	});
+}
+
+#[test]
+fn vault_tokens_cannot_be_deposited_or_restaked() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		// A vault's own account (the only holder that could bond a vault's funds) cannot
+		// deposit into a vault.
+		fund(account(VAULT), 100);
+		assert_ok!(Liquid::create_vault(signed(OPERATOR_2), OPERATOR_2));
+		assert_noop!(
+			Liquid::deposit(signed(account(VAULT)), 1, 50),
+			Error::<Runtime>::RecursiveDeposit
+		);
+		// A holder of vault tokens only (no bond) cannot restake them: they are not stake.
+		assert_ok!(Assets::transfer(signed(ALICE), asset(VAULT), CHARLIE, 400));
+		assert_noop!(
+			Restaking::delegate(signed(CHARLIE), OPERATOR, 100),
+			pallet_restaking::Error::<Runtime>::NotStaker
+		);
+		// Nor deposit them: a deposit is of the staking currency, not of vault tokens.
+		let all = free(CHARLIE);
+		assert_noop!(
+			Liquid::deposit(signed(CHARLIE), 1, all + 400),
+			sp_runtime::TokenError::FundsUnavailable
+		);
+	});
+}
+
+#[test]
+fn tokens_are_ordinary_transferable_assets() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		assert_ok!(Assets::transfer(signed(ALICE), asset(VAULT), BOB, 300));
+		assert_eq!((tokens(VAULT, ALICE), tokens(VAULT, BOB)), (700, 300));
+		// The new holder redeems them.
+		let id = redeem(BOB, 300);
+		assert_eq!(Redemptions::<Runtime>::get((BOB, VAULT, id)).unwrap().shares, 300);
+		let position = Liquid::positions_of(&BOB);
+		assert_eq!(position.len(), 1);
+		assert_eq!((position[0].tokens, position[0].redeeming), (0, 300));
+	});
+}
+
+// ---- the exchange rate ----
+
+#[test]
+fn base_rewards_compound_and_raise_the_rate() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		base_reward(VAULT, 100);
+		// The reward counts at once, before it is bonded.
+		assert_eq!(value(VAULT), 1_100);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert!(events().contains(&Event::Compounded { vault: VAULT, amount: 100 }));
+		assert_eq!(Staking::stake(&account(VAULT)).unwrap().active, 1_100);
+		assert_eq!(Restaking::position(&account(VAULT)).unwrap().active, 880);
+		assert_eq!(value(VAULT), 1_100);
+		// A new depositor pays the higher rate.
+		deposit(BOB, 1_100);
+		assert_eq!(tokens(VAULT, BOB), 1_100 * 1_001 / 1_101);
+	});
+}
+
+#[test]
+fn service_rewards_flow_into_the_rate() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		// OPERATOR's pool: self-bond 1,000, the vault's 800; 10 % commission.
+		service_reward(1_000);
+		let claimable = Restaking::position(&account(VAULT)).unwrap().claimable;
+		assert!(claimable > 0);
+		assert_eq!(value(VAULT), 1_000 + claimable);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert_eq!(Restaking::position(&account(VAULT)).unwrap().claimable, 0);
+		assert_eq!(Staking::stake(&account(VAULT)).unwrap().active, 1_000 + claimable);
+		assert_eq!(value(VAULT), 1_000 + claimable);
+	});
+}
+
+#[test]
+fn a_service_slash_lowers_the_rate_without_touching_holders() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		let before = Liquid::vault_state(VAULT).unwrap();
+		// Critical: self-bond and pool pay pro rata; 20 % of the restaked 1,600.
+		service_slash(SlashTier::Critical, 1);
+		let after = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!(after.value, before.value - 320);
+		assert!(after.rate < before.rate);
+		assert_eq!((tokens(VAULT, ALICE), tokens(VAULT, BOB)), (1_000, 1_000));
+		// Each holder's position is worth its share of the loss.
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 840);
+		// Restaking's sweep realized the loss on the vault's bond; the value is the same.
+		assert_eq!(after.pending_loss, 0);
+		assert_eq!(Staking::stake(&account(VAULT)).unwrap().total, 2_000 - 320);
+	});
+}
+
+#[test]
+fn a_base_layer_slash_of_the_vault_lowers_the_rate() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		base_slash(account(VAULT), 100);
+		assert_eq!(value(VAULT), 900);
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 900);
+	});
+}
+
+#[test]
+fn a_deposit_then_a_redemption_never_gains() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		base_reward(VAULT, 333);
+		service_slash(SlashTier::Major, 1);
+		let before = free(BOB);
+		deposit(BOB, 777);
+		let minted = tokens(VAULT, BOB);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		let worth = Liquid::positions_of(&BOB)[0].value;
+		assert!(worth <= 777, "{minted} tokens worth {worth} at rate {:?}", state.rate);
+		let id = redeem(BOB, minted);
+		for _ in 0..12 {
+			next_era();
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		}
+		assert_ok!(Liquid::withdraw(signed(BOB), VAULT, BOB, id));
+		assert!(free(BOB) <= before, "{} > {before}", free(BOB));
+	});
+}
+
+// ---- redemptions ----
+
+#[test]
+fn redemptions_reject_bad_input_and_change_nothing() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 0), Error::<Runtime>::ZeroTokens);
+		assert_noop!(
+			Liquid::redeem(signed(ALICE), VAULT, 1_001),
+			Error::<Runtime>::InsufficientTokens
+		);
+		assert_noop!(Liquid::redeem(signed(BOB), VAULT, 1), Error::<Runtime>::InsufficientTokens);
+		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 5), Error::<Runtime>::RedeemTooSmall);
+		assert_noop!(Liquid::redeem(signed(ALICE), 9, 100), Error::<Runtime>::UnknownVault);
+		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, true));
+		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 100), Error::<Runtime>::VaultPaused);
+		assert_noop!(
+			Liquid::set_paused(RuntimeOrigin::root(), VAULT, true),
+			Error::<Runtime>::PauseUnchanged
+		);
+		assert_noop!(Liquid::set_paused(signed(OPERATOR), VAULT, false), DispatchError::BadOrigin);
+		assert_noop!(
+			Liquid::withdraw(signed(ALICE), VAULT, ALICE, 0),
+			Error::<Runtime>::UnknownRedemption
+		);
+	});
+}
+
+#[test]
+fn the_last_tokens_redeem_even_below_the_minimum() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		assert_ok!(Assets::transfer(signed(ALICE), asset(VAULT), BOB, 5));
+		assert_ok!(Liquid::redeem(signed(BOB), VAULT, 5));
+		assert_eq!(tokens(VAULT, BOB), 0);
+	});
+}
+
+#[test]
+fn a_redemption_waits_for_bonding_and_undelegation_then_pays_its_value() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		let before = free(ALICE);
+		let issuance = total();
+		// 100 tokens (5 % of the vault, under the 10 % cap) release at once.
+		let id = redeem(ALICE, 100);
+		assert_eq!(tokens(VAULT, ALICE), 900);
+		assert_eq!(supply(VAULT), 1_900);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.value, state.redeeming, state.queued), (2_000, 100, 0));
+		assert!(events().contains(&Event::RedemptionsReleased {
+			vault: VAULT,
+			count: 1,
+			shares: 100,
+			value: 100,
+			unbonded: 100,
+			undelegated: 100,
+			unlock_era: BONDING_DURATION,
+			unlock_at: 1 + UNDELEGATION_DELAY,
+		}));
+		let stake = Staking::stake(&account(VAULT)).unwrap();
+		assert_eq!((stake.active, stake.total), (1_900, 2_000));
+		assert_noop!(
+			Liquid::withdraw(signed(ALICE), VAULT, ALICE, id),
+			Error::<Runtime>::NotUnlocked
+		);
+		// The bonding duration passes, but not the undelegation delay.
+		set_era(BONDING_DURATION);
+		assert_noop!(
+			Liquid::withdraw(signed(ALICE), VAULT, ALICE, id),
+			Error::<Runtime>::NotUnlocked
+		);
+		run_to_block(1 + UNDELEGATION_DELAY);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, id));
+		assert_eq!(free(ALICE), before + 100);
+		assert!(events().contains(&Event::Withdrawn { vault: VAULT, who: ALICE, id, amount: 100 }));
+		assert_eq!(Redemptions::<Runtime>::get((ALICE, VAULT, id)), None);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.value, state.supply, state.redeeming), (1_900, 1_900, 0));
+		assert_eq!(state.rate, FixedU128::from_u32(1));
+		assert_eq!(total(), issuance);
+	});
+}
+
+#[test]
+fn a_run_on_the_vault_drains_first_come_first_served_under_the_cap() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		// Both redeem everything: 2,000 against a cap of 10 % (200) of the value per era.
+		let alice = redeem(ALICE, 1_000);
+		let bob = redeem(BOB, 1_000);
+		let released = || Vaults::<Runtime>::get(VAULT).unwrap().released_shares;
+		assert_eq!(released(), 200);
+		assert_eq!(Liquid::vault_state(VAULT).unwrap().queued, 1_800);
+		assert_noop!(Liquid::withdraw(signed(BOB), VAULT, BOB, bob), Error::<Runtime>::NotReleased);
+		let mut history = vec![released()];
+		for _ in 0..9 {
+			next_era();
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+			// A second poke in the same era releases nothing more: the cap is spent.
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+			history.push(released());
+		}
+		// The value stays 2,000 while nothing is paid, so every era releases 200.
+		assert_eq!(history, vec![200, 400, 600, 800, 1_000, 1_200, 1_400, 1_600, 1_800, 2_000]);
+		// Alice was first: fully released in era 4, unlocked from era 7.
+		let entry = Redemptions::<Runtime>::get((ALICE, VAULT, alice)).unwrap();
+		assert_eq!((entry.released, entry.unlock_era), (1_000, 4 + BONDING_DURATION));
+		set_era(9 + BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		let (a, b) = (free(ALICE), free(BOB));
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, alice));
+		// Anyone may pay a redemption out; the funds go to its owner.
+		assert_ok!(Liquid::withdraw(signed(NOBODY), VAULT, BOB, bob));
+		assert_eq!((free(ALICE) - a, free(BOB) - b), (1_000, 1_000));
+		// Empty: only the reserve is left.
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.value, state.supply, state.redeeming), (0, 0, 0));
+		assert_eq!(free(account(VAULT)), RESERVE);
+		assert_eq!(RedemptionCount::<Runtime>::get(ALICE, VAULT), 0);
+	});
+}
+
+#[test]
+fn an_early_redemption_pays_out_while_later_ones_still_release() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		let alice = redeem(ALICE, 200);
+		let bob = redeem(BOB, 1_000);
+		for _ in 0..6 {
+			next_era();
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		}
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		assert_noop!(Liquid::withdraw(signed(BOB), VAULT, BOB, bob), Error::<Runtime>::NotUnlocked);
+		let before = free(ALICE);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, alice));
+		assert_eq!(free(ALICE) - before, 200);
+	});
+}
+
+#[test]
+fn rewards_after_a_release_go_to_the_holders_not_to_new_depositors() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		// Released at once (the cap is 200): worth at most 200 from now on.
+		let alice = redeem(ALICE, 200);
+		base_reward(VAULT, 300);
+		// The reward belongs to the 1,800 tokens: Bob's 1,000 are worth 1,166.
+		assert_eq!(Liquid::positions_of(&BOB)[0].value, 1_000 * 2_101 / 1_801);
+		let before = free(CHARLIE);
+		deposit(CHARLIE, 2_300);
+		let worth = Liquid::positions_of(&CHARLIE)[0].value;
+		assert!(worth <= 2_300, "Charlie's 2,300 bought tokens worth {worth}");
+		assert!(2_300 - worth <= 2, "and not much less: {worth}");
+		// Alice's released redemption is paid what it was worth when released.
+		set_era(BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		let paid = free(ALICE);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, alice));
+		assert_eq!(free(ALICE) - paid, 200);
+		assert_eq!(free(CHARLIE), before - 2_300);
+		assert_eq!(Liquid::positions_of(&BOB)[0].value, 1_000 * 2_101 / 1_801);
+	});
+}
+
+#[test]
+fn queued_and_unbonding_redemptions_stay_slashable() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		let id = redeem(ALICE, 200);
+		// Released and unbonding; then the operator is slashed (critical, 20 %).
+		service_slash(SlashTier::Critical, 1);
+		set_era(BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		let before = free(ALICE);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, id));
+		let paid = free(ALICE) - before;
+		// The vault lost 320 of 2,000 (16 %); the redemption carries its share.
+		assert!((167..=168).contains(&paid), "paid {paid}");
+		assert_eq!(Liquid::positions_of(&BOB)[0].value, 840);
+	});
+}
+
+#[test]
+fn a_pause_stops_deposits_and_redemptions_but_never_strands_funds() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		let first = redeem(ALICE, 100);
+		let second = redeem(ALICE, 300);
+		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, true));
+		assert!(events().contains(&Event::PauseSet { vault: VAULT, paused: true }));
+		// Releases go on while paused.
+		for _ in 0..4 {
+			next_era();
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		}
+		set_era(era() + BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		let before = free(ALICE);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, first));
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, second));
+		assert_eq!(free(ALICE) - before, 400);
+		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, false));
+		deposit(BOB, 100);
+	});
+}
+
+#[test]
+fn the_redemption_queue_is_bounded() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 10_000);
+		for _ in 0..8 {
+			redeem(ALICE, 10);
+		}
+		assert_noop!(
+			Liquid::redeem(signed(ALICE), VAULT, 10),
+			Error::<Runtime>::TooManyRedemptions
+		);
+	});
+}
+
+#[test]
+fn exposure_shows_the_holders_share_of_every_service() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 3_000);
+		deposit(BOB, 1_000);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!(state.services[0].service, SERVICE);
+		// The vault restakes 3,200; all of OPERATOR's stake is allocated to SERVICE.
+		assert_eq!(state.services[0].slashable, 3_200);
+		let alice = Liquid::positions_of(&ALICE);
+		assert_eq!(alice[0].services[0].slashable, 2_400);
+		assert_eq!(alice[0].value, 3_000);
+		assert!(Liquid::positions_of(&CHARLIE).is_empty());
+	});
+}
+
+#[test]
+fn a_refused_release_waits_for_a_later_era() {
+	ExtBuilder::build_and_execute(|| {
+		// A 1 % restaking outflow cap: 100 of the 10,000 restaked (self-bonds and the vault's
+		// 8,000) may start undelegating per era; the rest waits in restaking's outflow queue.
+		let mut parameters = pallet_restaking::ActiveParameters::<Runtime>::get();
+		parameters.max_outflow_per_era = sp_runtime::Perbill::from_percent(1);
+		assert_ok!(Restaking::set_parameters(RuntimeOrigin::root(), parameters));
+		deposit(ALICE, 10_000);
+		let id = redeem(ALICE, 10_000);
+		let position = Restaking::position(&account(VAULT)).unwrap();
+		assert!(position.queued_outflow > 0);
+		// The next era's release needs a second outflow while the first still waits: the
+		// restaking pallet refuses, and the release waits without moving anything.
+		set_era(1);
+		let before = Vaults::<Runtime>::get(VAULT).unwrap();
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ReleaseDeferred { error, .. }
+				if *error == pallet_restaking::Error::<Runtime>::AlreadyInOutflowQueue.into()
+		)));
+		assert_eq!(Vaults::<Runtime>::get(VAULT).unwrap(), before);
+		// Once restaking lets the waiting outflow out, releases go on to the end.
+		parameters.max_outflow_per_era = sp_runtime::Perbill::from_percent(100);
+		assert_ok!(Restaking::set_parameters(RuntimeOrigin::root(), parameters));
+		for _ in 0..40 {
+			next_era();
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		}
+		assert_eq!(Vaults::<Runtime>::get(VAULT).unwrap().released_shares, 10_000);
+		set_era(era() + BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		let before = free(ALICE);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, id));
+		assert_eq!(free(ALICE) - before, 10_000);
+	});
+}
+
+#[test]
+fn an_operator_over_its_concentration_cap_takes_no_more_stake() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		// Two operators: a 60 % cap binds. OPERATOR holds 1,800 of 2,800 restaked (64 %).
+		let mut parameters = pallet_restaking::ActiveParameters::<Runtime>::get();
+		parameters.max_operator_share = sp_runtime::Perbill::from_percent(60);
+		parameters.concentration_threshold = sp_runtime::Perbill::from_percent(60);
+		assert_ok!(Restaking::set_parameters(RuntimeOrigin::root(), parameters));
+		assert_noop!(
+			Liquid::deposit(signed(BOB), VAULT, 1_000),
+			pallet_restaking::Error::<Runtime>::OperatorConcentrationExceeded
+		);
+		// A reward cannot be restaked either: it stays liquid, still part of the value.
+		base_reward(VAULT, 100);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert!(events().iter().any(|e| matches!(e, Event::CompoundDeferred { .. })));
+		assert_eq!(Staking::stake(&account(VAULT)).unwrap().active, 1_000);
+		assert_eq!(value(VAULT), 1_100);
+	});
+}
