@@ -2,7 +2,6 @@
 //! `pallet-slashing` and `pallet-assets` under the liquid restaking pallet.
 
 use crate::{self as pallet_liquid_restaking, *};
-use frame_election_provider_support::NoElection;
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
 	traits::{
@@ -10,7 +9,7 @@ use frame_support::{
 		fungibles::Inspect as AssetsInspect,
 		tokens::imbalance::ResolveTo,
 		AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, ConstU8, Hooks, Imbalance,
-		OnUnbalanced, VariantCountOf,
+		OnUnbalanced,
 	},
 	PalletId,
 };
@@ -28,7 +27,6 @@ use sp_staking::StakerStatus;
 /// Wide enough for the vaults' sub-accounts to differ.
 pub type AccountId = u128;
 pub type Balance = u128;
-type Block = frame_system::mocking::MockBlock<Runtime>;
 
 frame_support::construct_runtime!(
 	pub enum Runtime {
@@ -43,43 +41,14 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Runtime {
-	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Runtime {
-	type Balance = Balance;
-	type ExistentialDeposit = ConstU128<1>;
-	type AccountStore = System;
-	type FreezeIdentifier = RuntimeFreezeReason;
-	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
-}
-
-#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
-impl pallet_timestamp::Config for Runtime {}
-
 pub const BONDING_DURATION: u32 = 3;
 
-#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
-impl pallet_staking::Config for Runtime {
-	type OldCurrency = Balances;
-	type Currency = Balances;
-	type UnixTime = Timestamp;
-	type AdminOrigin = EnsureRoot<AccountId>;
-	type BondingDuration = ConstU32<BONDING_DURATION>;
-	type EraPayout = ();
-	type ElectionProvider = NoElection<(AccountId, u64, Staking, ConstU32<10>, ConstU32<64>)>;
-	type GenesisElectionProvider = Self::ElectionProvider;
-	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
-	type TargetList = pallet_staking::UseValidatorsMap<Self>;
-	type EventListeners = Restaking;
+restaking_test_support::impl_base_layer! {
+	runtime: Runtime,
+	account: AccountId,
+	balance: Balance,
+	bonding_duration: ConstU32<BONDING_DURATION>,
+	staking_listeners: Restaking,
 }
 
 pub const ALLOCATION_DELAY: u64 = 5;

@@ -1,13 +1,12 @@
 //! Test runtime: real `pallet-balances` and `pallet-staking` under the restaking pallet.
 
 use crate::{self as pallet_restaking, adapters::PalletStaking, *};
-use frame_election_provider_support::NoElection;
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
 	traits::{
 		fungible::{Credit, Inspect},
 		tokens::imbalance::ResolveTo,
-		ConstU128, ConstU32, ConstU64, Hooks, Imbalance, VariantCountOf,
+		ConstU128, ConstU32, ConstU64, Hooks, Imbalance,
 	},
 	PalletId,
 };
@@ -16,7 +15,6 @@ use sp_staking::StakerStatus;
 
 pub type AccountId = u64;
 pub type Balance = u128;
-type Block = frame_system::mocking::MockBlock<Runtime>;
 
 frame_support::construct_runtime!(
 	pub enum Runtime {
@@ -28,43 +26,16 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Runtime {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Runtime {
-	type Balance = Balance;
-	type ExistentialDeposit = ConstU128<1>;
-	type AccountStore = System;
-	type FreezeIdentifier = RuntimeFreezeReason;
-	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
-}
-
-#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
-impl pallet_timestamp::Config for Runtime {}
-
 parameter_types! {
 	pub static BondingDuration: u32 = 3;
 }
 
-#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
-impl pallet_staking::Config for Runtime {
-	type OldCurrency = Balances;
-	type Currency = Balances;
-	type UnixTime = Timestamp;
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
-	type BondingDuration = BondingDuration;
-	type EraPayout = ();
-	type ElectionProvider = NoElection<(AccountId, u64, Staking, ConstU32<10>, ConstU32<64>)>;
-	type GenesisElectionProvider = Self::ElectionProvider;
-	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
-	type TargetList = pallet_staking::UseValidatorsMap<Self>;
-	type EventListeners = Restaking;
+restaking_test_support::impl_base_layer! {
+	runtime: Runtime,
+	account: AccountId,
+	balance: Balance,
+	bonding_duration: BondingDuration,
+	staking_listeners: Restaking,
 }
 
 parameter_types! {

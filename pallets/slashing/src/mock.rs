@@ -2,13 +2,12 @@
 //! slashing pallet.
 
 use crate::{self as pallet_slashing, *};
-use frame_election_provider_support::NoElection;
 use frame_support::{
 	assert_ok, derive_impl, ord_parameter_types, parameter_types,
 	traits::{
 		fungible::{Credit, Inspect, InspectHold},
 		tokens::imbalance::ResolveTo,
-		ConstU128, ConstU32, ConstU64, EitherOfDiverse, Hooks, Imbalance, VariantCountOf,
+		ConstU128, ConstU32, ConstU64, EitherOfDiverse, Hooks, Imbalance,
 	},
 	PalletId,
 };
@@ -24,7 +23,6 @@ use sp_staking::StakerStatus;
 
 pub type AccountId = u64;
 pub type Balance = u128;
-type Block = frame_system::mocking::MockBlock<Runtime>;
 
 frame_support::construct_runtime!(
 	pub enum Runtime {
@@ -37,39 +35,12 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Runtime {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Runtime {
-	type Balance = Balance;
-	type ExistentialDeposit = ConstU128<1>;
-	type AccountStore = System;
-	type FreezeIdentifier = RuntimeFreezeReason;
-	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
-}
-
-#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
-impl pallet_timestamp::Config for Runtime {}
-
-#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
-impl pallet_staking::Config for Runtime {
-	type OldCurrency = Balances;
-	type Currency = Balances;
-	type UnixTime = Timestamp;
-	type AdminOrigin = EnsureRoot<AccountId>;
-	type BondingDuration = ConstU32<3>;
-	type EraPayout = ();
-	type ElectionProvider = NoElection<(AccountId, u64, Staking, ConstU32<10>, ConstU32<64>)>;
-	type GenesisElectionProvider = Self::ElectionProvider;
-	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
-	type TargetList = pallet_staking::UseValidatorsMap<Self>;
-	type EventListeners = Restaking;
+restaking_test_support::impl_base_layer! {
+	runtime: Runtime,
+	account: AccountId,
+	balance: Balance,
+	bonding_duration: ConstU32<3>,
+	staking_listeners: Restaking,
 }
 
 pub const ALLOCATION_DELAY: u64 = 5;
