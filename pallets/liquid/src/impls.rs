@@ -22,7 +22,7 @@ use sp_arithmetic::{
 	Rounding,
 };
 use sp_runtime::{
-	traits::{AccountIdConversion, Bounded, Convert},
+	traits::{AccountIdConversion, Convert},
 	DispatchError, DispatchResult, FixedPointNumber, FixedU128,
 };
 use sp_staking::StakingInterface;
@@ -127,9 +127,7 @@ impl<T: Config> Pallet<T> {
 	pub fn pricing(id: VaultId, record: &Vault<T>) -> Pricing<T::Balance> {
 		let value = Self::books(record).value;
 		let shares = Self::supply(id).saturating_add(record.redeeming);
-		let at_rate = Self::value_of(record.released_shares, value, shares)
-			.unwrap_or(T::Balance::max_value());
-		let released = at_rate.min(record.released_value).min(value);
+		let released = Self::released_claim(record, value).min(value);
 		Pricing {
 			value,
 			shares,
@@ -137,6 +135,24 @@ impl<T: Config> Pallet<T> {
 			active_value: value.saturating_sub(released),
 			active_shares: shares.saturating_sub(record.released_shares),
 		}
+	}
+
+	/// What the released redemptions are owed when the vault is worth `value`: a loss since the
+	/// last update cuts their claim in proportion; a gain goes to the tokens.
+	pub(crate) fn released_claim(record: &Vault<T>, value: T::Balance) -> T::Balance {
+		if value >= record.last_value {
+			return record.released_value;
+		}
+		Self::mul_div(record.released_value, value, record.last_value, Rounding::Down)
+			.unwrap_or_else(Zero::zero)
+	}
+
+	/// Book the vault's gains and losses since its last update: losses cut the released
+	/// redemptions' claim in proportion.
+	fn mark(record: &mut Vault<T>) {
+		let value = Self::books(record).value;
+		record.released_value = Self::released_claim(record, value);
+		record.last_value = value;
 	}
 
 	/// Where a vault's value sits, read from the staking and restaking layers.
@@ -208,6 +224,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&who, &record.account, amount, Preservation::Preserve)?;
 		Self::stake(id, &mut record, amount)?;
 		T::Assets::mint_into(Self::asset_of(id), &who, tokens)?;
+		record.last_value = Self::books(&record).value;
 		Vaults::<T>::insert(id, record);
 		Self::deposit_event(Event::Deposited { vault: id, who, amount, tokens });
 		Ok(())
@@ -275,19 +292,33 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotUnlocked
 		);
 		Self::sync(id, &mut record);
-		let price = Self::pricing(id, &record);
-		let at_rate =
-			Self::value_of(entry.shares, price.value, price.shares).ok_or(Error::<T>::Overflow)?;
-		let amount = at_rate.min(entry.reserved);
+		// Its part of what the released redemptions are owed, whatever the order of payouts.
+		let amount = if entry.reserved >= record.released_reserved {
+			record.released_value
+		} else {
+			Self::mul_div(
+				entry.reserved,
+				record.released_value,
+				record.released_reserved,
+				Rounding::Down,
+			)
+			.ok_or(Error::<T>::Overflow)?
+		};
 		ensure!(Self::available(&record) >= amount, Error::<T>::AwaitingLiquidity);
 		T::Currency::transfer(&record.account, &owner, amount, Preservation::Preserve)?;
-		record.released_value = record.released_value.saturating_sub(entry.reserved);
+		record.released_value = record.released_value.saturating_sub(amount);
+		record.released_reserved = record.released_reserved.saturating_sub(entry.reserved);
 		record.released_shares = record.released_shares.saturating_sub(entry.shares);
 		record.redeeming = record.redeeming.saturating_sub(entry.shares);
+		if record.released_shares.is_zero() {
+			// Rounding dust of the released claims goes back to the tokens.
+			record.released_value = Zero::zero();
+		}
 		Redemptions::<T>::remove((&owner, id, redemption));
 		RedemptionCount::<T>::mutate_exists(&owner, id, |count| {
 			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
 		});
+		record.last_value = Self::books(&record).value;
 		Vaults::<T>::insert(id, record);
 		Self::deposit_event(Event::Withdrawn { vault: id, who: owner, id: redemption, amount });
 		Ok(())
@@ -329,6 +360,7 @@ impl<T: Config> Pallet<T> {
 	/// is best effort: what the staking or restaking layer refuses now waits, still part of
 	/// the vault's value, and the vault's calls go on.
 	pub(crate) fn sync(id: VaultId, record: &mut Vault<T>) {
+		Self::mark(record);
 		let account = record.account.clone();
 		let books = Self::books(record);
 		if !books.claimable.is_zero() {
@@ -403,9 +435,6 @@ impl<T: Config> Pallet<T> {
 		if record.era_released.0 != era {
 			record.era_released = (era, Zero::zero());
 		}
-		if record.queue_head >= record.queue_tail {
-			return Ok(());
-		}
 		let books = Self::books(record);
 		let price = Self::pricing(id, record);
 		let cap = T::MaxRedeemPerEra::get()
@@ -414,6 +443,10 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(record.era_released.1);
 		let mut left = Self::tokens_for(cap, price.active_value, price.active_shares)
 			.ok_or(Error::<T>::Overflow)?;
+		if !cap.is_zero() {
+			// At least one share per era, so that dust left behind a high rate still drains.
+			left = left.max(T::Balance::from(1u32));
+		}
 		let now = frame_system::Pallet::<T>::block_number();
 		let unlock_era = era.saturating_add(T::Staking::bonding_duration());
 		let unlock_at = now.saturating_add(T::UndelegationDelay::get());
@@ -451,12 +484,14 @@ impl<T: Config> Pallet<T> {
 			value = value.saturating_add(worth);
 			count = count.saturating_add(1);
 		}
-		if shares.is_zero() {
-			return Ok(());
-		}
+		// Unbond what the liquid and unbonding funds do not cover of what the released
+		// redemptions are owed: the new ones, or a shortfall a slash of unbonding funds left.
 		let need = record.released_value.saturating_add(value);
 		let have = books.liquid.saturating_add(books.unlocking);
 		let unbond = need.saturating_sub(have).min(books.active);
+		if shares.is_zero() && unbond.is_zero() {
+			return Ok(());
+		}
 		let undelegate = unbond.min(books.restaked.saturating_sub(books.queued_outflow));
 		if !undelegate.is_zero() {
 			T::Restaking::undelegate(&record.account, undelegate)?;
@@ -474,8 +509,13 @@ impl<T: Config> Pallet<T> {
 			T::Staking::unbond(&record.account, unbond)?;
 		}
 		record.released_shares = record.released_shares.saturating_add(shares);
+		record.released_reserved = record.released_reserved.saturating_add(value);
 		record.released_value = need;
 		record.era_released.1 = record.era_released.1.saturating_add(value);
+		if shares.is_zero() {
+			Self::deposit_event(Event::LiquidityToppedUp { vault: id, unbonded: unbond });
+			return Ok(());
+		}
 		Self::deposit_event(Event::RedemptionsReleased {
 			vault: id,
 			count,
@@ -536,7 +576,18 @@ impl<T: Config> Pallet<T> {
 			let (shares, released, reserved, waiting) = tallies.remove(&id).unwrap_or_default();
 			ensure!(shares == record.redeeming, "redeeming = the redemptions' shares");
 			ensure!(released == record.released_shares, "released = the redemptions' released");
-			ensure!(reserved == record.released_value, "released value = the reserved values");
+			ensure!(
+				reserved == record.released_reserved,
+				"released reserved = the reserved values"
+			);
+			ensure!(
+				record.released_value <= record.released_reserved,
+				"released redemptions are owed at most what they reserved"
+			);
+			ensure!(
+				!record.released_shares.is_zero() || record.released_value.is_zero(),
+				"nothing owed without released shares"
+			);
 			ensure!(record.queue_head <= record.queue_tail, "queue head before its tail");
 			let queued = record.queue_tail.saturating_sub(record.queue_head);
 			ensure!(waiting == queued, "the queue holds every redemption not fully released");

@@ -18,21 +18,22 @@
 //!   (compounded) at the vault's next action; restaking rewards and insurance compensation are
 //!   claimed the same way; service and base-layer slashes lower the value at once.
 //! - **Shares.** Tokens in circulation and redemptions not yet paid are shares of that value.
-//!   Released redemptions are worth at most what they were worth when released; the rest of
-//!   the value (the *active value*) belongs to the tokens and the queued redemptions, at the
-//!   rate `(active value + 1) / (active shares + 1)`. [`Pallet::deposit`] mints
-//!   `amount / rate` tokens and [`Pallet::redeem`] burns tokens into a redemption; every
-//!   conversion rounds down, in the vault's favour: nobody profits from a deposit followed by
-//!   a redemption, and rewards that arrive while redemptions unbond go to the tokens.
+//!   Released redemptions are owed what they reserved at release, cut in proportion by the
+//!   vault's losses since; the rest of the value (the *active value*) belongs to the tokens and
+//!   the queued redemptions, at the rate `(active value + 1) / (active shares + 1)`.
+//!   [`Pallet::deposit`] mints `amount / rate` tokens and [`Pallet::redeem`] burns tokens into
+//!   a redemption; every conversion rounds down, in the vault's favour: nobody profits from a
+//!   deposit followed by a redemption, and rewards that arrive while redemptions unbond go to
+//!   the tokens.
 //! - **Redemptions.** Redemptions queue first come, first served. Each era at most
 //!   `MaxRedeemPerEra` of the vault's value is **released** (undelegated from the operator and
 //!   unbonded from staking), at most `MaxReleaseBatch` redemptions per call; each released
 //!   share reserves its value at the tokens' rate. A released redemption is paid by
 //!   [`Pallet::withdraw`] (anyone may call it for the owner) once the base layer's bonding
-//!   duration and the restaking undelegation delay have both passed:
-//!   `min(shares at the rate then, reserved)`. Until it is paid it stays a share of the
-//!   vault: slashes reach it, and the excess over the cap waits in the queue, never lost. This
-//!   is the circuit breaker against a run on the token (the article's liquidity mismatch).
+//!   duration and the restaking undelegation delay have both passed: its part of what the
+//!   released redemptions are owed, whatever the order of payouts. Until it is paid slashes
+//!   reach it, and the excess over the cap waits in the queue, never lost. This is the circuit
+//!   breaker against a run on the token (the article's liquidity mismatch).
 //! - **Pause.** `PauseOrigin` stops deposits and redemptions; releases and payouts continue, so
 //!   a pause never strands funds.
 //! - **No recursion.** Vault tokens are assets, not the staking currency: they cannot be
@@ -252,6 +253,9 @@ pub mod pallet {
 			unlock_era: sp_staking::EraIndex,
 			unlock_at: BlockNumberFor<T>,
 		},
+		/// Unbonding funds fell short of what the released redemptions are owed (a slash of
+		/// unbonding funds); `unbonded` more was unbonded to cover it.
+		LiquidityToppedUp { vault: VaultId, unbonded: T::Balance },
 		/// A release could not start this era (the restaking or staking layer refused it); the
 		/// queue waits for a later era.
 		ReleaseDeferred { vault: VaultId, error: DispatchError },

@@ -1,6 +1,7 @@
 //! Property tests: random sequences of deposits, transfers, redemptions, withdrawals, rewards
 //! and slashes keep every invariant of the liquid, restaking and slashing pallets and create
-//! no funds; and no deposit followed by a redemption gains anything.
+//! no funds; and no deposit followed by a redemption gains anything (beyond the planck each
+//! release of another holder's redemption leaves with the tokens while ours are among them).
 //!
 //! After every step: the three pallets' `try_state` (the liquid one checks shares × rate ≤
 //! value, redemptions ≤ value, the redemption books, and that the staking ledger never holds
@@ -178,6 +179,7 @@ fn round_trip(setup: Vec<Op>, amount: Balance) -> Result<(), TestCaseError> {
 			apply(op, &mut evidence);
 		}
 		let before = Balances::balance(&NOBODY);
+		System::reset_events();
 		if Liquid::deposit(signed(NOBODY), VAULT, amount).is_err() {
 			return Ok(());
 		}
@@ -198,8 +200,23 @@ fn round_trip(setup: Vec<Op>, amount: Balance) -> Result<(), TestCaseError> {
 			}
 		}
 		prop_assert!(paid, "the redemption was paid within 40 eras");
+		// Releasing a redemption rounds its value down, and the planck it leaves behind stays
+		// with the tokens, which for a while include ours: each release of another
+		// redemption's part (queued ahead of ours) may add a planck, never more.
+		let others = events()
+			.iter()
+			.map(|e| match e {
+				crate::Event::RedemptionsReleased { count, .. } => Balance::from(*count),
+				_ => 0,
+			})
+			.sum::<Balance>()
+			.saturating_sub(1);
 		let after = Balances::balance(&NOBODY);
-		prop_assert!(after <= before, "paid {} for a deposit of {amount}", after + amount - before);
+		prop_assert!(
+			after <= before + others,
+			"paid {} for a deposit of {amount} ({others} other releases)",
+			after + amount - before
+		);
 		Ok(())
 	})
 }

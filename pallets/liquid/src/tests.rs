@@ -592,3 +592,45 @@ fn an_operator_over_its_concentration_cap_takes_no_more_stake() {
 		assert_eq!(value(VAULT), 1_100);
 	});
 }
+
+/// Alice's redemption is released at rate 1, a reward raises the rate, Bob's is released at
+/// the higher rate, then a 10 % base-layer slash hits the vault; both are paid in `order`.
+/// Returns what Alice and Bob were paid.
+fn released_then_slashed(alice_first: bool) -> (Balance, Balance) {
+	let mut paid = (0, 0);
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 3_000);
+		deposit(BOB, 1_000);
+		deposit(CHARLIE, 6_000);
+		let alice = redeem(ALICE, 300);
+		base_reward(VAULT, 1_500);
+		let bob = redeem(BOB, 100);
+		let vault = Vaults::<Runtime>::get(VAULT).unwrap();
+		assert_eq!(vault.released_shares, 400);
+		// Bob's 100 shares reserved their value at the higher rate.
+		let bob_reserved = Redemptions::<Runtime>::get((BOB, VAULT, bob)).unwrap().reserved;
+		assert_eq!(bob_reserved, 100 * 11_201 / 9_701);
+		let total = Staking::stake(&account(VAULT)).unwrap().total;
+		base_slash(account(VAULT), total / 10);
+		set_era(BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		let (a, b) = (free(ALICE), free(BOB));
+		let order =
+			if alice_first { [(ALICE, alice), (BOB, bob)] } else { [(BOB, bob), (ALICE, alice)] };
+		for (who, id) in order {
+			assert_ok!(Liquid::withdraw(signed(NOBODY), VAULT, who, id));
+		}
+		paid = (free(ALICE) - a, free(BOB) - b);
+		// Both lost the vault's 10 %, to rounding.
+		assert!(paid.0.abs_diff(270) <= 1, "Alice {}", paid.0);
+		assert!(paid.1.abs_diff(bob_reserved * 9 / 10) <= 1, "Bob {}", paid.1);
+	});
+	paid
+}
+
+#[test]
+fn released_redemptions_share_losses_and_are_paid_alike_in_any_order() {
+	let first = released_then_slashed(true);
+	let second = released_then_slashed(false);
+	assert!(first.0.abs_diff(second.0) <= 1 && first.1.abs_diff(second.1) <= 1);
+}

@@ -32,9 +32,15 @@ pub struct Vault<T: Config> {
 	pub redeeming: T::Balance,
 	/// Of `redeeming`, the shares released and not yet paid.
 	pub released_shares: T::Balance,
-	/// What the released, unpaid shares were worth when released: the most they are paid, and
-	/// the liquidity the vault keeps for them.
+	/// What the released, unpaid shares were worth when released (the sum of their
+	/// redemptions' `reserved`).
+	pub released_reserved: T::Balance,
+	/// What the released, unpaid shares are owed now: `released_reserved`, cut by the vault's
+	/// losses since (rewards go to the tokens). The liquidity the vault keeps for them.
 	pub released_value: T::Balance,
+	/// The vault's value after its last update: a lower value at the next update is a loss,
+	/// shared by the released redemptions in proportion.
+	pub last_value: T::Balance,
 	/// The era of the last release and the value released in it (against the cap).
 	pub era_released: (EraIndex, T::Balance),
 	/// Position of the oldest redemption not fully released in the vault's queue.
@@ -56,7 +62,9 @@ impl<T: Config> Vault<T> {
 			principal: Zero::zero(),
 			redeeming: Zero::zero(),
 			released_shares: Zero::zero(),
+			released_reserved: Zero::zero(),
 			released_value: Zero::zero(),
+			last_value: Zero::zero(),
 			era_released: (0, Zero::zero()),
 			queue_head: 0,
 			queue_tail: 0,
@@ -79,7 +87,9 @@ pub struct Redemption<T: Config> {
 	/// How many of them were released so far (a redemption may be released over several
 	/// eras when it is larger than the cap).
 	pub released: T::Balance,
-	/// What the released shares were worth when released: the most they are paid.
+	/// What the released shares were worth when released. At payout the redemption gets its
+	/// part of what the released redemptions are owed: `reserved × released_value /
+	/// released_reserved`.
 	pub reserved: T::Balance,
 	/// The era from which the funds of its last release are unbonded.
 	pub unlock_era: EraIndex,
@@ -101,7 +111,7 @@ pub struct Pricing<Balance> {
 	pub value: Balance,
 	/// All shares: tokens and unpaid redemptions.
 	pub shares: Balance,
-	/// What the released shares are worth: at the vault's rate, at most their released value.
+	/// What the released shares are owed: their value at release, cut by losses since.
 	pub released: Balance,
 	/// The value of the tokens and the queued redemptions: `value − released`.
 	pub active_value: Balance,

@@ -55,12 +55,17 @@ impl<T: Config> Pallet<T> {
 				let active = |s| {
 					Self::value_of(s, price.active_value, price.active_shares).unwrap_or_default()
 				};
-				let total = |s| Self::value_of(s, price.value, price.shares).unwrap_or_default();
-				// Released parts are worth at most what they reserved; queued parts follow the
-				// tokens' rate.
+				// Released parts get their part of what released redemptions are owed; queued
+				// parts follow the tokens' rate.
 				let redeeming = mine.iter().fold(T::Balance::zero(), |acc, r| {
 					let queued = active(r.shares.saturating_sub(r.released));
-					let released = total(r.released).min(r.reserved);
+					let released = Self::mul_div(
+						r.reserved,
+						price.released,
+						record.released_reserved,
+						Rounding::Down,
+					)
+					.unwrap_or_default();
 					acc.saturating_add(queued).saturating_add(released)
 				});
 				let shares: T::Balance =

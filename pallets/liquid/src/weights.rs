@@ -66,18 +66,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Assets::Metadata` (r:1 w:1)
 	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `LiquidRestaking::Vaults` (r:0 w:1)
-	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	fn create_vault() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `334`
 		//  Estimated: `6196`
-		// Minimum execution time: 89_773_000 picoseconds.
-		Weight::from_parts(94_109_000, 6196)
+		// Minimum execution time: 89_373_000 picoseconds.
+		Weight::from_parts(95_281_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `LiquidRestaking::Vaults` (r:1 w:1)
-	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Bonded` (r:2 w:0)
 	/// Proof: `Staking::Bonded` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:1)
@@ -86,7 +86,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Operators` (r:2 w:1)
+	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::CurrentEra` (r:1 w:0)
 	/// Proof: `Staking::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -100,39 +100,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::Validators` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CounterForOperators` (r:1 w:0)
-	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::RedemptionQueue` (r:16 w:16)
+	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::Redemptions` (r:16 w:16)
+	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ActiveEra` (r:1 w:0)
+	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
+	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `Assets::Asset` (r:1 w:1)
-	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::RedemptionQueue` (r:13 w:12)
-	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::Redemptions` (r:13 w:13)
-	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Staking::ActiveEra` (r:1 w:0)
-	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
-	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::MinNominatorBond` (r:1 w:0)
 	/// Proof: `Staking::MinNominatorBond` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:1 w:1)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6153`
-		//  Estimated: `34829`
-		// Minimum execution time: 839_123_000 picoseconds.
-		Weight::from_parts(881_817_000, 34829)
-			.saturating_add(T::DbWeight::get().reads(50_u64))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+		//  Measured:  `6689`
+		//  Estimated: `42638`
+		// Minimum execution time: 871_211_000 picoseconds.
+		Weight::from_parts(934_715_000, 42638)
+			.saturating_add(T::DbWeight::get().reads(54_u64))
+			.saturating_add(T::DbWeight::get().writes(44_u64))
 	}
 	/// Storage: `LiquidRestaking::Vaults` (r:1 w:1)
-	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:1 w:1)
 	/// Proof: `Assets::Account` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `LiquidRestaking::RedemptionCount` (r:1 w:1)
@@ -145,7 +143,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Operators` (r:2 w:1)
+	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::CurrentEra` (r:1 w:0)
 	/// Proof: `Staking::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -159,38 +157,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::Validators` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CounterForOperators` (r:1 w:0)
-	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:1)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::RedemptionQueue` (r:17 w:18)
+	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::Redemptions` (r:17 w:18)
+	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ActiveEra` (r:1 w:0)
+	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
+	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `Assets::Asset` (r:1 w:1)
-	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::RedemptionQueue` (r:13 w:13)
-	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::Redemptions` (r:13 w:14)
-	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Staking::ActiveEra` (r:1 w:0)
-	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
-	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::MinNominatorBond` (r:1 w:0)
 	/// Proof: `Staking::MinNominatorBond` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn redeem() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6648`
-		//  Estimated: `34829`
-		// Minimum execution time: 851_713_000 picoseconds.
-		Weight::from_parts(881_637_000, 34829)
-			.saturating_add(T::DbWeight::get().reads(51_u64))
-			.saturating_add(T::DbWeight::get().writes(40_u64))
+		//  Measured:  `7240`
+		//  Estimated: `45241`
+		// Minimum execution time: 889_719_000 picoseconds.
+		Weight::from_parts(940_675_000, 45241)
+			.saturating_add(T::DbWeight::get().reads(57_u64))
+			.saturating_add(T::DbWeight::get().writes(49_u64))
 	}
 	/// Storage: `LiquidRestaking::Vaults` (r:1 w:1)
-	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::Redemptions` (r:16 w:16)
+	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::Redemptions` (r:17 w:17)
 	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::CurrentEra` (r:1 w:0)
 	/// Proof: `Staking::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -202,7 +198,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Operators` (r:2 w:1)
+	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::VirtualStakers` (r:1 w:0)
 	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
@@ -214,37 +210,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::Validators` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CounterForOperators` (r:1 w:0)
-	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:0)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::RedemptionQueue` (r:16 w:16)
+	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ActiveEra` (r:1 w:0)
+	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
+	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `Assets::Asset` (r:1 w:0)
-	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::RedemptionQueue` (r:15 w:14)
-	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `Staking::ActiveEra` (r:1 w:0)
-	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
-	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::MinNominatorBond` (r:1 w:0)
 	/// Proof: `Staking::MinNominatorBond` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `LiquidRestaking::RedemptionCount` (r:1 w:1)
 	/// Proof: `LiquidRestaking::RedemptionCount` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6934`
-		//  Estimated: `42638`
-		// Minimum execution time: 778_905_000 picoseconds.
-		Weight::from_parts(809_430_000, 42638)
+		//  Measured:  `6807`
+		//  Estimated: `45241`
+		// Minimum execution time: 768_539_000 picoseconds.
+		Weight::from_parts(814_297_000, 45241)
 			.saturating_add(T::DbWeight::get().reads(55_u64))
-			.saturating_add(T::DbWeight::get().writes(41_u64))
+			.saturating_add(T::DbWeight::get().writes(44_u64))
 	}
 	/// Storage: `LiquidRestaking::Vaults` (r:1 w:1)
-	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Bonded` (r:2 w:0)
 	/// Proof: `Staking::Bonded` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::Ledger` (r:1 w:1)
@@ -253,7 +247,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
 	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::Operators` (r:2 w:1)
+	/// Storage: `Restaking::Operators` (r:1 w:1)
 	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(319), added: 2794, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::CurrentEra` (r:1 w:0)
 	/// Proof: `Staking::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -267,43 +261,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Staking::Validators` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CounterForOperators` (r:1 w:0)
-	/// Proof: `Restaking::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Assets::Asset` (r:1 w:0)
+	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::RedemptionQueue` (r:16 w:16)
+	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `LiquidRestaking::Redemptions` (r:16 w:16)
+	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ActiveEra` (r:1 w:0)
+	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
+	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `Assets::Asset` (r:1 w:0)
-	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::RedemptionQueue` (r:13 w:12)
-	/// Proof: `LiquidRestaking::RedemptionQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `LiquidRestaking::Redemptions` (r:13 w:13)
-	/// Proof: `LiquidRestaking::Redemptions` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Staking::ActiveEra` (r:1 w:0)
-	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
-	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Staking::MinNominatorBond` (r:1 w:0)
 	/// Proof: `Staking::MinNominatorBond` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn poke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5868`
-		//  Estimated: `34829`
-		// Minimum execution time: 657_445_000 picoseconds.
-		Weight::from_parts(685_757_000, 34829)
-			.saturating_add(T::DbWeight::get().reads(48_u64))
-			.saturating_add(T::DbWeight::get().writes(34_u64))
+		//  Measured:  `6002`
+		//  Estimated: `42638`
+		// Minimum execution time: 670_995_000 picoseconds.
+		Weight::from_parts(707_579_000, 42638)
+			.saturating_add(T::DbWeight::get().reads(52_u64))
+			.saturating_add(T::DbWeight::get().writes(41_u64))
 	}
 	/// Storage: `LiquidRestaking::Vaults` (r:1 w:1)
-	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Proof: `LiquidRestaking::Vaults` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	fn set_paused() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `294`
-		//  Estimated: `3654`
-		// Minimum execution time: 13_781_000 picoseconds.
-		Weight::from_parts(15_423_000, 3654)
+		//  Measured:  `326`
+		//  Estimated: `3686`
+		// Minimum execution time: 13_610_000 picoseconds.
+		Weight::from_parts(15_252_000, 3686)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -312,32 +304,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn create_vault() -> Weight {
-		Weight::from_parts(94_109_000, 6196)
+		Weight::from_parts(95_281_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(881_817_000, 34829)
-			.saturating_add(RocksDbWeight::get().reads(50_u64))
-			.saturating_add(RocksDbWeight::get().writes(37_u64))
+		Weight::from_parts(934_715_000, 42638)
+			.saturating_add(RocksDbWeight::get().reads(54_u64))
+			.saturating_add(RocksDbWeight::get().writes(44_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(881_637_000, 34829)
-			.saturating_add(RocksDbWeight::get().reads(51_u64))
-			.saturating_add(RocksDbWeight::get().writes(40_u64))
+		Weight::from_parts(940_675_000, 45241)
+			.saturating_add(RocksDbWeight::get().reads(57_u64))
+			.saturating_add(RocksDbWeight::get().writes(49_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(809_430_000, 42638)
+		Weight::from_parts(814_297_000, 45241)
 			.saturating_add(RocksDbWeight::get().reads(55_u64))
-			.saturating_add(RocksDbWeight::get().writes(41_u64))
+			.saturating_add(RocksDbWeight::get().writes(44_u64))
 	}
 	fn poke() -> Weight {
-		Weight::from_parts(685_757_000, 34829)
-			.saturating_add(RocksDbWeight::get().reads(48_u64))
-			.saturating_add(RocksDbWeight::get().writes(34_u64))
+		Weight::from_parts(707_579_000, 42638)
+			.saturating_add(RocksDbWeight::get().reads(52_u64))
+			.saturating_add(RocksDbWeight::get().writes(41_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(15_423_000, 3654)
+		Weight::from_parts(15_252_000, 3686)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
