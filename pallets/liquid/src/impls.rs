@@ -125,7 +125,15 @@ impl<T: Config> Pallet<T> {
 	/// How a vault's value splits between its released redemptions (worth at most what they
 	/// were worth when released) and its tokens and queued redemptions (everything else).
 	pub fn pricing(id: VaultId, record: &Vault<T>) -> Pricing<T::Balance> {
-		let value = Self::books(record).value;
+		Self::pricing_at(id, record, Self::books(record).value)
+	}
+
+	/// [`Self::pricing`] for a vault worth `value` (its books already read).
+	pub(crate) fn pricing_at(
+		id: VaultId,
+		record: &Vault<T>,
+		value: T::Balance,
+	) -> Pricing<T::Balance> {
 		let shares = Self::supply(id).saturating_add(record.redeeming);
 		let released = Self::released_claim(record, value).min(value);
 		Pricing {
@@ -147,10 +155,9 @@ impl<T: Config> Pallet<T> {
 			.unwrap_or_else(Zero::zero)
 	}
 
-	/// Book the vault's gains and losses since its last update: losses cut the released
-	/// redemptions' claim in proportion.
-	fn mark(record: &mut Vault<T>) {
-		let value = Self::books(record).value;
+	/// Book the vault's gains and losses since its last update, now that it is worth
+	/// `value`: losses cut the released redemptions' claim in proportion.
+	fn mark(record: &mut Vault<T>, value: T::Balance) {
 		record.released_value = Self::released_claim(record, value);
 		record.last_value = value;
 	}
@@ -360,9 +367,9 @@ impl<T: Config> Pallet<T> {
 	/// is best effort: what the staking or restaking layer refuses now waits, still part of
 	/// the vault's value, and the vault's calls go on.
 	pub(crate) fn sync(id: VaultId, record: &mut Vault<T>) {
-		Self::mark(record);
-		let account = record.account.clone();
 		let books = Self::books(record);
+		Self::mark(record, books.value);
+		let account = record.account.clone();
 		if !books.claimable.is_zero() {
 			if let Err(error) = with_storage_layer(|| T::Restaking::claim(&account)) {
 				Self::deposit_event(Event::ClaimDeferred { vault: id, error });
@@ -436,7 +443,7 @@ impl<T: Config> Pallet<T> {
 			record.era_released = (era, Zero::zero());
 		}
 		let books = Self::books(record);
-		let price = Self::pricing(id, record);
+		let price = Self::pricing_at(id, record, books.value);
 		let cap = T::MaxRedeemPerEra::get()
 			.mul_floor(price.value)
 			.max(T::MinDeposit::get())
