@@ -99,7 +99,10 @@ pub trait RestakingInterface<AccountId, Balance> {
 	/// `None` if the operator has no allocation to the service.
 	fn slashable_stake(operator: &AccountId, service: ServiceId) -> Option<(Balance, Balance)>;
 
-	/// Slash `fraction` of `operator`'s slashable stake for `service` with the given tier.
+	/// Slash `operator` for `service` with the given tier: `fraction` of `at_request`, the
+	/// slashable stake `(self-bond part, pool part)` when the slash was requested, each part
+	/// taken from what the service can slash now (at most all of it). Stake that arrived after
+	/// the request therefore never pays for it, and neither part can shift onto the other.
 	/// The self-bond part is taken at once; the pool part lowers the pool's value per share and
 	/// is realized per delegator later. Allocations shrink so that, with unique stake, other
 	/// services keep their slashable stake.
@@ -108,10 +111,13 @@ pub trait RestakingInterface<AccountId, Balance> {
 		service: ServiceId,
 		fraction: Perbill,
 		tier: SlashTier,
+		at_request: (Balance, Balance),
 	) -> Result<SlashOutcome<Balance>, DispatchError>;
 
-	/// Operators opted in to `service` (allocated or not).
-	fn service_operator_count(service: ServiceId) -> u32;
+	/// Whether any operator of `service` has a magnitude allocated to it, in force or pending.
+	/// A first slashing policy may only be set while none has: operators that merely opted in
+	/// have nothing at stake yet and can still leave before allocating.
+	fn service_has_allocations(service: ServiceId) -> bool;
 
 	/// How the losses imposed on `operator`'s pool have been carried so far.
 	fn pool_losses(operator: &AccountId) -> LossLedger<Balance>;
@@ -212,11 +218,20 @@ pub struct LossLedger<Balance> {
 	pub rounding: Balance,
 }
 
-/// Whether stake may leave an operator's pool now. The slashing pallet freezes exits while a
-/// slash of the operator waits, so no stake leaves before its slash lands.
-pub trait ExitGuard<AccountId> {
-	/// `true` while `operator`'s delegators and self-bond must stay.
+/// Whether stake may move in or out of an operator's pool now. The slashing pallet answers
+/// while a slash of the operator waits, so the slash lands in full on the stake that was there
+/// at the request.
+pub trait ExitGuard<AccountId, BlockNumber> {
+	/// `true` while a slash of `operator` waits: its delegators cannot withdraw, nobody can
+	/// delegate to it (stake that arrives after a fault must not pay for it), and it cannot
+	/// deregister, leave a service or start a deallocation.
 	fn exits_frozen(operator: &AccountId) -> bool;
+
+	/// While slashes of `operator` by `service` wait, the block of the first of them: a
+	/// decrease of the operator's allocation to the service that was not in force by then does
+	/// not take effect, even once its delay has passed, so the requests can take what was
+	/// allocated when they were made. `None` when nothing waits.
+	fn allocation_frozen_since(operator: &AccountId, service: ServiceId) -> Option<BlockNumber>;
 }
 
 /// Ready-made restaking state for other pallets' benchmarks (implemented by the restaking
@@ -239,9 +254,13 @@ pub trait RestakingBenchmarking<AccountId> {
 	fn claim_each_delegator(operator: &AccountId) -> u32;
 }
 
-impl<AccountId> ExitGuard<AccountId> for () {
+impl<AccountId, BlockNumber> ExitGuard<AccountId, BlockNumber> for () {
 	fn exits_frozen(_: &AccountId) -> bool {
 		false
+	}
+
+	fn allocation_frozen_since(_: &AccountId, _: ServiceId) -> Option<BlockNumber> {
+		None
 	}
 }
 

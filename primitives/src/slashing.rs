@@ -25,9 +25,11 @@ pub struct SlashRequest<AccountId, Balance, BlockNumber> {
 	/// cap clipped it.
 	pub fraction: Perbill,
 	/// The operator's slashable stake for the service at the request (self-bond and pool).
-	/// Execution takes `fraction` of this, at most what is slashable then: stake that arrives
-	/// after the fault does not pay for it, stake that leaves cannot lower the penalty.
+	/// Execution takes `fraction` of it, each part from what is slashable then (at most all
+	/// of it): stake that arrives after the fault does not pay for it.
 	pub slashable: Balance,
+	/// The self-bond's part of `slashable`; the rest is the delegators' pool.
+	pub slashable_self_bond: Balance,
 	/// The deposit held from an account slasher: returned when the slash executes or lapses,
 	/// forfeited when it is vetoed.
 	pub deposit: Option<(AccountId, Balance)>,
@@ -54,8 +56,9 @@ pub struct SlashRecord<AccountId, Balance, BlockNumber> {
 	pub operator: AccountId,
 	/// The tier.
 	pub tier: SlashTier,
-	/// Fraction of the slashable stake at execution that was taken (the request's fraction of
-	/// the stake slashable at the request, at most all of it).
+	/// The fraction of the stake slashable at the request that was asked for (a policy made
+	/// milder since the request lowers it). `amount` is this fraction of that stake, unless a
+	/// part of it was no longer there.
 	pub fraction: Perbill,
 	/// Everything taken: `from_self_bond + from_pool`.
 	pub amount: Balance,

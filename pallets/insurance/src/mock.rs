@@ -51,7 +51,7 @@ pub const DEALLOCATION_DELAY: u64 = 10;
 pub const UNDELEGATION_DELAY: u64 = 20;
 pub const DEFER: u64 = 3;
 pub const MAX_VETO_WINDOW: u64 = 8;
-pub const SLASH_WINDOW: u64 = 50;
+pub const SLASH_WINDOW: u64 = 100;
 pub const DISPUTE_BOND: Balance = 200;
 pub const REQUEST_DEPOSIT: Balance = 50;
 
@@ -123,6 +123,7 @@ impl pallet_slashing::Config for Runtime {
 	type MaxVetoWindow = ConstU64<MAX_VETO_WINDOW>;
 	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
 	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+	type MaxServicesPerOperator = ConstU32<3>;
 	type SlashWindow = ConstU64<SLASH_WINDOW>;
 	type MaxSlashPerWindow = MaxSlashPerWindow;
 	type MaxSlashesPerWindow = ConstU32<3>;

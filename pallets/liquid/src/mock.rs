@@ -122,7 +122,8 @@ impl pallet_slashing::Config for Runtime {
 	type MaxVetoWindow = ConstU64<8>;
 	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
 	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
-	type SlashWindow = ConstU64<50>;
+	type MaxServicesPerOperator = ConstU32<3>;
+	type SlashWindow = ConstU64<100>;
 	type MaxSlashPerWindow = MaxSlashPerWindow;
 	type MaxSlashesPerWindow = ConstU32<3>;
 	type MaxPendingSlashes = ConstU32<4>;

@@ -14,7 +14,9 @@ use frame_support::traits::{
 	EnsureOrigin, Get,
 };
 use frame_system::RawOrigin;
-use restaking_primitives::restaking::{BaseStaking, RestakingBenchmarking, SlashTier};
+use restaking_primitives::restaking::{
+	BaseStaking, RestakingBenchmarking, RestakingInterface, SlashTier,
+};
 use sp_runtime::{
 	traits::{Bounded, Saturating, Zero},
 	Perbill, Perquintill,
@@ -192,8 +194,15 @@ fn base_slashable_operator<T: Config>(d: u32) -> T::AccountId {
 
 /// Slash `operator`'s pool so that every delegator has a pending loss.
 fn leave_pending_loss<T: Config>(operator: &T::AccountId, service: ServiceId) {
-	Restaking::<T>::do_slash(operator, service, Perbill::from_percent(10), SlashTier::Critical)
-		.expect("slashes");
+	let at_request = Restaking::<T>::slashable_stake(operator, service).expect("allocated");
+	Restaking::<T>::do_slash(
+		operator,
+		service,
+		Perbill::from_percent(10),
+		SlashTier::Critical,
+		at_request,
+	)
+	.expect("slashes");
 }
 
 /// A delegator with `MaxWithdrawals` queued withdrawals and a pending loss on everything.
@@ -472,6 +481,7 @@ mod benchmarks {
 		// code rewrite a blob that grows with `d`.
 		frame_system::Pallet::<T>::reset_events();
 		let before = Operators::<T>::get(&operator).unwrap().factor;
+		let at_request = Restaking::<T>::slashable_stake(&operator, service).expect("allocated");
 		#[block]
 		{
 			Restaking::<T>::do_slash(
@@ -479,6 +489,7 @@ mod benchmarks {
 				service,
 				Perbill::from_percent(10),
 				SlashTier::Critical,
+				at_request,
 			)
 			.expect("slashes");
 		}

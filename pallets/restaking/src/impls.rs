@@ -152,9 +152,11 @@ impl<T: Config> Pallet<T> {
 		u64::from(Perbill::ACCURACY).div_ceil(parts)
 	}
 
-	/// Realize `ledger`'s pending loss at `pool`'s factor: take it from the staker's bond, then
-	/// from its frozen free balance, and hand the funds to `OnSlashedFunds`. Updates the freeze.
-	/// Returns the loss.
+	/// Realize `ledger`'s pending loss at `pool`'s factor and collect it, with any debt left
+	/// from earlier: take it from the staker's bond, then from its frozen free balance, and hand
+	/// the funds to `OnSlashedFunds`. What cannot be collected (funds in another hold) stays
+	/// owed as the ledger's `debt` and stays frozen: the freeze falls by exactly what was
+	/// collected. Returns the loss realized plus the debt paid off (zero when nothing changed).
 	fn realize(
 		who: &T::AccountId,
 		ledger: &mut StakerLedger<T>,
@@ -172,19 +174,23 @@ impl<T: Config> Pallet<T> {
 		}
 		// What waits to undelegate cannot exceed what is left.
 		ledger.queued_outflow = ledger.queued_outflow.min(ledger.value);
-		if loss.is_zero() {
-			return Ok(loss);
+		let debt_before = ledger.debt;
+		let owed = loss.saturating_add(debt_before);
+		if owed.is_zero() {
+			return Ok(Zero::zero());
 		}
 
 		Realizing::<T>::put(true);
-		let (mut credit, from_bond) = T::BaseStaking::slash_bonded(who, loss);
+		let (mut credit, from_bond) = T::BaseStaking::slash_bonded(who, owed);
 		Realizing::<T>::kill();
 
-		// The freeze must shrink before anything can come out of the free balance.
-		Self::update_freeze(who, ledger.frozen())?;
-		let rest = loss.saturating_sub(from_bond);
+		// The funds this pallet's freeze keeps are taken through it (the freeze is lifted for
+		// the withdrawal, so it does not hold back an existential deposit either), never from
+		// another hold.
+		let rest = owed.saturating_sub(from_bond);
 		let mut from_free = Zero::zero();
 		if !rest.is_zero() {
+			T::Currency::thaw(&FreezeReason::Restaked.into(), who)?;
 			if let Ok(taken) = T::Currency::withdraw(
 				who,
 				rest,
@@ -196,13 +202,25 @@ impl<T: Config> Pallet<T> {
 				credit.subsume(taken);
 			}
 		}
-		Losses::<T>::mutate(&ledger.operator, |l| {
-			l.realized = l.realized.saturating_add(loss);
-			l.realized_from_bond = l.realized_from_bond.saturating_add(from_bond);
-		});
-		let shortfall = rest.saturating_sub(from_free);
-		if !shortfall.is_zero() {
-			Shortfall::<T>::mutate(|s| *s = s.saturating_add(shortfall));
+		ledger.debt = rest.saturating_sub(from_free);
+		// Only now, and only by what was collected, may the freeze fall.
+		Self::update_freeze(who, ledger.frozen())?;
+		if !loss.is_zero() || !from_bond.is_zero() {
+			Losses::<T>::mutate(&ledger.operator, |l| {
+				l.realized = l.realized.saturating_add(loss);
+				l.realized_from_bond = l.realized_from_bond.saturating_add(from_bond);
+			});
+		}
+		if ledger.debt != debt_before {
+			Shortfall::<T>::mutate(|s| {
+				*s = s.saturating_sub(debt_before).saturating_add(ledger.debt);
+			});
+		}
+		let paid_off = debt_before.saturating_sub(ledger.debt);
+		let progress = loss.saturating_add(paid_off);
+		if progress.is_zero() {
+			drop(credit);
+			return Ok(progress);
 		}
 		T::OnSlashedFunds::on_unbalanced(credit);
 		Self::deposit_event(Event::LossRealized {
@@ -211,9 +229,30 @@ impl<T: Config> Pallet<T> {
 			loss,
 			from_bond,
 			from_free,
-			shortfall,
+			owed: ledger.debt,
 		});
-		Ok(loss)
+		Ok(progress)
+	}
+
+	/// Refuse while `ledger` owes a loss that could not be collected.
+	fn ensure_no_debt(ledger: &StakerLedger<T>) -> DispatchResult {
+		ensure!(ledger.debt.is_zero(), Error::<T>::LossOutstanding);
+		Ok(())
+	}
+
+	/// Since when slashes of `operator` by `service` wait (decreases of the pair not in force
+	/// by then are held).
+	pub(crate) fn held(operator: &T::AccountId, service: ServiceId) -> Held<T> {
+		T::ExitGuard::allocation_frozen_since(operator, service)
+	}
+
+	/// The magnitude of `operator`'s `membership` of `service` in force now.
+	pub(crate) fn magnitude_now(
+		operator: &T::AccountId,
+		service: ServiceId,
+		membership: &Membership<T>,
+	) -> Perquintill {
+		membership.magnitude_at(Self::now(), Self::held(operator, service))
 	}
 
 	/// Set the restaking freeze of `who` to `amount` (thaw at zero).
@@ -247,12 +286,32 @@ impl<T: Config> Pallet<T> {
 		Ok((ledger, pool, loss))
 	}
 
-	/// Store a staker's ledger, or remove it (and its freeze) when empty.
+	/// Store a staker's ledger, or remove it (and its freeze) when empty. Shares worth nothing
+	/// (after a full slash) are dropped first: the factor never rises, so they never will be
+	/// worth anything, and a position of them must be able to close.
 	fn put_staker(
 		who: &T::AccountId,
-		ledger: StakerLedger<T>,
+		mut ledger: StakerLedger<T>,
 		pool: &mut Operator<T>,
 	) -> DispatchResult {
+		if !ledger.shares.is_zero()
+			&& ledger.value.is_zero()
+			&& pool.value_of(ledger.shares).is_zero()
+		{
+			pool.total_shares = pool.total_shares.saturating_sub(ledger.shares);
+			pool.active_shares = pool.active_shares.saturating_sub(ledger.shares);
+			ledger.shares = Zero::zero();
+			ledger.queued_outflow = Zero::zero();
+		}
+		let mut worthless = BalanceOf::<T>::zero();
+		ledger.withdrawals.retain(|w| {
+			let keep = !w.value.is_zero() || !pool.value_of(w.shares).is_zero();
+			if !keep {
+				worthless = worthless.saturating_add(w.shares);
+			}
+			keep
+		});
+		pool.total_shares = pool.total_shares.saturating_sub(worthless);
 		Self::update_freeze(who, ledger.frozen())?;
 		if ledger.is_empty() {
 			Stakers::<T>::remove(who);
@@ -432,6 +491,7 @@ impl<T: Config> Pallet<T> {
 			compensation_per_share: FixedU128::zero(),
 			delegator_count: 0,
 			service_count: 0,
+			closing: false,
 		};
 		Self::put_operator(&who, Zero::zero(), &pool);
 		Self::deposit_event(Event::OperatorRegistered { operator: who, self_bond, commission });
@@ -459,6 +519,48 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::SelfBond.into(), &who, amount)?;
 		Self::put_operator(&who, before, &pool);
 		Self::deposit_event(Event::SelfBondIncreased { operator: who, amount });
+		Ok(())
+	}
+
+	pub(crate) fn do_close_pool(who: T::AccountId) -> DispatchResult {
+		let mut pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
+		ensure!(!pool.closing, Error::<T>::PoolClosing);
+		pool.closing = true;
+		Operators::<T>::insert(&who, pool);
+		Self::deposit_event(Event::PoolClosing { operator: who });
+		Ok(())
+	}
+
+	/// For a delegator of a closing pool: start undelegating all of its active value (through
+	/// the outflow cap, still slashable for the delay) and complete its due withdrawals.
+	pub(crate) fn do_release_delegator(staker: T::AccountId) -> DispatchResult {
+		let ledger = Stakers::<T>::get(&staker).ok_or(Error::<T>::NotDelegator)?;
+		let pool = Operators::<T>::get(&ledger.operator).ok_or(Error::<T>::NotOperator)?;
+		ensure!(pool.closing, Error::<T>::PoolNotClosing);
+		let available = pool.value_of(ledger.shares).saturating_sub(ledger.queued_outflow);
+		let now = Self::now();
+		let due = ledger.withdrawals.iter().any(|w| w.unlock_at <= now);
+		let undelegated = !available.is_zero()
+			&& with_storage_layer(|| Self::do_undelegate(staker.clone(), available, true)).is_ok();
+		let withdrawn =
+			due && with_storage_layer(|| Self::do_withdraw_unbonded(staker.clone())).is_ok();
+		// A worthless position closes on any touch.
+		let closed = !undelegated
+			&& !withdrawn
+			&& with_storage_layer(|| Self::do_close_worthless(&staker)).is_ok();
+		ensure!(undelegated || withdrawn || closed, Error::<T>::NothingToRelease);
+		Ok(())
+	}
+
+	/// Store `staker`'s position back after a touch, which closes it if it is worth nothing.
+	fn do_close_worthless(staker: &T::AccountId) -> DispatchResult {
+		let (ledger, mut pool, _) = Self::touch(staker)?;
+		let operator = ledger.operator.clone();
+		let before = pool.total_stake();
+		let count = pool.delegator_count;
+		Self::put_staker(staker, ledger, &mut pool)?;
+		ensure!(pool.delegator_count < count, Error::<T>::NothingToRelease);
+		Self::put_operator(&operator, before, &pool);
 		Ok(())
 	}
 
@@ -497,18 +599,18 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(!Memberships::<T>::contains_key(&who, service), Error::<T>::AlreadyOptedIn);
 		ensure!(pool.self_bond >= record.min_operator_stake, Error::<T>::SelfBondTooLow);
-		ensure!(record.operator_count < record.max_operators, Error::<T>::TooManyOperators);
 		ensure!(pool.service_count < T::MaxServicesPerOperator::get(), Error::<T>::TooManyServices);
-		ServiceOperators::<T>::try_mutate(service, |operators| {
-			operators.try_push(who.clone()).map_err(|_| Error::<T>::TooManyOperators)
-		})?;
+		// A candidate waiting for approval takes no place among the service's operators, so
+		// strangers cannot fill `max_operators` of a service that approves its operators.
 		let approved = !record.requires_approval;
+		if approved {
+			Self::take_place(service, &mut record, &who)?;
+		}
 		Memberships::<T>::insert(
 			&who,
 			service,
 			Membership { approved, magnitude: Perquintill::zero(), pending: None },
 		);
-		record.operator_count = record.operator_count.saturating_add(1);
 		pool.service_count = pool.service_count.saturating_add(1);
 		Services::<T>::insert(service, record);
 		Operators::<T>::insert(&who, pool);
@@ -516,27 +618,88 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_opt_out(who: T::AccountId, service: ServiceId) -> DispatchResult {
-		let mut membership = Memberships::<T>::get(&who, service).ok_or(Error::<T>::NotOptedIn)?;
-		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
-		membership.settle(Self::now());
-		ensure!(
-			membership.magnitude.is_zero() && membership.pending.is_none(),
-			Error::<T>::StillAllocated
-		);
-		Memberships::<T>::remove(&who, service);
-		ServiceOperators::<T>::mutate(service, |operators| operators.retain(|op| op != &who));
-		Services::<T>::mutate(service, |record| {
-			if let Some(record) = record {
-				record.operator_count = record.operator_count.saturating_sub(1);
-			}
-		});
-		Operators::<T>::mutate(&who, |pool| {
+	/// Give `who` a place among `service`'s operators.
+	fn take_place(
+		service: ServiceId,
+		record: &mut Service<T>,
+		who: &T::AccountId,
+	) -> DispatchResult {
+		ensure!(record.operator_count < record.max_operators, Error::<T>::TooManyOperators);
+		ServiceOperators::<T>::try_mutate(service, |operators| {
+			operators.try_push(who.clone()).map_err(|_| Error::<T>::TooManyOperators)
+		})?;
+		record.operator_count = record.operator_count.saturating_add(1);
+		Ok(())
+	}
+
+	/// Whether `who` holds a place among `service`'s operators: approved members, and removed
+	/// ones until their allocation is gone.
+	pub(crate) fn is_listed(who: &T::AccountId, service: ServiceId) -> bool {
+		ServiceOperators::<T>::get(service).contains(who)
+	}
+
+	/// Remove `who`'s membership of `service`, which has nothing allocated.
+	fn leave_service(who: &T::AccountId, service: ServiceId) {
+		Memberships::<T>::remove(who, service);
+		if Self::is_listed(who, service) {
+			ServiceOperators::<T>::mutate(service, |operators| operators.retain(|op| op != who));
+			Services::<T>::mutate(service, |record| {
+				if let Some(record) = record {
+					record.operator_count = record.operator_count.saturating_sub(1);
+				}
+			});
+		}
+		Operators::<T>::mutate(who, |pool| {
 			if let Some(pool) = pool {
 				pool.service_count = pool.service_count.saturating_sub(1);
 			}
 		});
+	}
+
+	pub(crate) fn do_opt_out(who: T::AccountId, service: ServiceId) -> DispatchResult {
+		let mut membership = Memberships::<T>::get(&who, service).ok_or(Error::<T>::NotOptedIn)?;
+		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
+		membership.settle(Self::now(), Self::held(&who, service));
+		ensure!(
+			membership.magnitude.is_zero() && membership.pending.is_none(),
+			Error::<T>::StillAllocated
+		);
+		Self::leave_service(&who, service);
 		Self::deposit_event(Event::OptedOut { operator: who, service });
+		Ok(())
+	}
+
+	pub(crate) fn do_remove_operator(
+		who: T::AccountId,
+		service: ServiceId,
+		operator: T::AccountId,
+	) -> DispatchResult {
+		Self::owned_service(&who, service)?;
+		let mut membership =
+			Memberships::<T>::get(&operator, service).ok_or(Error::<T>::NotOptedIn)?;
+		let now = Self::now();
+		membership.settle(now, Self::held(&operator, service));
+		// An increase not in force yet was never slashable: it is dropped at once.
+		if let Some((next, _)) = membership.pending {
+			if next > membership.magnitude {
+				membership.pending = None;
+			}
+		}
+		if membership.magnitude.is_zero() {
+			Self::leave_service(&operator, service);
+			Self::deposit_event(Event::OperatorRemoved { operator, service });
+			return Ok(());
+		}
+		// Still allocated: it can no longer allocate, and its magnitude leaves after the
+		// deallocation delay (slashable until then); a second call then removes it.
+		let at = match membership.pending {
+			Some((next, at)) if next.is_zero() => at,
+			_ => now.saturating_add(T::DeallocationDelay::get()),
+		};
+		membership.approved = false;
+		membership.pending = Some((Perquintill::zero(), at));
+		Memberships::<T>::insert(&operator, service, membership);
+		Self::deposit_event(Event::OperatorRemovalScheduled { operator, service, at });
 		Ok(())
 	}
 
@@ -545,10 +708,14 @@ impl<T: Config> Pallet<T> {
 		service: ServiceId,
 		operator: T::AccountId,
 	) -> DispatchResult {
-		Self::owned_service(&who, service)?;
+		let mut record = Self::owned_service(&who, service)?;
 		let mut membership =
 			Memberships::<T>::get(&operator, service).ok_or(Error::<T>::NotOptedIn)?;
 		ensure!(!membership.approved, Error::<T>::AlreadyApproved);
+		if !Self::is_listed(&operator, service) {
+			Self::take_place(service, &mut record, &operator)?;
+			Services::<T>::insert(service, record);
+		}
 		membership.approved = true;
 		Memberships::<T>::insert(&operator, service, membership);
 		Self::deposit_event(Event::OperatorApproved { operator, service });
@@ -564,7 +731,11 @@ impl<T: Config> Pallet<T> {
 	) -> u128 {
 		let now = Self::now();
 		Memberships::<T>::iter_prefix(operator).fold(0u128, |acc, (id, membership)| {
-			let m = if id == service { replacement } else { membership.encumbered_at(now) };
+			let m = if id == service {
+				replacement
+			} else {
+				membership.encumbered_at(now, Self::held(operator, id))
+			};
 			acc.saturating_add(u128::from(m.deconstruct()))
 		})
 	}
@@ -580,7 +751,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(membership.approved, Error::<T>::NotApproved);
 		let pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
 		let now = Self::now();
-		membership.settle(now);
+		membership.settle(now, Self::held(&who, service));
 		let target = membership.pending.map(|(next, _)| next).unwrap_or(membership.magnitude);
 		ensure!(magnitude != target, Error::<T>::AllocationUnchanged);
 		let increase = magnitude > membership.magnitude;
@@ -613,7 +784,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Enforce `max_service_operator_share` for `operator` allocating `magnitude` to
-	/// `service`, once the service has enough operators for the cap to be satisfiable.
+	/// `service`, once enough operators secure the service for the cap to be satisfiable.
+	/// Only operators with slashable stake for the service count: members that never allocate
+	/// cannot make the cap unmeetable for the others.
 	fn ensure_service_share(
 		operator: &T::AccountId,
 		pool: &Operator<T>,
@@ -621,19 +794,22 @@ impl<T: Config> Pallet<T> {
 		magnitude: Perquintill,
 	) -> DispatchResult {
 		let cap = ActiveParameters::<T>::get().max_service_operator_share;
-		let operators = ServiceOperators::<T>::get(service);
-		if (operators.len() as u64) < Self::operators_for_cap(cap) {
-			return Ok(());
-		}
-		let now = Self::now();
 		let own = Self::slashable_total(pool, magnitude);
 		let mut total = own;
-		for other in operators.iter().filter(|op| *op != operator) {
+		let mut securing = 1u64;
+		for other in ServiceOperators::<T>::get(service).iter().filter(|op| *op != operator) {
 			if let (Some(p), Some(m)) =
 				(Operators::<T>::get(other), Memberships::<T>::get(other, service))
 			{
-				total = total.saturating_add(Self::slashable_total(&p, m.magnitude_at(now)));
+				let stake = Self::slashable_total(&p, Self::magnitude_now(other, service, &m));
+				if !stake.is_zero() {
+					securing = securing.saturating_add(1);
+					total = total.saturating_add(stake);
+				}
 			}
+		}
+		if securing < Self::operators_for_cap(cap) {
+			return Ok(());
 		}
 		ensure!(own <= cap.mul_floor(total), Error::<T>::ServiceConcentrationExceeded);
 		Ok(())
@@ -648,6 +824,8 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!amount.is_zero() && amount >= T::MinDelegation::get(), Error::<T>::AmountTooLow);
 		ensure!(!Operators::<T>::contains_key(&who), Error::<T>::AlreadyOperator);
+		// Stake that arrives while a slash waits would pay for a fault it was not there for.
+		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 		let active = T::BaseStaking::active_stake(&who).ok_or(Error::<T>::NotStaker)?;
 		let (mut ledger, mut pool, is_new) = match Stakers::<T>::get(&who) {
 			Some(existing) => {
@@ -660,6 +838,8 @@ impl<T: Config> Pallet<T> {
 				(StakerLedger::new(operator.clone(), &pool), pool, true)
 			},
 		};
+		Self::ensure_no_debt(&ledger)?;
+		ensure!(!pool.closing, Error::<T>::PoolClosing);
 		ensure!(pool.factor >= min_factor(), Error::<T>::PoolDepleted);
 		let restaked = ledger.frozen().checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 		let limit = ActiveParameters::<T>::get().max_restake_ratio.mul_floor(active);
@@ -751,6 +931,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooLow);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
+		Self::ensure_no_debt(&ledger)?;
 		let available = ledger.value.saturating_sub(ledger.queued_outflow);
 		ensure!(amount <= available, Error::<T>::ExceedsDelegation);
 		let (mut outflow, capacity) = Self::outflow_capacity();
@@ -790,6 +971,7 @@ impl<T: Config> Pallet<T> {
 		let operator = Stakers::<T>::get(&who).ok_or(Error::<T>::NotDelegator)?.operator;
 		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
+		Self::ensure_no_debt(&ledger)?;
 		let now = Self::now();
 		let before = pool.total_stake();
 		let mut freed = BalanceOf::<T>::zero();
@@ -814,24 +996,27 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_settle(who: &T::AccountId) -> DispatchResult {
-		let (ledger, mut pool, loss) = Self::touch(who)?;
-		ensure!(!loss.is_zero(), Error::<T>::NothingToSettle);
+		let (ledger, mut pool, progress) = Self::touch(who)?;
+		ensure!(!progress.is_zero(), Error::<T>::NothingToSettle);
 		let operator = ledger.operator.clone();
+		let before = pool.total_stake();
 		Self::put_staker(who, ledger, &mut pool)?;
-		Operators::<T>::insert(operator, pool);
+		Self::put_operator(&operator, before, &pool);
 		Ok(())
 	}
 
 	pub(crate) fn do_claim(who: T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
+		Self::ensure_no_debt(&ledger)?;
 		let rewards = core::mem::take(&mut ledger.unclaimed_rewards);
 		let compensation = core::mem::take(&mut ledger.unclaimed_compensation);
 		let total = rewards.saturating_add(compensation);
 		ensure!(!total.is_zero(), Error::<T>::NothingToClaim);
 		T::Currency::transfer(&Self::pot(), &who, total, Preservation::Preserve)?;
 		let operator = ledger.operator.clone();
+		let before = pool.total_stake();
 		Self::put_staker(&who, ledger, &mut pool)?;
-		Operators::<T>::insert(&operator, pool);
+		Self::put_operator(&operator, before, &pool);
 		Self::deposit_event(Event::Claimed { staker: who, rewards, compensation });
 		Ok(total)
 	}
@@ -934,10 +1119,10 @@ impl<T: Config> Pallet<T> {
 		operator: &T::AccountId,
 		pool: &Operator<T>,
 	) -> Vec<(ServiceId, BalanceOf<T>)> {
-		let now = Self::now();
 		Memberships::<T>::iter_prefix(operator)
 			.map(|(service, membership)| {
-				(service, Self::slashable_total(pool, membership.magnitude_at(now)))
+				let magnitude = Self::magnitude_now(operator, service, &membership);
+				(service, Self::slashable_total(pool, magnitude))
 			})
 			.collect()
 	}
@@ -1005,30 +1190,37 @@ impl<T: Config> Pallet<T> {
 		taken
 	}
 
+	/// Slash `operator` for `service`: `fraction` of `at_request` (the slashable self-bond and
+	/// pool parts when the slash was requested) split by `tier`, each part at most what the
+	/// service can slash of it now.
 	pub(crate) fn do_slash(
 		operator: &T::AccountId,
 		service: ServiceId,
 		fraction: Perbill,
 		tier: SlashTier,
+		at_request: (BalanceOf<T>, BalanceOf<T>),
 	) -> Result<SlashOutcome<BalanceOf<T>>, DispatchError> {
 		ensure!(!fraction.is_zero(), Error::<T>::NothingToSlash);
 		let mut membership =
 			Memberships::<T>::get(operator, service).ok_or(Error::<T>::NotOptedIn)?;
 		let mut pool = Operators::<T>::get(operator).ok_or(Error::<T>::NotOperator)?;
-		membership.settle(Self::now());
+		membership.settle(Self::now(), Self::held(operator, service));
 		let magnitude = membership.magnitude;
 		let (sb, pv) = Self::slashable_parts(&pool, magnitude);
 		let slashable = sb.saturating_add(pv);
 		ensure!(!slashable.is_zero(), Error::<T>::NothingToSlash);
 
-		let amount = fraction.mul_ceil(slashable);
+		let (sb0, pv0) = at_request;
+		let amount = fraction.mul_ceil(sb0.saturating_add(pv0));
 		let (want_self, want_pool) = match tier {
 			SlashTier::Minor => (amount.min(sb), Zero::zero()),
 			SlashTier::Major => {
-				let x = amount.min(sb);
-				(x, amount.saturating_sub(x).min(pv))
+				// The self-bond at the request pays first; if it has shrunk since, the pool
+				// does not pay its part.
+				let first = amount.min(sb0);
+				(first.min(sb), amount.saturating_sub(first).min(pv))
 			},
-			SlashTier::Critical => (fraction.mul_ceil(sb).min(sb), fraction.mul_ceil(pv).min(pv)),
+			SlashTier::Critical => (fraction.mul_ceil(sb0).min(sb), fraction.mul_ceil(pv0).min(pv)),
 		};
 		let before = pool.total_stake();
 		let others =
@@ -1097,12 +1289,16 @@ impl<T: Config> Pallet<T> {
 			slashed_total.unique_saturated_into(),
 			total.max(slashed_total).unique_saturated_into(),
 		);
-		let fraction = Perquintill::from_rational(slashed, total);
 		if let Some(ledger) = Stakers::<T>::get(stash) {
+			// The restaked funds may exceed what is still bonded (the staker unbonded and
+			// withdrew; the freeze kept them in its account): then only the bonded part of
+			// them was slashed. The position shrinks by at most what the base layer took.
+			let restaked: u128 = ledger.restaked().unique_saturated_into();
+			let fraction = Perquintill::from_rational(slashed, total.max(restaked));
 			Self::base_slash_staker(stash, ledger, fraction);
 		}
 		if let Some(pool) = Operators::<T>::get(stash) {
-			Self::base_slash_operator(stash, pool, fraction);
+			Self::base_slash_operator(stash, pool, Perquintill::from_rational(slashed, total));
 		}
 	}
 
@@ -1114,17 +1310,22 @@ impl<T: Config> Pallet<T> {
 		let operator = ledger.operator.clone();
 		let exposures = Self::exposures(&operator, &pool);
 		let before = pool.total_stake();
-		let value_before = ledger.frozen();
+		let value_before = ledger.restaked();
 		let pending_before = ledger.pending_loss(&pool);
 		Self::checkpoint(&mut ledger, &pool);
-		// Shares and value shrink by the fraction, rounded against the staker; the value never
+		// Shares shrink by the fraction rounded up, the frozen value by the fraction rounded
+		// down (the freeze never falls by more than the base layer took); the value never
 		// drops below what the remaining shares are worth (the pending loss stays ≥ 0).
 		let burn = |shares: &mut BalanceOf<T>, value: &mut BalanceOf<T>| -> BalanceOf<T> {
 			let cut = Self::fraction_ceil(fraction, *shares).min(*shares);
 			*shares = shares.saturating_sub(cut);
-			*value = value
-				.saturating_sub(Self::fraction_ceil(fraction, *value))
-				.max(pool.value_of(*shares));
+			let drop = Self::ratio_of(
+				*value,
+				fraction.deconstruct().into(),
+				Perquintill::ACCURACY.into(),
+				Rounding::Down,
+			);
+			*value = value.saturating_sub(drop).max(pool.value_of(*shares));
 			cut
 		};
 		let active_cut = burn(&mut ledger.shares, &mut ledger.value);
@@ -1147,7 +1348,7 @@ impl<T: Config> Pallet<T> {
 		}
 		pool.total_shares = pool.total_shares.saturating_sub(cut);
 		pool.active_shares = pool.active_shares.saturating_sub(active_cut);
-		let value_after = ledger.frozen();
+		let value_after = ledger.restaked();
 		if Self::put_staker(stash, ledger, &mut pool).is_err() {
 			defensive!("lowering a freeze cannot fail");
 		}
@@ -1356,6 +1557,7 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let mut shares: BTreeMap<T::AccountId, PoolTally<T>> = BTreeMap::new();
 		let mut owed = BalanceOf::<T>::zero();
+		let mut debts = BalanceOf::<T>::zero();
 		let mut pending: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let queue = OutflowQueue::<T>::get();
 		for (who, ledger) in Stakers::<T>::iter() {
@@ -1381,7 +1583,8 @@ impl<T: Config> Pallet<T> {
 			}
 			ensure!(ledger.value >= pool.value_of(ledger.shares), "value below its share value");
 			let frozen = T::Currency::balance_frozen(&FreezeReason::Restaked.into(), &who);
-			ensure!(frozen == ledger.frozen(), "freeze differs from restaked + queued");
+			ensure!(frozen == ledger.frozen(), "freeze differs from restaked + queued + debt");
+			debts = debts.saturating_add(ledger.debt);
 			ensure!(
 				T::Currency::total_balance(&who)
 					>= ledger.frozen().saturating_sub(ledger.pending_loss(&pool)),
@@ -1404,6 +1607,7 @@ impl<T: Config> Pallet<T> {
 			queue.len() == queue.iter().collect::<alloc::collections::BTreeSet<_>>().len(),
 			"a staker is queued twice"
 		);
+		ensure!(Shortfall::<T>::get() == debts, "shortfall differs from the stakers' debts");
 
 		let mut total = BalanceOf::<T>::zero();
 		let mut operators = 0u32;
@@ -1442,14 +1646,20 @@ impl<T: Config> Pallet<T> {
 			let mut memberships = 0u32;
 			for (service, membership) in Memberships::<T>::iter_prefix(&who) {
 				memberships += 1;
-				encumbered =
-					encumbered.saturating_add(membership.encumbered_at(now).deconstruct().into());
+				let held = Self::held(&who, service);
+				encumbered = encumbered
+					.saturating_add(membership.encumbered_at(now, held).deconstruct().into());
+				let allocated = !membership.magnitude.is_zero() || membership.pending.is_some();
 				ensure!(
-					ServiceOperators::<T>::get(service).contains(&who),
-					"membership missing from the service's operators"
+					!(membership.approved || allocated) || Self::is_listed(&who, service),
+					"an approved or allocated member is missing from the service's operators"
 				);
 				ensure!(
-					membership.magnitude_at(now) <= pool.max_magnitude,
+					!allocated || membership.approved || membership.pending.is_some(),
+					"a removed member keeps an allocation without a pending end"
+				);
+				ensure!(
+					membership.magnitude_at(now, held) <= pool.max_magnitude,
 					"allocation above max magnitude"
 				);
 			}
@@ -1483,6 +1693,10 @@ impl<T: Config> Pallet<T> {
 			for op in members.iter() {
 				ensure!(Memberships::<T>::contains_key(op, id), "service lists a non-member");
 			}
+			ensure!(
+				members.len() == members.iter().collect::<alloc::collections::BTreeSet<_>>().len(),
+				"a service lists an operator twice"
+			);
 			budgets = budgets.saturating_add(service.reward_budget);
 			let held = deposits.entry(service.owner.clone()).or_default();
 			*held = held.saturating_add(service.deposit);
@@ -1518,7 +1732,7 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	) -> Option<(BalanceOf<T>, BalanceOf<T>)> {
 		let membership = Memberships::<T>::get(operator, service)?;
 		let pool = Operators::<T>::get(operator)?;
-		let magnitude = membership.magnitude_at(Self::now());
+		let magnitude = Self::magnitude_now(operator, service, &membership);
 		if magnitude.is_zero() {
 			return None;
 		}
@@ -1530,12 +1744,17 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		service: ServiceId,
 		fraction: Perbill,
 		tier: SlashTier,
+		at_request: (BalanceOf<T>, BalanceOf<T>),
 	) -> Result<SlashOutcome<BalanceOf<T>>, DispatchError> {
-		Self::do_slash(operator, service, fraction, tier)
+		Self::do_slash(operator, service, fraction, tier, at_request)
 	}
 
-	fn service_operator_count(service: ServiceId) -> u32 {
-		Services::<T>::get(service).map_or(0, |s| s.operator_count)
+	fn service_has_allocations(service: ServiceId) -> bool {
+		let now = Self::now();
+		ServiceOperators::<T>::get(service).iter().any(|operator| {
+			Memberships::<T>::get(operator, service)
+				.is_some_and(|m| m.is_allocated(now, Self::held(operator, service)))
+		})
 	}
 
 	fn pool_losses(operator: &T::AccountId) -> LossLedger<BalanceOf<T>> {
@@ -1600,7 +1819,7 @@ impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			withdrawing,
 			withdrawable,
 			queued_outflow: ledger.queued_outflow,
-			pending_loss: ledger.pending_loss(&pool),
+			pending_loss: ledger.pending_loss(&pool).saturating_add(ledger.debt),
 			claimable: ledger
 				.unclaimed_rewards
 				.saturating_add(ledger.unclaimed_compensation)

@@ -151,7 +151,7 @@ pub mod pallet {
 
 		/// Freezes exits from an operator's pool while a slash of it waits (the slashing
 		/// pallet); `()` never freezes.
-		type ExitGuard: ExitGuard<Self::AccountId>;
+		type ExitGuard: ExitGuard<Self::AccountId, BlockNumberFor<Self>>;
 
 		/// Origin that may change [`Parameters`].
 		type ParametersOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -301,8 +301,9 @@ pub mod pallet {
 	pub type OutflowQueue<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxOutflowQueue>, ValueQuery>;
 
-	/// Losses that could not be collected from a staker (its funds were neither bonded nor
-	/// free). Accounted, never silently dropped.
+	/// Realized losses not collected yet: the sum of the stakers' debts (funds that sat in
+	/// another hold when the loss was realized). They stay frozen and are collected at the
+	/// stakers' next touch; nothing is written off.
 	#[pallet::storage]
 	pub type Shortfall<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
@@ -410,15 +411,17 @@ pub mod pallet {
 		OutflowDeferred { staker: T::AccountId, amount: BalanceOf<T> },
 		/// Withdrawals completed; `amount` is no longer frozen.
 		Withdrawn { staker: T::AccountId, operator: T::AccountId, amount: BalanceOf<T> },
-		/// A staker's pending loss was realized: taken from its bond and free balance, with
-		/// `shortfall` left uncollectable.
+		/// A staker's pending loss (`loss`, possibly zero) was realized, and with any earlier
+		/// debt collected: `from_bond` from its bond and `from_free` from its frozen free
+		/// balance. `owed` is what the staker still owes (funds in another hold): it stays
+		/// frozen and is collected at the next touch.
 		LossRealized {
 			staker: T::AccountId,
 			operator: T::AccountId,
 			loss: BalanceOf<T>,
 			from_bond: BalanceOf<T>,
 			from_free: BalanceOf<T>,
-			shortfall: BalanceOf<T>,
+			owed: BalanceOf<T>,
 		},
 		/// A service paid rewards to an operator's pool.
 		RewardsPaid {
@@ -463,6 +466,19 @@ pub mod pallet {
 		},
 		/// Root changed the caps.
 		ParametersSet { parameters: Parameters },
+		/// An operator closed its pool: no new delegations; its delegators' stake can be
+		/// released by anyone.
+		PoolClosing { operator: T::AccountId },
+		/// A service's owner removed an operator, which had nothing allocated to it.
+		OperatorRemoved { operator: T::AccountId, service: ServiceId },
+		/// A service's owner removed an operator that is still allocated: it can no longer
+		/// allocate, its magnitude leaves (slashable until then) from block `at`, and a second
+		/// `remove_operator` afterwards completes the removal.
+		OperatorRemovalScheduled {
+			operator: T::AccountId,
+			service: ServiceId,
+			at: BlockNumberFor<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -552,9 +568,19 @@ pub mod pallet {
 		NothingToSlash,
 		/// An arithmetic operation overflowed.
 		Overflow,
-		/// A slash of the operator waits to execute; no stake may leave its pool (or start
-		/// leaving a service) until then.
+		/// A slash of the operator waits to execute; no stake may enter or leave its pool (or
+		/// start leaving a service) until then.
 		SlashPending,
+		/// The staker owes a realized loss that could not be collected (its funds sit in
+		/// another hold). Free them; `settle` (or any later touch) collects the debt. Until
+		/// then the staker cannot delegate, undelegate, withdraw or claim.
+		LossOutstanding,
+		/// The operator is closing its pool and takes no new delegations.
+		PoolClosing,
+		/// The operator's pool is not closing: only the staker can undelegate.
+		PoolNotClosing,
+		/// The delegator has nothing that can be released now.
+		NothingToRelease,
 	}
 
 	#[pallet::hooks]
@@ -745,8 +771,9 @@ pub mod pallet {
 			Self::do_deregister_operator(who)
 		}
 
-		/// Opt in to a service. Without the owner's approval (when the service requires it) the
-		/// operator is a member but cannot allocate.
+		/// Opt in to a service. When the service requires approval the operator becomes a
+		/// candidate: it takes no place among the service's `max_operators` and cannot allocate
+		/// until the owner approves it.
 		///
 		/// - Origin: an operator whose self-bond meets the service's minimum.
 		///
@@ -774,13 +801,13 @@ pub mod pallet {
 			Self::do_opt_out(who, service)
 		}
 
-		/// Approve an operator's opt-in.
+		/// Approve an operator's opt-in: it takes a place among the service's operators.
 		///
 		/// - Origin: the service's owner.
 		///
 		/// Emits [`Event::OperatorApproved`]. Errors: [`Error::UnknownService`],
 		/// [`Error::NotServiceOwner`], [`Error::ServiceRetired`], [`Error::NotOptedIn`],
-		/// [`Error::AlreadyApproved`].
+		/// [`Error::AlreadyApproved`], [`Error::TooManyOperators`].
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::approve_operator())]
 		pub fn approve_operator(
@@ -821,7 +848,9 @@ pub mod pallet {
 		/// Emits [`Event::Delegated`] (after realizing any pending loss). Errors:
 		/// [`Error::AmountTooLow`], [`Error::NotOperator`], [`Error::NotStaker`],
 		/// [`Error::ExceedsRestakeable`], [`Error::DelegatedElsewhere`],
-		/// [`Error::PoolDepleted`], [`Error::OperatorConcentrationExceeded`].
+		/// [`Error::PoolDepleted`], [`Error::OperatorConcentrationExceeded`],
+		/// [`Error::SlashPending`] (a slash of the operator waits), [`Error::PoolClosing`],
+		/// [`Error::LossOutstanding`].
 		#[pallet::call_index(13)]
 		#[pallet::weight(T::WeightInfo::delegate())]
 		pub fn delegate(
@@ -856,7 +885,7 @@ pub mod pallet {
 		/// Emits [`Event::UndelegationQueued`] and/or [`Event::OutflowDeferred`]. Errors:
 		/// [`Error::NotDelegator`], [`Error::AmountTooLow`], [`Error::ExceedsDelegation`],
 		/// [`Error::TooManyWithdrawals`], [`Error::AlreadyInOutflowQueue`],
-		/// [`Error::OutflowQueueFull`].
+		/// [`Error::OutflowQueueFull`], [`Error::LossOutstanding`].
 		#[pallet::call_index(15)]
 		#[pallet::weight(T::WeightInfo::undelegate())]
 		pub fn undelegate(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
@@ -871,7 +900,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Withdrawn`]. Errors: [`Error::NotDelegator`],
 		/// [`Error::NothingToWithdraw`], [`Error::SlashPending`] (while a slash of the operator
-		/// waits).
+		/// waits), [`Error::LossOutstanding`].
 		#[pallet::call_index(16)]
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
@@ -879,9 +908,10 @@ pub mod pallet {
 			Self::do_withdraw_unbonded(who).map(|_| ())
 		}
 
-		/// Realize `staker`'s pending loss: take it from the staker's bond (then from its frozen
-		/// free balance) and send it to `OnSlashedFunds`. Free of charge when it realizes
-		/// something.
+		/// Realize `staker`'s pending loss and collect it, with any debt left from earlier: take
+		/// it from the staker's bond (then from its frozen free balance) and send it to
+		/// `OnSlashedFunds`. What sits in another hold stays owed and frozen. Free of charge
+		/// when it realizes or collects something.
 		///
 		/// - Origin: signed (anyone).
 		///
@@ -899,7 +929,8 @@ pub mod pallet {
 		///
 		/// - Origin: a staker with a position.
 		///
-		/// Emits [`Event::Claimed`]. Errors: [`Error::NotDelegator`], [`Error::NothingToClaim`].
+		/// Emits [`Event::Claimed`]. Errors: [`Error::NotDelegator`], [`Error::NothingToClaim`],
+		/// [`Error::LossOutstanding`].
 		#[pallet::call_index(18)]
 		#[pallet::weight(T::WeightInfo::claim())]
 		pub fn claim(origin: OriginFor<T>) -> DispatchResult {
@@ -943,6 +974,60 @@ pub mod pallet {
 			ActiveParameters::<T>::put(parameters);
 			Self::deposit_event(Event::ParametersSet { parameters });
 			Ok(())
+		}
+
+		/// Close the signer's pool so that it can deregister: no new delegations, and anyone
+		/// may release its delegators ([`Pallet::release_delegator`]). Their stake leaves
+		/// through the normal undelegation path, slashable for the whole delay.
+		///
+		/// - Origin: an operator.
+		///
+		/// Emits [`Event::PoolClosing`]. Errors: [`Error::NotOperator`],
+		/// [`Error::PoolClosing`] (already closing).
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::close_pool())]
+		pub fn close_pool(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_close_pool(who)
+		}
+
+		/// Release a delegator of a closing pool: start undelegating all of its active value
+		/// (deferred through the outflow queue beyond the era's cap, still slashable for
+		/// `UndelegationDelay`), complete its due withdrawals, or close its position when it
+		/// is worth nothing.
+		///
+		/// - Origin: signed (anyone).
+		///
+		/// Emits [`Event::UndelegationQueued`], [`Event::OutflowDeferred`] and/or
+		/// [`Event::Withdrawn`]. Errors: [`Error::NotDelegator`], [`Error::PoolNotClosing`],
+		/// [`Error::NothingToRelease`].
+		#[pallet::call_index(22)]
+		#[pallet::weight(T::WeightInfo::release_delegator())]
+		pub fn release_delegator(origin: OriginFor<T>, staker: T::AccountId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_release_delegator(staker)
+		}
+
+		/// Remove an operator from a service. One with nothing in force allocated leaves at
+		/// once (a pending increase is dropped); one still allocated can no longer allocate,
+		/// and its magnitude is deallocated after `DeallocationDelay` (slashable until then,
+		/// and for as long as a slash of it by the service waits): call again afterwards to
+		/// complete the removal. Candidates waiting for approval can be removed too.
+		///
+		/// - Origin: the service's owner.
+		///
+		/// Emits [`Event::OperatorRemoved`] or [`Event::OperatorRemovalScheduled`]. Errors:
+		/// [`Error::UnknownService`], [`Error::NotServiceOwner`], [`Error::ServiceRetired`],
+		/// [`Error::NotOptedIn`].
+		#[pallet::call_index(23)]
+		#[pallet::weight(T::WeightInfo::remove_operator())]
+		pub fn remove_operator(
+			origin: OriginFor<T>,
+			service: ServiceId,
+			operator: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_operator(who, service, operator)
 		}
 	}
 }

@@ -51,6 +51,7 @@ parameter_types! {
 	};
 	pub static SecurityDrops: Vec<(AccountId, ServiceId, Balance, Balance)> = vec![];
 	pub static FrozenExits: Vec<AccountId> = vec![];
+	pub static FrozenAllocations: Vec<(AccountId, ServiceId, u64)> = vec![];
 	pub const SlashSink: AccountId = SLASH_SINK;
 }
 
@@ -78,9 +79,16 @@ impl restaking_primitives::restaking::OnSecurityReduced<AccountId, Balance> for 
 
 /// Freezes exits of the operators listed in `FrozenExits` (a pending slash, in the runtime).
 pub struct FreezeListed;
-impl restaking_primitives::restaking::ExitGuard<AccountId> for FreezeListed {
+impl restaking_primitives::restaking::ExitGuard<AccountId, u64> for FreezeListed {
 	fn exits_frozen(operator: &AccountId) -> bool {
 		FrozenExits::get().contains(operator)
+	}
+
+	fn allocation_frozen_since(operator: &AccountId, service: ServiceId) -> Option<u64> {
+		FrozenAllocations::get()
+			.into_iter()
+			.find(|(o, s, _)| o == operator && *s == service)
+			.map(|(_, _, since)| since)
 	}
 }
 
@@ -287,6 +295,19 @@ pub fn allocate(who: AccountId, service: ServiceId, percent: u64) {
 	}
 	assert_ok!(Restaking::allocate(signed(who), service, Perquintill::from_percent(percent)));
 	run_to_block(System::block_number() + ALLOCATION_DELAY);
+}
+
+/// Slash `fraction` of what `service` can slash of `operator` now, as a request made now and
+/// executed at once would.
+pub fn slash_now(
+	operator: &AccountId,
+	service: ServiceId,
+	fraction: Perbill,
+	tier: restaking_primitives::restaking::SlashTier,
+) -> Result<restaking_primitives::restaking::SlashOutcome<Balance>, sp_runtime::DispatchError> {
+	use restaking_primitives::restaking::RestakingInterface;
+	let at_request = Restaking::slashable_stake(operator, service).unwrap_or_default();
+	Restaking::slash(operator, service, fraction, tier, at_request)
 }
 
 /// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.

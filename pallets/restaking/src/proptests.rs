@@ -68,7 +68,7 @@ fn apply(op: &Op, burned_by_base: &mut Balance) {
 		),
 		Op::Slash { operator, service, percent, tier } => {
 			let tier = [SlashTier::Minor, SlashTier::Major, SlashTier::Critical][tier as usize];
-			Restaking::slash(&OPERATORS[operator], service, Perbill::from_percent(percent), tier)
+			slash_now(&OPERATORS[operator], service, Perbill::from_percent(percent), tier)
 				.map(|_| ())
 		},
 		Op::BaseSlashStaker { staker: s, amount } => {
@@ -210,7 +210,7 @@ proptest! {
 			allocate(OPERATOR, 1, 100 - split);
 			let before = Restaking::slashable_stake(&OPERATOR, 1).map(|(a, b)| a + b).unwrap_or(0);
 			let tier = [SlashTier::Minor, SlashTier::Major, SlashTier::Critical][tier as usize];
-			let _ = Restaking::slash(&OPERATOR, 0, Perbill::from_percent(percent), tier);
+			let _ = slash_now(&OPERATOR, 0, Perbill::from_percent(percent), tier);
 			let after = Restaking::slashable_stake(&OPERATOR, 1).map(|(a, b)| a + b).unwrap_or(0);
 			prop_assert!(after + 2 >= before, "service 1 fell from {} to {}", before, after);
 			Restaking::do_try_state().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
@@ -232,7 +232,7 @@ proptest! {
 			allocate(OPERATOR, 0, percent_alloc);
 			let (sb, pv) = Restaking::slashable_stake(&OPERATOR, 0).unwrap_or((0, 0));
 			let tier = [SlashTier::Minor, SlashTier::Major, SlashTier::Critical][tier as usize];
-			if let Ok(outcome) = Restaking::slash(&OPERATOR, 0, Perbill::from_percent(percent), tier) {
+			if let Ok(outcome) = slash_now(&OPERATOR, 0, Perbill::from_percent(percent), tier) {
 				prop_assert!(outcome.from_self_bond <= sb);
 				prop_assert!(outcome.from_pool <= pv + 1);
 			}

@@ -335,10 +335,10 @@ mod operators {
 				Error::<Runtime>::AlreadyOptedIn
 			);
 			assert_ok!(Restaking::bond_more(signed(OPERATOR), 1_000));
-			assert_noop!(
-				Restaking::opt_in(signed(OPERATOR), s),
-				Error::<Runtime>::TooManyOperators
-			);
+			// A candidate waiting for approval takes no place: OPERATOR can still apply for the
+			// one place there is.
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), s));
+			assert_eq!(Services::<Runtime>::get(s).unwrap().operator_count, 0);
 
 			// Not approved: no allocation yet.
 			assert_noop!(
@@ -350,13 +350,19 @@ mod operators {
 				Error::<Runtime>::NotServiceOwner
 			);
 			assert_noop!(
-				Restaking::approve_operator(signed(OWNER), s, OPERATOR),
+				Restaking::approve_operator(signed(OWNER), s, OPERATOR_3),
 				Error::<Runtime>::NotOptedIn
 			);
 			assert_ok!(Restaking::approve_operator(signed(OWNER), s, OPERATOR_2));
+			assert_eq!(Services::<Runtime>::get(s).unwrap().operator_count, 1);
 			assert_noop!(
 				Restaking::approve_operator(signed(OWNER), s, OPERATOR_2),
 				Error::<Runtime>::AlreadyApproved
+			);
+			// The service's one place is taken.
+			assert_noop!(
+				Restaking::approve_operator(signed(OWNER), s, OPERATOR),
+				Error::<Runtime>::TooManyOperators
 			);
 			assert_ok!(Restaking::allocate(signed(OPERATOR_2), s, percent(10)));
 
@@ -403,12 +409,7 @@ mod allocations {
 			assert_noop!(Restaking::opt_out(signed(OPERATOR), s), Error::<Runtime>::StillAllocated);
 			run_to_block(start + DEALLOCATION_DELAY - 1);
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((1_000, 3_000)));
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(10),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
 			run_to_block(start + DEALLOCATION_DELAY);
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
 			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
@@ -725,8 +726,7 @@ mod slashing {
 			let s = setup_pool();
 			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
 			let outcome =
-				Restaking::slash(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical)
-					.unwrap();
+				slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical).unwrap();
 			assert_eq!((outcome.from_self_bond, outcome.from_pool), (100, 300));
 			assert_eq!(outcome.factor_after, FixedU128::from_rational(9, 10));
 			// The staker's record is untouched; its loss is pending.
@@ -749,12 +749,7 @@ mod slashing {
 	fn settle_realizes_from_the_bond() {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = setup_pool();
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(10),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
 			assert_noop!(
 				Restaking::settle(signed(NOBODY), STAKER_2),
 				Error::<Runtime>::NotDelegator
@@ -773,7 +768,7 @@ mod slashing {
 				loss: 300,
 				from_bond: 300,
 				from_free: 0,
-				shortfall: 0,
+				owed: 0,
 			}));
 			// Our own realization is not read back as a base-layer slash.
 			assert!(!events().iter().any(|e| matches!(e, Event::StakerBaseSlashed { .. })));
@@ -791,12 +786,7 @@ mod slashing {
 			assert_ok!(Staking::unbond(signed(STAKER), BOND));
 			set_era(BondingDuration::get() + 1);
 			assert_ok!(Staking::withdraw_unbonded(signed(STAKER), 0));
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(10),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
 			let before = free(STAKER);
 			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
 			assert_eq!(free(STAKER), before - 300);
@@ -807,7 +797,7 @@ mod slashing {
 				loss: 300,
 				from_bond: 0,
 				from_free: 300,
-				shortfall: 0,
+				owed: 0,
 			}));
 		});
 	}
@@ -825,7 +815,7 @@ mod slashing {
 			ExtBuilder::default().build_and_execute(|| {
 				let s = setup_pool();
 				let outcome =
-					Restaking::slash(&OPERATOR, s, Perbill::from_percent(percent), tier).unwrap();
+					slash_now(&OPERATOR, s, Perbill::from_percent(percent), tier).unwrap();
 				assert_eq!(
 					(outcome.from_self_bond, outcome.from_pool),
 					(self_part, pool_part),
@@ -840,8 +830,7 @@ mod slashing {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = setup_pool();
 			let outcome =
-				Restaking::slash(&OPERATOR, s, Perbill::from_percent(90), SlashTier::Minor)
-					.unwrap();
+				slash_now(&OPERATOR, s, Perbill::from_percent(90), SlashTier::Minor).unwrap();
 			assert_eq!((outcome.from_self_bond, outcome.from_pool), (1_000, 0));
 			assert_eq!(outcome.factor_after, outcome.factor_before);
 		});
@@ -857,8 +846,7 @@ mod slashing {
 			allocate(OPERATOR, b, 50);
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, b), Some((500, 1_500)));
 			let outcome =
-				Restaking::slash(&OPERATOR, a, Perbill::from_percent(50), SlashTier::Critical)
-					.unwrap();
+				slash_now(&OPERATOR, a, Perbill::from_percent(50), SlashTier::Critical).unwrap();
 			assert_eq!(outcome.total(), 1_000);
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, a), Some((250, 750)));
 			// B keeps all of its slashable stake (the parts move between self-bond and pool
@@ -877,12 +865,7 @@ mod slashing {
 			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
 			allocate(OPERATOR, a, 100);
 			allocate(OPERATOR, b, 100);
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				a,
-				Perbill::from_percent(50),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, a, Perbill::from_percent(50), SlashTier::Critical));
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, a), Some((250, 750)));
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, b), Some((500, 1_500)));
 			assert_eq!(SecurityDrops::get(), vec![(OPERATOR, b, 4_000, 2_000)]);
@@ -902,20 +885,19 @@ mod slashing {
 			operator(OPERATOR, 1_000);
 			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
 			allocate(OPERATOR, s, 25);
-			let outcome =
-				Restaking::slash(&OPERATOR, s, Perbill::one(), SlashTier::Critical).unwrap();
+			let outcome = slash_now(&OPERATOR, s, Perbill::one(), SlashTier::Critical).unwrap();
 			assert_eq!((outcome.from_self_bond, outcome.from_pool), (250, 750));
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
 			assert_noop!(
-				Restaking::slash(&OPERATOR, s, Perbill::one(), SlashTier::Critical),
+				slash_now(&OPERATOR, s, Perbill::one(), SlashTier::Critical),
 				Error::<Runtime>::NothingToSlash
 			);
 			assert_noop!(
-				Restaking::slash(&OPERATOR, s, Perbill::zero(), SlashTier::Critical),
+				slash_now(&OPERATOR, s, Perbill::zero(), SlashTier::Critical),
 				Error::<Runtime>::NothingToSlash
 			);
 			assert_noop!(
-				Restaking::slash(&OPERATOR_2, s, Perbill::one(), SlashTier::Critical),
+				slash_now(&OPERATOR_2, s, Perbill::one(), SlashTier::Critical),
 				Error::<Runtime>::NotOptedIn
 			);
 		});
@@ -926,12 +908,7 @@ mod slashing {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = setup_pool();
 			assert_ok!(Restaking::undelegate(signed(STAKER), 3_000));
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(10),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
 			run_to_block(System::block_number() + UNDELEGATION_DELAY);
 			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
 			assert!(events().contains(&Event::Withdrawn {
@@ -953,12 +930,7 @@ mod slashing {
 				assert_ok!(Restaking::delegate(signed(who), OPERATOR, 1_000));
 			}
 			allocate(OPERATOR, s, 100);
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(20),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(20), SlashTier::Critical));
 			run_to_block(System::block_number() + 1);
 			for who in STAKER..STAKER + 5 {
 				assert_eq!(bonded(who), BOND - 200);
@@ -978,12 +950,7 @@ mod slashing {
 			}
 			allocate(OPERATOR, s, 100);
 			let before: Vec<_> = Stakers::<Runtime>::iter().collect();
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(20),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(20), SlashTier::Critical));
 			let after: Vec<_> = Stakers::<Runtime>::iter().collect();
 			assert_eq!(before, after, "no delegator record is written by a slash");
 		});
@@ -1223,12 +1190,7 @@ mod exits_and_losses {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = setup_pool();
 			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000));
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(10),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
 			let losses = Restaking::pool_losses(&OPERATOR);
 			// Two delegators with up to three withdrawals each: 2 × 4 + 1 units of rounding.
 			assert_eq!(
@@ -1262,12 +1224,7 @@ mod exits_and_losses {
 				assert_ok!(Restaking::delegate(signed(*who), OPERATOR, 11));
 			}
 			allocate(OPERATOR, s, 100);
-			assert_ok!(Restaking::slash(
-				&OPERATOR,
-				s,
-				Perbill::from_percent(5),
-				SlashTier::Critical
-			));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(5), SlashTier::Critical));
 			for who in &stakers {
 				assert_ok!(Restaking::undelegate(signed(*who), 10));
 			}
@@ -1327,6 +1284,214 @@ mod compensation {
 			let before = free(STAKER_2);
 			assert_ok!(Restaking::claim(signed(STAKER_2)));
 			assert_eq!(free(STAKER_2), before + 100);
+		});
+	}
+}
+
+/// Attacks on the guarantee that a slash lands in full on the stake that was there at the
+/// fault, each run through the public calls and checked in units.
+mod attacks {
+	use super::*;
+	use frame_support::traits::fungible::Inspect;
+
+	/// STAKER leaves the base layer: it unbonds its whole bond and withdraws it once the
+	/// bonding duration passed. What it restaked stays in its account, frozen.
+	fn leave_base_layer(who: AccountId) {
+		assert_ok!(Staking::unbond(signed(who), BOND));
+		set_era(BondingDuration::get() + 1);
+		assert_ok!(Staking::withdraw_unbonded(signed(who), 0));
+	}
+
+	#[test]
+	fn a_loss_parked_in_another_hold_stays_owed_and_frozen() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			leave_base_layer(STAKER);
+			assert_eq!(bonded(STAKER), 0);
+			// Everything that is not frozen leaves; the frozen 3,000 (all but a unit) go into
+			// service deposits, a hold the loss cannot be collected from.
+			let dest = NOBODY;
+			assert_ok!(Balances::transfer_all(signed(STAKER), dest, true));
+			assert_eq!(free(STAKER), 3_000);
+			let parked: Vec<ServiceId> = (0..59).map(|_| service(STAKER)).collect();
+			assert_eq!(
+				Balances::balance_on_hold(&HoldReason::ServiceDeposit.into(), &STAKER),
+				2_950
+			);
+			// The service slashes all of the pool.
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::one(), SlashTier::Critical));
+			let sink = slashed_funds();
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			// 49 of the 50 left free are collected (the holds keep the account alive); 2,951
+			// stay owed, and frozen.
+			assert_eq!(slashed_funds(), sink + 49);
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().debt, 2_951);
+			assert_eq!(Shortfall::<Runtime>::get(), 2_951);
+			assert_eq!(frozen(STAKER), 2_951);
+			// While it owes, the staker can neither claim nor leave.
+			assert_noop!(Restaking::claim(signed(STAKER)), Error::<Runtime>::LossOutstanding);
+			assert_noop!(
+				Restaking::withdraw_unbonded(signed(STAKER)),
+				Error::<Runtime>::LossOutstanding
+			);
+			// The staker releases its deposits: the funds come back frozen and cannot leave.
+			for id in parked {
+				assert_ok!(Restaking::retire_service(signed(STAKER), id));
+			}
+			assert_noop!(
+				Balances::transfer_allow_death(signed(STAKER), dest, 100),
+				TokenError::Frozen
+			);
+			// The next touch collects the debt to the unit and closes the worthless position.
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert_eq!(slashed_funds(), sink + 3_000);
+			assert_eq!(Shortfall::<Runtime>::get(), 0);
+			assert_eq!(frozen(STAKER), 0);
+			assert!(Stakers::<Runtime>::get(STAKER).is_none());
+			assert_eq!(Balances::total_balance(&STAKER), 0);
+		});
+	}
+
+	#[test]
+	fn a_base_slash_never_releases_more_than_it_took() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup_pool();
+			// The staker unbonds and withdraws 9,000 of its 10,000: 1,000 stay bonded, and of
+			// the 3,000 it restaked, 2,000 sit frozen outside the bond.
+			assert_ok!(Staking::unbond(signed(STAKER), 9_000));
+			set_era(BondingDuration::get() + 1);
+			assert_ok!(Staking::withdraw_unbonded(signed(STAKER), 0));
+			assert_eq!((bonded(STAKER), frozen(STAKER)), (1_000, 3_000));
+			// The base layer slashes 30 % of the bond: 300.
+			base_slash(STAKER, 300);
+			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
+			// The position (and its freeze) shrinks by the 300 taken, not by 30 % of 3,000.
+			assert_eq!(ledger.value, 2_700);
+			assert_eq!(frozen(STAKER), 2_700);
+			// What can leave the account is exactly what was never restaked.
+			assert_eq!(Balances::total_balance(&STAKER), ENDOWMENT - 300);
+			assert_eq!(
+				Balances::reducible_balance(
+					&STAKER,
+					Preservation::Expendable,
+					frame_support::traits::tokens::Fortitude::Polite
+				),
+				Balances::total_balance(&STAKER) - 2_700
+			);
+		});
+	}
+
+	#[test]
+	fn a_base_slash_of_a_partly_restaked_bond_takes_its_share_only() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup_pool();
+			// 3,000 of a 10,000 bond restaked; the base layer takes 10 %.
+			base_slash(STAKER, 1_000);
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().value, 2_700);
+			assert_eq!(frozen(STAKER), 2_700);
+		});
+	}
+
+	#[test]
+	fn members_that_never_allocate_do_not_block_the_service_share_cap() {
+		let params = Parameters {
+			max_service_operator_share: Perbill::from_percent(50),
+			..DefaultParams::get()
+		};
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			// A stranger opts in and never allocates.
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+			// The first operator to allocate is not held to a cap nobody could meet.
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), s));
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(100)));
+		});
+	}
+
+	#[test]
+	fn a_dust_delegator_cannot_keep_an_operator_registered() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			// A stranger delegates the minimum and never leaves.
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 10));
+			assert_noop!(
+				Restaking::release_delegator(signed(NOBODY), STAKER_2),
+				Error::<Runtime>::PoolNotClosing
+			);
+			assert_ok!(Restaking::close_pool(signed(OPERATOR)));
+			assert_eq!(last_event(), Event::PoolClosing { operator: OPERATOR });
+			assert_noop!(
+				Restaking::delegate(signed(STAKER_3), OPERATOR, 10),
+				Error::<Runtime>::PoolClosing
+			);
+			// Anyone starts the delegators' undelegation; the stake stays slashable meanwhile.
+			for who in [STAKER, STAKER_2] {
+				assert_ok!(Restaking::release_delegator(signed(NOBODY), who));
+			}
+			assert_noop!(
+				Restaking::release_delegator(signed(NOBODY), STAKER_2),
+				Error::<Runtime>::NothingToRelease
+			);
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(0)));
+			run_to_block(System::block_number() + UNDELEGATION_DELAY);
+			for who in [STAKER, STAKER_2] {
+				assert_ok!(Restaking::release_delegator(signed(NOBODY), who));
+				assert!(Stakers::<Runtime>::get(who).is_none());
+			}
+			// Each paid its 10 % before leaving.
+			assert_eq!(frozen(STAKER), 0);
+			assert_eq!(bonded(STAKER), BOND - 300);
+			assert_eq!(bonded(STAKER_2), BOND - 1);
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+			assert_ok!(Restaking::deregister_operator(signed(OPERATOR)));
+		});
+	}
+
+	#[test]
+	fn a_position_worth_nothing_closes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::one(), SlashTier::Critical));
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert!(Stakers::<Runtime>::get(STAKER).is_none());
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			assert_eq!((pool.delegator_count, pool.total_shares), (0, 0));
+			assert_eq!(bonded(STAKER), BOND - 3_000);
+		});
+	}
+
+	#[test]
+	fn a_delegation_into_a_pool_with_a_waiting_slash_is_refused() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup_pool();
+			FrozenExits::set(vec![OPERATOR]);
+			assert_noop!(
+				Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000),
+				Error::<Runtime>::SlashPending
+			);
+			assert_noop!(
+				Restaking::delegate_more(signed(STAKER), 1_000),
+				Error::<Runtime>::SlashPending
+			);
+			FrozenExits::set(vec![]);
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000));
+		});
+	}
+
+	#[test]
+	fn a_held_deallocation_keeps_the_stake_slashable() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(0)));
+			FrozenAllocations::set(vec![(OPERATOR, s, System::block_number())]);
+			run_to_block(System::block_number() + DEALLOCATION_DELAY);
+			// Past its delay, but a slash of the pair waits: the magnitude stays in force.
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((1_000, 3_000)));
+			FrozenAllocations::set(vec![]);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
 		});
 	}
 }

@@ -52,7 +52,8 @@ pub struct Service<T: Config> {
 	pub status: ServiceStatus,
 	/// Rewards funded by the owner and not yet paid out.
 	pub reward_budget: BalanceOf<T>,
-	/// Operators currently opted in.
+	/// Operators that hold a place among the service's operators: approved members (every
+	/// member of a service without approval). Candidates waiting for approval hold none.
 	pub operator_count: u32,
 }
 
@@ -89,6 +90,10 @@ pub struct Operator<T: Config> {
 	pub delegator_count: u32,
 	/// Services this operator has opted in to.
 	pub service_count: u32,
+	/// Whether the operator is closing its pool: it takes no new delegations, and anyone may
+	/// start undelegating its delegators' stake (still slashable for the delay) so that it can
+	/// deregister.
+	pub closing: bool,
 }
 
 impl<T: Config> Operator<T> {
@@ -120,7 +125,8 @@ impl<T: Config> Operator<T> {
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
 pub struct Membership<T: Config> {
-	/// Whether the operator may allocate (always true for services without approval).
+	/// Whether the operator may allocate and holds a place among the service's operators
+	/// (always true for services without approval; false again once the owner removed it).
 	pub approved: bool,
 	/// Magnitude in force.
 	pub magnitude: Perquintill,
@@ -129,34 +135,51 @@ pub struct Membership<T: Config> {
 	pub pending: Option<(Perquintill, BlockNumberFor<T>)>,
 }
 
+/// While slashes of the operator by the service wait, the block of the first of them: a
+/// decrease not in force by then is held, even past its delay. `None`: changes apply when due.
+pub type Held<T> = Option<BlockNumberFor<T>>;
+
 impl<T: Config> Membership<T> {
-	/// The magnitude in force at `now`.
-	pub fn magnitude_at(&self, now: BlockNumberFor<T>) -> Perquintill {
+	/// The pending change, if it applies at `now`.
+	fn due(&self, now: BlockNumberFor<T>, held: Held<T>) -> Option<Perquintill> {
 		match self.pending {
-			Some((next, at)) if at <= now => next,
-			_ => self.magnitude,
+			Some((next, at))
+				if at <= now
+					&& !(next < self.magnitude && held.is_some_and(|since| at > since)) =>
+			{
+				Some(next)
+			},
+			_ => None,
 		}
 	}
 
+	/// The magnitude in force at `now`.
+	pub fn magnitude_at(&self, now: BlockNumberFor<T>, held: Held<T>) -> Perquintill {
+		self.due(now, held).unwrap_or(self.magnitude)
+	}
+
 	/// Apply a pending change that is due at `now`.
-	pub fn settle(&mut self, now: BlockNumberFor<T>) {
-		if let Some((next, at)) = self.pending {
-			if at <= now {
-				self.magnitude = next;
-				self.pending = None;
-			}
+	pub fn settle(&mut self, now: BlockNumberFor<T>, held: Held<T>) {
+		if let Some(next) = self.due(now, held) {
+			self.magnitude = next;
+			self.pending = None;
 		}
 	}
 
 	/// What this membership holds against the operator's leverage bound at `now`: the larger
 	/// of the magnitude in force and a pending one (a pending decrease is still slashable, a
 	/// pending increase is already promised).
-	pub fn encumbered_at(&self, now: BlockNumberFor<T>) -> Perquintill {
-		match self.pending {
-			Some((next, at)) if at <= now => next,
-			Some((next, _)) => self.magnitude.max(next),
-			None => self.magnitude,
+	pub fn encumbered_at(&self, now: BlockNumberFor<T>, held: Held<T>) -> Perquintill {
+		match (self.due(now, held), self.pending) {
+			(Some(next), _) => next,
+			(None, Some((next, _))) => self.magnitude.max(next),
+			(None, None) => self.magnitude,
 		}
+	}
+
+	/// Whether anything is allocated or promised at `now`.
+	pub fn is_allocated(&self, now: BlockNumberFor<T>, held: Held<T>) -> bool {
+		!self.encumbered_at(now, held).is_zero()
 	}
 }
 
@@ -198,6 +221,10 @@ pub struct StakerLedger<T: Config> {
 	pub queued_outflow: BalanceOf<T>,
 	/// Withdrawals in their undelegation delay.
 	pub withdrawals: BoundedVec<Withdrawal<T>, T::MaxWithdrawals>,
+	/// A realized loss that could not be collected yet (the funds sat in another hold). It
+	/// stays frozen, is collected at every later touch, and blocks the staker's exits and
+	/// claims until it is paid.
+	pub debt: BalanceOf<T>,
 }
 
 impl<T: Config> StakerLedger<T> {
@@ -213,12 +240,21 @@ impl<T: Config> StakerLedger<T> {
 			unclaimed_compensation: Zero::zero(),
 			queued_outflow: Zero::zero(),
 			withdrawals: Default::default(),
+			debt: Zero::zero(),
 		}
 	}
 
-	/// Everything frozen for this position: active value and queued withdrawals.
+	/// Everything frozen for this position: active value, queued withdrawals and the debt.
 	pub fn frozen(&self) -> BalanceOf<T> {
-		self.withdrawals.iter().fold(self.value, |acc, w| acc.saturating_add(w.value))
+		self.withdrawals
+			.iter()
+			.fold(self.value, |acc, w| acc.saturating_add(w.value))
+			.saturating_add(self.debt)
+	}
+
+	/// Active value and queued withdrawals: what the position is worth at its checkpoint.
+	pub fn restaked(&self) -> BalanceOf<T> {
+		self.frozen().saturating_sub(self.debt)
 	}
 
 	/// Loss not yet realized at the pool's current factor.
@@ -241,7 +277,7 @@ impl<T: Config> StakerLedger<T> {
 	}
 
 	/// Whether nothing is left in this position: no shares, no value (so no pending loss), no
-	/// queued outflow, no withdrawals, nothing unclaimed.
+	/// queued outflow, no withdrawals, nothing unclaimed, no debt.
 	pub fn is_empty(&self) -> bool {
 		self.shares.is_zero()
 			&& self.value.is_zero()
@@ -249,6 +285,7 @@ impl<T: Config> StakerLedger<T> {
 			&& self.withdrawals.is_empty()
 			&& self.unclaimed_rewards.is_zero()
 			&& self.unclaimed_compensation.is_zero()
+			&& self.debt.is_zero()
 	}
 }
 

@@ -26,11 +26,11 @@ impl<T: Config> Pallet<T> {
 		let restaked = pool.value_of(ledger.shares);
 		let (rewards, compensation) = ledger.accrued(&pool);
 		let pool_value = pool.pool_value();
-		let now = frame_system::Pallet::<T>::block_number();
 		let services = Memberships::<T>::iter_prefix(&ledger.operator)
 			.filter_map(|(service, membership)| {
 				// The staker's part of the pool's slashable stake.
-				let (_, pv) = Self::slashable_parts(&pool, membership.magnitude_at(now));
+				let magnitude = Self::magnitude_now(&ledger.operator, service, &membership);
+				let (_, pv) = Self::slashable_parts(&pool, magnitude);
 				let slashable =
 					Self::proportion(pv, restaked, pool_value, sp_arithmetic::Rounding::Down);
 				(!slashable.is_zero()).then_some(ServiceExposure { service, slashable })
@@ -39,7 +39,7 @@ impl<T: Config> Pallet<T> {
 		Some(StakerExposure {
 			operator: Some(ledger.operator.clone()),
 			restaked,
-			pending_loss: ledger.pending_loss(&pool),
+			pending_loss: ledger.pending_loss(&pool).saturating_add(ledger.debt),
 			pending_rewards: ledger.unclaimed_rewards.saturating_add(rewards),
 			pending_compensation: ledger.unclaimed_compensation.saturating_add(compensation),
 			queued_outflow: ledger.queued_outflow,
@@ -62,7 +62,7 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let allocations = Memberships::<T>::iter_prefix(&operator)
 			.map(|(service, membership)| {
-				let magnitude = membership.magnitude_at(now);
+				let magnitude = Self::magnitude_now(&operator, service, &membership);
 				AllocationView {
 					service,
 					magnitude,
@@ -90,13 +90,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Slashable stake per operator of `service`, largest first.
 	fn service_stakes(service: ServiceId) -> Vec<(T::AccountId, BalanceOf<T>)> {
-		let now = frame_system::Pallet::<T>::block_number();
 		let mut stakes: Vec<_> = ServiceOperators::<T>::get(service)
 			.into_iter()
 			.filter_map(|operator| {
 				let pool = Operators::<T>::get(&operator)?;
 				let membership = Memberships::<T>::get(&operator, service)?;
-				Some((operator, Self::slashable_total(&pool, membership.magnitude_at(now))))
+				let magnitude = Self::magnitude_now(&operator, service, &membership);
+				Some((operator, Self::slashable_total(&pool, magnitude)))
 			})
 			.collect();
 		stakes.sort_by_key(|(_, stake)| core::cmp::Reverse(*stake));

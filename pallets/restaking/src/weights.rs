@@ -66,6 +66,9 @@ pub trait WeightInfo {
 	fn set_parameters() -> Weight;
 	fn slash_operator(d: u32, ) -> Weight;
 	fn base_slash_operator(d: u32, ) -> Weight;
+	fn close_pool() -> Weight;
+	fn release_delegator() -> Weight;
+	fn remove_operator() -> Weight;
 }
 
 /// Weights for `pallet_restaking` measured on this machine, priced with the runtime's `DbWeight`.
@@ -542,6 +545,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	fn close_pool() -> Weight {
+		Weight::from_parts(20_000_000, 3784)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn release_delegator() -> Weight {
+		Weight::from_parts(510_000_000, 9679)
+			.saturating_add(T::DbWeight::get().reads(36_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
+	}
+	fn remove_operator() -> Weight {
+		Weight::from_parts(60_000_000, 4502)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 // The same figures priced with RocksDB's database weights.
@@ -656,5 +674,20 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(85_611, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn close_pool() -> Weight {
+		Weight::from_parts(20_000_000, 3784)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn release_delegator() -> Weight {
+		Weight::from_parts(510_000_000, 9679)
+			.saturating_add(RocksDbWeight::get().reads(36_u64))
+			.saturating_add(RocksDbWeight::get().writes(24_u64))
+	}
+	fn remove_operator() -> Weight {
+		Weight::from_parts(60_000_000, 4502)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

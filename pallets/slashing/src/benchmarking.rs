@@ -62,9 +62,10 @@ fn slashable_operator<T: Config>(index: u32, d: u32) -> (ServiceId, T::AccountId
 	(service, operator)
 }
 
-/// Fill `operator`'s window up to one free entry with the smallest fractions, and the queue
-/// up to one free place with entries due after any new request (so it goes to the front).
-fn crowd<T: Config>(operator: &T::AccountId) {
+/// Fill `service`'s window on `operator` up to one free entry with the smallest fractions, and
+/// the queue up to one free place with entries due after any new request (so it goes to the
+/// front).
+fn crowd<T: Config>(service: ServiceId, operator: &T::AccountId) {
 	let now = frame_system::Pallet::<T>::block_number();
 	let entries: Vec<_> = (0..T::MaxSlashesPerWindow::get().saturating_sub(1))
 		.map(|i| WindowEntry {
@@ -73,7 +74,7 @@ fn crowd<T: Config>(operator: &T::AccountId) {
 			fraction: Perbill::from_parts(1),
 		})
 		.collect();
-	Windows::<T>::insert(operator, BoundedVec::truncate_from(entries));
+	Windows::<T>::insert(operator, service, BoundedVec::truncate_from(entries));
 	let late = now.saturating_add(T::MaxVetoWindow::get()).saturating_add(One::one());
 	let queued: Vec<_> = (0..T::MaxPendingSlashes::get().saturating_sub(1))
 		.map(|i| (late, SlashId::MAX / 2 + u64::from(i)))
@@ -137,7 +138,7 @@ fn pass_window<T: Config>() {
 /// window and the queue nearly full and its history full.
 fn due_slash<T: Config>(d: u32) -> (SlashId, T::AccountId) {
 	let (service, operator) = slashable_operator::<T>(0, d);
-	crowd::<T>(&operator);
+	crowd::<T>(service, &operator);
 	full_history::<T>(service, &operator);
 	let id = disputed_request::<T>(service, &operator);
 	pass_window::<T>();
@@ -164,7 +165,7 @@ mod benchmarks {
 	#[benchmark]
 	fn request_slash() {
 		let (service, operator) = slashable_operator::<T>(0, 1);
-		crowd::<T>(&operator);
+		crowd::<T>(service, &operator);
 		let id = NextSlashId::<T>::get();
 		#[extrinsic_call]
 		_(
@@ -181,7 +182,7 @@ mod benchmarks {
 	#[benchmark]
 	fn dispute() {
 		let (service, operator) = slashable_operator::<T>(0, 1);
-		crowd::<T>(&operator);
+		crowd::<T>(service, &operator);
 		let id = request::<T>(service, &operator, 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator), id);
@@ -191,7 +192,7 @@ mod benchmarks {
 	#[benchmark]
 	fn veto() -> Result<(), BenchmarkError> {
 		let (service, operator) = slashable_operator::<T>(0, 1);
-		crowd::<T>(&operator);
+		crowd::<T>(service, &operator);
 		let id = disputed_request::<T>(service, &operator);
 		let origin =
 			T::VetoOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;

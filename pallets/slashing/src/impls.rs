@@ -53,8 +53,8 @@ impl<T: Config> Pallet<T> {
 		match Policies::<T>::get(service) {
 			Some(old) => ensure!(policy.no_harsher_than(&old), Error::<T>::PolicyHarsher),
 			None => ensure!(
-				T::Restaking::service_operator_count(service) == 0,
-				Error::<T>::OperatorsAlreadyOptedIn
+				!T::Restaking::service_has_allocations(service),
+				Error::<T>::OperatorsAlreadyAllocated
 			),
 		}
 		Policies::<T>::insert(service, policy.clone());
@@ -82,12 +82,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The window entries of `operator` still inside `SlashWindow` at `now`.
+	/// The window entries of `service` against `operator` still inside `SlashWindow` at `now`.
 	fn live_window(
 		operator: &T::AccountId,
+		service: ServiceId,
 		now: BlockNumberFor<T>,
 	) -> BoundedVec<WindowEntry<BlockNumberFor<T>>, T::MaxSlashesPerWindow> {
-		let mut entries = Windows::<T>::get(operator);
+		let mut entries = Windows::<T>::get(operator, service);
 		entries.retain(|e| e.at.saturating_add(T::SlashWindow::get()) > now);
 		entries
 	}
@@ -103,9 +104,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Restaking::service_is_live(service), Error::<T>::ServiceNotLive);
 		let policy = Policies::<T>::get(service).ok_or(Error::<T>::NoPolicy)?;
 		let depositor = Self::ensure_slasher(origin, &policy)?;
-		let (self_bond, pool) =
+		let (slashable_self_bond, pool) =
 			T::Restaking::slashable_stake(&operator, service).ok_or(Error::<T>::NotAllocated)?;
-		let slashable = self_bond.saturating_add(pool);
+		let slashable = slashable_self_bond.saturating_add(pool);
 		ensure!(!slashable.is_zero(), Error::<T>::NotAllocated);
 		let key = (service, operator.clone(), evidence);
 		ensure!(!UsedEvidence::<T>::contains_key(&key), Error::<T>::DuplicateEvidence);
@@ -113,7 +114,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!requested.is_zero(), Error::<T>::TierDisabled);
 
 		let now = Self::now();
-		let mut window = Self::live_window(&operator, now);
+		let mut window = Self::live_window(&operator, service, now);
 		let used = window.iter().fold(Perbill::zero(), |acc, e| acc.saturating_add(e.fraction));
 		let left = T::MaxSlashPerWindow::get().saturating_sub(used);
 		ensure!(!left.is_zero(), Error::<T>::WindowCapReached);
@@ -124,9 +125,12 @@ impl<T: Config> Pallet<T> {
 			.try_push(WindowEntry { id, at: now, fraction })
 			.map_err(|_| Error::<T>::TooManySlashesInWindow)?;
 		let due = now.saturating_add(policy.veto_window);
+		// `on_idle` executes what fits in its queue; a request beyond it is accepted all the
+		// same and executes through `execute_slash`, so no service's requests crowd out
+		// another's.
 		let mut queue = Queue::<T>::get();
 		let at = queue.partition_point(|entry| *entry <= (due, id));
-		queue.try_insert(at, (due, id)).map_err(|_| Error::<T>::QueueFull)?;
+		let scheduled = queue.try_insert(at, (due, id)).is_ok();
 		let of_service = PendingPerService::<T>::get(service);
 		ensure!(of_service < T::MaxPendingPerService::get(), Error::<T>::ServiceQueueFull);
 		let deposit = match depositor {
@@ -138,11 +142,17 @@ impl<T: Config> Pallet<T> {
 			None => None,
 		};
 
-		Queue::<T>::put(queue);
+		if scheduled {
+			Queue::<T>::put(queue);
+		}
 		PendingPerService::<T>::insert(service, of_service.saturating_add(1));
-		Windows::<T>::insert(&operator, window);
+		Windows::<T>::insert(&operator, service, window);
 		UsedEvidence::<T>::insert(&key, id);
 		PendingOf::<T>::mutate(&operator, |n| *n = n.saturating_add(1));
+		PendingPerPair::<T>::mutate(&operator, service, |pending| {
+			let pending = pending.get_or_insert(PairPending { count: 0, since: now });
+			pending.count = pending.count.saturating_add(1);
+		});
 		NextSlashId::<T>::put(id.saturating_add(1));
 		Requests::<T>::insert(
 			id,
@@ -152,6 +162,7 @@ impl<T: Config> Pallet<T> {
 				tier,
 				fraction,
 				slashable,
+				slashable_self_bond,
 				deposit,
 				evidence,
 				requested_at: now,
@@ -167,6 +178,7 @@ impl<T: Config> Pallet<T> {
 			fraction,
 			evidence,
 			due,
+			scheduled,
 		});
 		if fraction < requested {
 			Self::deposit_event(Event::SlashClipped { id, requested, allowed: fraction });
@@ -206,6 +218,14 @@ impl<T: Config> Pallet<T> {
 		Queue::<T>::mutate(|queue| queue.retain(|(_, queued)| *queued != id));
 		PendingOf::<T>::mutate_exists(&request.operator, Self::count_down);
 		PendingPerService::<T>::mutate_exists(request.service, Self::count_down);
+		PendingPerPair::<T>::mutate_exists(&request.operator, request.service, |pending| {
+			if let Some(p) = pending {
+				p.count = p.count.saturating_sub(1);
+				if p.count == 0 {
+					*pending = None;
+				}
+			}
+		});
 	}
 
 	/// Lower a count kept only while positive.
@@ -214,10 +234,10 @@ impl<T: Config> Pallet<T> {
 		*count = (left > 0).then_some(left);
 	}
 
-	/// Count request `id` in `operator`'s window with at most `fraction` from now on (zero when
-	/// it was vetoed or lapsed: it still counts against `MaxSlashesPerWindow`).
-	fn lower_window_fraction(operator: &T::AccountId, id: SlashId, fraction: Perbill) {
-		Windows::<T>::mutate(operator, |entries| {
+	/// Count `request` (`id`) in its window with at most `fraction` from now on (zero when it
+	/// was vetoed or lapsed: it still counts against `MaxSlashesPerWindow`).
+	fn lower_window_fraction(request: &RequestOf<T>, id: SlashId, fraction: Perbill) {
+		Windows::<T>::mutate(&request.operator, request.service, |entries| {
 			for entry in entries.iter_mut().filter(|e| e.id == id) {
 				entry.fraction = entry.fraction.min(fraction);
 			}
@@ -259,7 +279,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_veto(id: SlashId) -> DispatchResult {
 		let request = Self::request(id)?;
 		Self::remove_request(id, &request);
-		Self::lower_window_fraction(&request.operator, id, Perbill::zero());
+		Self::lower_window_fraction(&request, id, Perbill::zero());
 		let bond_returned = Self::return_bond(&request);
 		let deposit_forfeited = request.deposit.as_ref().map_or(Zero::zero(), |(who, amount)| {
 			Self::forfeit(HoldReason::RequestDeposit, who, *amount)
@@ -277,25 +297,30 @@ impl<T: Config> Pallet<T> {
 		// A policy made milder since the request applies to it.
 		let requested = Policies::<T>::get(request.service)
 			.map_or(request.fraction, |p| p.fraction(request.tier).min(request.fraction));
-		Self::remove_request(id, &request);
-		Self::lower_window_fraction(&request.operator, id, requested);
+		Self::lower_window_fraction(&request, id, requested);
 		Self::return_deposit(&request);
-		// The penalty is `requested` of the stake slashable at the request, taken from what is
-		// slashable now (at most all of it).
-		let fraction = T::Restaking::slashable_stake(&request.operator, request.service)
-			.map(|(self_bond, pool)| self_bond.saturating_add(pool))
-			.filter(|now| !now.is_zero() && *now != request.slashable)
-			.map_or(requested, |now| {
-				let owed = requested.mul_ceil(request.slashable).min(now);
-				Perbill::from_rational(owed, now)
-			});
+		// The penalty is `requested` of the self-bond and of the pool slashable at the request,
+		// each taken from what is slashable now (at most all of it). The request is removed
+		// only after the slash, so that a deallocation it holds back cannot apply before.
+		let fraction = requested;
+		let at_request = (
+			request.slashable_self_bond,
+			request.slashable.saturating_sub(request.slashable_self_bond),
+		);
 		let slashed = with_storage_layer(|| {
-			T::Restaking::slash(&request.operator, request.service, fraction, request.tier)
+			T::Restaking::slash(
+				&request.operator,
+				request.service,
+				fraction,
+				request.tier,
+				at_request,
+			)
 		});
+		Self::remove_request(id, &request);
 		let outcome = match slashed {
 			Ok(outcome) => outcome,
 			Err(reason) => {
-				Self::lower_window_fraction(&request.operator, id, Perbill::zero());
+				Self::lower_window_fraction(&request, id, Perbill::zero());
 				Self::return_bond(&request);
 				Self::deposit_event(Event::SlashLapsed { id, reason });
 				return Ok(());
@@ -415,13 +440,15 @@ impl<T: Config> Pallet<T> {
 		assert!(T::MaxSlashesPerWindow::get() > 0, "MaxSlashesPerWindow must be positive");
 		assert!(T::MaxPendingSlashes::get() > 0, "MaxPendingSlashes must be positive");
 		assert!(T::MaxPendingPerService::get() > 0, "MaxPendingPerService must be positive");
-		// One window's requests, each waiting the longest veto window, must leave blocks in
-		// which the operator's exits are open: no slasher can freeze them for good.
-		let frozen = T::MaxVetoWindow::get()
-			.saturating_mul(BlockNumberFor::<T>::from(T::MaxSlashesPerWindow::get()));
+		// One window's requests of every service the operator may be in, each waiting the
+		// longest veto window, must leave blocks in which the operator's exits are open: no
+		// slasher, nor all of them together, can freeze them for good.
+		let requests =
+			T::MaxSlashesPerWindow::get().saturating_mul(T::MaxServicesPerOperator::get());
+		let frozen = T::MaxVetoWindow::get().saturating_mul(BlockNumberFor::<T>::from(requests));
 		assert!(
 			frozen < T::SlashWindow::get(),
-			"MaxSlashesPerWindow × MaxVetoWindow must be below SlashWindow"
+			"MaxServicesPerOperator × MaxSlashesPerWindow × MaxVetoWindow must be below SlashWindow"
 		);
 		assert!(T::MaxSlashHistory::get() > 0, "MaxSlashHistory must be positive");
 		assert!(T::MaxContagionHistory::get() > 0, "MaxContagionHistory must be positive");
@@ -474,30 +501,39 @@ impl<T: Config> Pallet<T> {
 
 		let queue = Queue::<T>::get();
 		ensure!(queue.windows(2).all(|w| w[0] < w[1]), "queue not sorted by (due, id)");
-		ensure!(
-			queue.len() as u32 == Requests::<T>::iter_keys().count() as u32,
-			"queue and requests differ in size"
-		);
-		let next = NextSlashId::<T>::get();
-		let mut pending: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-		let mut per_service: BTreeMap<ServiceId, u32> = BTreeMap::new();
-		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (due, id) in queue.iter() {
 			let request = Requests::<T>::get(id).ok_or("queued id without a request")?;
 			ensure!(request.due == *due, "queued due differs from the request's");
-			ensure!(*id < next, "request id not yet issued");
+		}
+		let next = NextSlashId::<T>::get();
+		let mut pending: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut per_service: BTreeMap<ServiceId, u32> = BTreeMap::new();
+		let mut per_pair: BTreeMap<(T::AccountId, ServiceId), (u32, BlockNumberFor<T>)> =
+			BTreeMap::new();
+		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, request) in Requests::<T>::iter() {
+			ensure!(id < next, "request id not yet issued");
+			ensure!(
+				request.slashable_self_bond <= request.slashable,
+				"a request's self-bond part exceeds its slashable stake"
+			);
 			ensure!(!Records::<T>::contains_key(id), "a waiting request has a record");
 			ensure!(
 				UsedEvidence::<T>::get((
 					request.service,
 					request.operator.clone(),
 					request.evidence
-				)) == Some(*id),
+				)) == Some(id),
 				"a waiting request's evidence is not indexed"
 			);
 			*pending.entry(request.operator.clone()).or_default() += 1;
 			*per_service.entry(request.service).or_default() += 1;
+			let pair = per_pair
+				.entry((request.operator.clone(), request.service))
+				.or_insert((0, request.requested_at));
+			pair.0 += 1;
+			pair.1 = pair.1.min(request.requested_at);
 			if let Some(bond) = request.dispute_bond {
 				let held = bonds.entry(request.operator.clone()).or_default();
 				*held = held.saturating_add(bond);
@@ -518,10 +554,24 @@ impl<T: Config> Pallet<T> {
 			PendingOf::<T>::iter().count() == pending.len(),
 			"an operator with waiting requests has no pending count"
 		);
+		ensure!(
+			PendingPerPair::<T>::iter().count() == per_pair.len(),
+			"pending requests per operator and service are off"
+		);
+		for ((operator, service), (count, first)) in per_pair {
+			let pending = PendingPerPair::<T>::get(&operator, service)
+				.ok_or("an operator and service with waiting requests have no pending entry")?;
+			ensure!(pending.count == count, "pending count per operator and service is off");
+			// The hold may start earlier than the oldest request still waiting (it lasts
+			// until none waits), never later.
+			ensure!(pending.since <= first, "an allocation hold starts after its request");
+		}
 		// Every account that can hold a bond or deposit here: operators that were ever
 		// requested against, and account slashers.
-		let mut holders: alloc::collections::BTreeSet<T::AccountId> =
-			Windows::<T>::iter_keys().chain(Totals::<T>::iter_keys()).collect();
+		let mut holders: alloc::collections::BTreeSet<T::AccountId> = Windows::<T>::iter_keys()
+			.map(|(o, _)| o)
+			.chain(Totals::<T>::iter_keys())
+			.collect();
 		holders.extend(bonds.keys().cloned().chain(deposits.keys().cloned()));
 		holders.extend(Policies::<T>::iter_values().filter_map(|p| match p.slasher {
 			Slasher::Account(who) => Some(who),
@@ -539,13 +589,13 @@ impl<T: Config> Pallet<T> {
 				"held request deposits differ from the waiting requests'"
 			);
 		}
-		for (_, entries) in Windows::<T>::iter() {
+		for (_, _, entries) in Windows::<T>::iter() {
 			let sum = entries
 				.iter()
 				.fold(0u64, |acc, e| acc.saturating_add(e.fraction.deconstruct().into()));
 			ensure!(
 				sum <= u64::from(T::MaxSlashPerWindow::get().deconstruct()),
-				"an operator's window holds more than MaxSlashPerWindow"
+				"a service's window on an operator holds more than MaxSlashPerWindow"
 			);
 		}
 		for (operator, totals) in Totals::<T>::iter() {
@@ -575,9 +625,16 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> ExitGuard<T::AccountId> for Pallet<T> {
+impl<T: Config> ExitGuard<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn exits_frozen(operator: &T::AccountId) -> bool {
 		PendingOf::<T>::contains_key(operator)
+	}
+
+	fn allocation_frozen_since(
+		operator: &T::AccountId,
+		service: ServiceId,
+	) -> Option<BlockNumberFor<T>> {
+		PendingPerPair::<T>::get(operator, service).map(|pending| pending.since)
 	}
 }
 

@@ -7,25 +7,27 @@
 //!
 //! ## Overview
 //!
-//! - **Policy.** A service's owner sets a [`SlashPolicy`] before any operator opts in: who may
-//!   slash (an account or the committee), the fraction each [`SlashTier`] takes, a per-incident
-//!   maximum and a veto window. Afterwards the policy may only become milder, so operators and
-//!   delegators know the worst case when they join.
+//! - **Policy.** A service's owner sets a [`SlashPolicy`] before any operator allocates to
+//!   it: who may slash (an account or the committee), the fraction each [`SlashTier`] takes, a
+//!   per-incident maximum and a veto window. Afterwards the policy may only become milder, so
+//!   operators and delegators know the worst case when they put stake behind the service.
 //! - **Requests.** The slasher calls [`Pallet::request_slash`] with a hash of its evidence. The
 //!   same evidence cannot slash the same operator for the same service twice; an account slasher
-//!   deposits `RequestDeposit` per request (lost if the request is vetoed); per operator
-//!   the fractions requested within `SlashWindow` add up to at most `MaxSlashPerWindow`: the
-//!   excess is clipped (and reported), so a burst of requests cannot wipe an operator out.
+//!   deposits `RequestDeposit` per request (lost if the request is vetoed); per operator and
+//!   service the fractions requested within `SlashWindow` add up to at most
+//!   `MaxSlashPerWindow`: the excess is clipped (and reported), so a burst of requests cannot
+//!   wipe an operator out, and no service can use up another service's room to slash.
 //! - **Verification.** A request waits its policy's veto window (at least
 //!   `SlashDeferDuration`, at most `MaxVetoWindow`, both shorter than the restaking pallet's
 //!   deallocation and undelegation delays). Meanwhile `VetoOrigin` may cancel it, and the
 //!   operator may dispute it by posting `DisputeBond`: returned if the slash is vetoed, slashed
-//!   if it executes. While any request against an operator waits, no stake leaves its pool
+//!   if it executes. While any request against an operator waits, no stake enters or leaves
+//!   its pool, and a decrease of its allocation to the requesting service does not take effect
 //!   (this pallet is the restaking pallet's `ExitGuard`).
 //! - **Execution.** Once due, anyone may call [`Pallet::execute_slash`] (free of charge);
-//!   due requests also execute in `on_idle`. A slash takes its fraction of the stake that was
-//!   slashable at the request (at most what is left), so stake arriving later does not pay
-//!   for an earlier fault. Execution calls the restaking pallet's pool slash
+//!   due requests also execute in `on_idle`. A slash takes its fraction of the self-bond and
+//!   of the pool that were slashable at the request (each at most what is left), so stake
+//!   arriving later does not pay for an earlier fault. Execution calls the restaking pallet's pool slash
 //!   (one factor update, whatever the number of delegators), stores a [`SlashRecord`] and tells
 //!   `OnSlashExecuted` (the insurance pallet).
 //! - **Contagion.** As the restaking pallet's `OnSecurityReduced`, the pallet keeps a bounded
@@ -39,7 +41,8 @@
 //! - **Slasher**: the origin allowed to request slashes for a service.
 //! - **Tier**: `Minor` takes only the self-bond, `Major` the self-bond first and then the pool,
 //!   `Critical` both pro rata.
-//! - **Window cap**: the most an operator can be slashed, in fractions, within `SlashWindow`.
+//! - **Window cap**: the most one service can slash one operator, in fractions, within
+//!   `SlashWindow`.
 //! - **Contagion**: a slash in one place lowering security elsewhere.
 //!
 //! ## Example
@@ -170,19 +173,28 @@ pub mod pallet {
 		#[pallet::constant]
 		type UndelegationDelay: Get<BlockNumberFor<Self>>;
 
-		/// Blocks over which an operator's requested fractions are added up.
+		/// The restaking pallet's bound on the services one operator may opt in to
+		/// (`integrity_test` keeps the exit freeze their requests can cause below the window).
+		#[pallet::constant]
+		type MaxServicesPerOperator: Get<u32>;
+
+		/// Blocks over which one service's requested fractions against one operator are added
+		/// up.
 		#[pallet::constant]
 		type SlashWindow: Get<BlockNumberFor<Self>>;
 
-		/// Most an operator can be slashed (sum of fractions) within `SlashWindow`.
+		/// Most one service can slash one operator (sum of fractions of the service's slashable
+		/// stake) within `SlashWindow`.
 		#[pallet::constant]
 		type MaxSlashPerWindow: Get<Perbill>;
 
-		/// Most requests against one operator within `SlashWindow`.
+		/// Most requests of one service against one operator within `SlashWindow`.
 		#[pallet::constant]
 		type MaxSlashesPerWindow: Get<u32>;
 
-		/// Most requests waiting at once.
+		/// Most waiting requests scheduled for execution by `on_idle`. Requests beyond it are
+		/// still accepted and execute through `execute_slash`: no service can crowd another's
+		/// request out.
 		#[pallet::constant]
 		type MaxPendingSlashes: Get<u32>;
 
@@ -237,14 +249,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, SlashId, RequestOf<T>>;
 
-	/// Waiting requests as `(due, id)`, soonest first.
+	/// Waiting requests scheduled for `on_idle`, as `(due, id)`, soonest first. A request made
+	/// while it is full waits outside it and executes through `execute_slash`.
 	#[pallet::storage]
 	pub type Queue<T: Config> =
 		StorageValue<_, BoundedVec<(BlockNumberFor<T>, SlashId), T::MaxPendingSlashes>, ValueQuery>;
 
-	/// Waiting requests per operator; while non-zero, no stake leaves the operator's pool.
+	/// Waiting requests per operator; while non-zero, no stake enters or leaves the operator's
+	/// pool.
 	#[pallet::storage]
 	pub type PendingOf<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Waiting requests per operator and service, and the block of the first request since
+	/// some began waiting: while the entry exists, a decrease of the operator's allocation to
+	/// the service not in force by then does not take effect.
+	#[pallet::storage]
+	pub type PendingPerPair<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		ServiceId,
+		PairPending<BlockNumberFor<T>>,
+	>;
 
 	/// Waiting requests per service.
 	#[pallet::storage]
@@ -255,13 +282,16 @@ pub mod pallet {
 	pub type UsedEvidence<T: Config> =
 		StorageMap<_, Blake2_128Concat, (ServiceId, T::AccountId, H256), SlashId>;
 
-	/// Requests counted against each operator's slash window (a vetoed or lapsed request still
-	/// counts against `MaxSlashesPerWindow`, with a zero fraction).
+	/// Requests of each service counted against each operator's slash window for that service
+	/// (a vetoed or lapsed request still counts against `MaxSlashesPerWindow`, with a zero
+	/// fraction). One service's requests never use up another service's room to slash.
 	#[pallet::storage]
-	pub type Windows<T: Config> = StorageMap<
+	pub type Windows<T: Config> = StorageDoubleMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
+		Twox64Concat,
+		ServiceId,
 		BoundedVec<WindowEntry<BlockNumberFor<T>>, T::MaxSlashesPerWindow>,
 		ValueQuery,
 	>;
@@ -330,7 +360,8 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A service's slashing policy was set or made milder.
 		PolicySet { service: ServiceId, policy: PolicyOf<T> },
-		/// A slash was requested; it may execute from block `due`.
+		/// A slash was requested; it may execute from block `due`. `scheduled` is false when
+		/// `on_idle`'s queue was full: the request then executes through `execute_slash`.
 		SlashRequested {
 			id: SlashId,
 			service: ServiceId,
@@ -339,6 +370,7 @@ pub mod pallet {
 			fraction: Perbill,
 			evidence: H256,
 			due: BlockNumberFor<T>,
+			scheduled: bool,
 		},
 		/// The operator's window cap cut a request from `requested` to `allowed`.
 		SlashClipped { id: SlashId, requested: Perbill, allowed: Perbill },
@@ -376,8 +408,8 @@ pub mod pallet {
 		/// A tier above the per-incident maximum, a maximum above `MaxSlashPerWindow`, or a veto
 		/// window outside `[SlashDeferDuration, MaxVetoWindow]`.
 		InvalidPolicy,
-		/// A first policy can only be set while no operator has opted in to the service.
-		OperatorsAlreadyOptedIn,
+		/// A first policy can only be set while no operator has allocated to the service.
+		OperatorsAlreadyAllocated,
 		/// A policy may only become milder: same slasher, no larger fraction, no shorter window.
 		PolicyHarsher,
 		/// The service has no slashing policy.
@@ -390,12 +422,11 @@ pub mod pallet {
 		DuplicateEvidence,
 		/// The policy's fraction for this tier is zero.
 		TierDisabled,
-		/// The operator was slashed up to `MaxSlashPerWindow` within `SlashWindow`.
+		/// The service slashed the operator up to `MaxSlashPerWindow` within `SlashWindow`.
 		WindowCapReached,
-		/// `MaxSlashesPerWindow` requests against the operator within `SlashWindow`.
+		/// `MaxSlashesPerWindow` requests of the service against the operator within
+		/// `SlashWindow`.
 		TooManySlashesInWindow,
-		/// `MaxPendingSlashes` requests are waiting.
-		QueueFull,
 		/// `MaxPendingPerService` requests of this service are waiting.
 		ServiceQueueFull,
 		/// No request with this id was ever made.
@@ -444,7 +475,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::PolicySet`]. Errors: [`Error::ServiceNotLive`],
 		/// [`Error::NotServiceOwner`], [`Error::InvalidPolicy`],
-		/// [`Error::OperatorsAlreadyOptedIn`], [`Error::PolicyHarsher`].
+		/// [`Error::OperatorsAlreadyAllocated`], [`Error::PolicyHarsher`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_policy())]
 		pub fn set_policy(
@@ -467,7 +498,7 @@ pub mod pallet {
 		/// [`Error::IsPaused`], [`Error::ServiceNotLive`], [`Error::NoPolicy`],
 		/// [`Error::NotSlasher`], [`Error::NotAllocated`], [`Error::DuplicateEvidence`],
 		/// [`Error::TierDisabled`], [`Error::WindowCapReached`],
-		/// [`Error::TooManySlashesInWindow`], [`Error::QueueFull`], [`Error::ServiceQueueFull`],
+		/// [`Error::TooManySlashesInWindow`], [`Error::ServiceQueueFull`],
 		/// and the currency's error when an account slasher cannot pay `RequestDeposit`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::request_slash())]

@@ -81,17 +81,18 @@ mod policy {
 	}
 
 	#[test]
-	fn a_first_policy_comes_before_operators() {
+	fn a_first_policy_comes_before_allocations() {
 		ExtBuilder::build_and_execute(|| {
 			let s = fresh_service();
 			assert_ok!(Restaking::register_operator(signed(OPERATOR_2), 500, percent(5), vec![]));
 			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+			// Once stake is promised to the service, its worst case is fixed.
+			assert_ok!(Restaking::allocate(signed(OPERATOR_2), s, Perquintill::one()));
 			assert_noop!(
 				Slashing::set_policy(signed(OWNER), s, policy()),
-				Error::<Runtime>::OperatorsAlreadyOptedIn
+				Error::<Runtime>::OperatorsAlreadyAllocated
 			);
 			// Without a policy the service cannot slash at all.
-			assert_ok!(Restaking::allocate(signed(OPERATOR_2), s, Perquintill::one()));
 			run_to_block(System::block_number() + ALLOCATION_DELAY);
 			assert_noop!(
 				Slashing::request_slash(
@@ -125,6 +126,7 @@ mod requests {
 					fraction: percent(20),
 					evidence: evidence(1),
 					due,
+					scheduled: true,
 				}
 			);
 			assert_eq!(Queue::<Runtime>::get().into_inner(), vec![(due, id)]);
@@ -132,7 +134,7 @@ mod requests {
 			assert_eq!(Slashing::pending_slashes().len(), 1);
 			// Nothing is taken yet.
 			assert_eq!(slashable(), (1_000, 4_000));
-			assert!(<Slashing as restaking_primitives::restaking::ExitGuard<_>>::exits_frozen(
+			assert!(<Slashing as restaking_primitives::restaking::ExitGuard<_, _>>::exits_frozen(
 				&OPERATOR
 			));
 		});
@@ -270,8 +272,17 @@ mod requests {
 				));
 			}
 			assert_ok!(ask(third, OPERATOR_2, 1));
-			// Four requests wait in all: the queue is full.
-			assert_noop!(ask(third, OPERATOR_2, 2), Error::<Runtime>::QueueFull);
+			// Four requests wait in all: `on_idle`'s queue is full. A fifth is accepted all the
+			// same, outside it, and executes through `execute_slash`.
+			let fifth = NextSlashId::<Runtime>::get();
+			assert_ok!(ask(third, OPERATOR_2, 2));
+			assert!(matches!(last_event(), Event::SlashRequested { scheduled: false, .. }));
+			assert!(!Queue::<Runtime>::get().iter().any(|(_, id)| *id == fifth));
+			let due = Requests::<Runtime>::get(fifth).unwrap().due;
+			run_to_block(due);
+			assert!(Requests::<Runtime>::contains_key(fifth));
+			assert_ok!(Slashing::execute_slash(signed(NOBODY), fifth));
+			assert!(Records::<Runtime>::contains_key(fifth));
 		});
 	}
 
@@ -458,19 +469,18 @@ mod execution {
 	#[test]
 	fn a_slash_is_sized_by_the_stake_at_the_request() {
 		ExtBuilder::build_and_execute(|| {
-			// Critical 20 % of 5,000 at the request: 1,000 is owed.
+			// Critical 20 % of 1,000 self-bond and 4,000 pool at the request.
 			let id = request(SlashTier::Critical, 1);
-			assert_eq!(Requests::<Runtime>::get(id).unwrap().slashable, 5_000);
-			// New stake may still enter the pool (only exits are frozen); it does not pay for
-			// the earlier fault.
-			assert_ok!(Restaking::delegate_more(signed(STAKER), 1_000));
-			assert_eq!(slashable(), (1_000, 5_000));
+			let request = Requests::<Runtime>::get(id).unwrap();
+			assert_eq!((request.slashable, request.slashable_self_bond), (5_000, 1_000));
+			// The self-bond grows after the fault: it does not pay for it.
+			assert_ok!(Restaking::bond_more(signed(OPERATOR), 1_000));
+			assert_eq!(slashable(), (2_000, 4_000));
 			System::set_block_number(1 + WINDOW);
 			assert_ok!(Slashing::execute_slash(signed(NOBODY), id));
 			let record = Slashing::slash_record(id).unwrap();
-			// A sixth of 6,000, rounded up against the operator.
-			assert!((1_000..=1_001).contains(&record.amount), "took {}", record.amount);
-			assert_eq!(record.fraction, Perbill::from_rational(1u32, 6u32));
+			assert_eq!((record.from_self_bond, record.from_pool), (200, 800));
+			assert_eq!(record.fraction, percent(20));
 		});
 	}
 
@@ -514,10 +524,10 @@ mod verification {
 			// fraction.
 			assert_eq!(request_deposit(SLASHER), 0);
 			assert_eq!(sink(), sink_before + REQUEST_DEPOSIT);
-			let window = Windows::<Runtime>::get(OPERATOR);
+			let window = Windows::<Runtime>::get(OPERATOR, SERVICE);
 			assert_eq!(window.len(), 1);
 			assert!(window[0].fraction.is_zero());
-			assert!(!<Slashing as restaking_primitives::restaking::ExitGuard<_>>::exits_frozen(
+			assert!(!<Slashing as restaking_primitives::restaking::ExitGuard<_, _>>::exits_frozen(
 				&OPERATOR
 			));
 			assert_noop!(Slashing::veto(RuntimeOrigin::root(), id), Error::<Runtime>::NotWaiting);
@@ -654,4 +664,151 @@ fn constants_are_consistent() {
 	ExtBuilder::build().execute_with(|| {
 		<Slashing as Hooks<u64>>::integrity_test();
 	});
+}
+
+/// Attacks on the guarantee that a requested slash lands in full on the stake that was there
+/// at the fault, through the public calls of both pallets, checked in units.
+mod attacks {
+	use super::*;
+
+	fn ask(
+		service: ServiceId,
+		tier: SlashTier,
+		n: u8,
+		by: AccountId,
+	) -> sp_runtime::DispatchResult {
+		Slashing::request_slash(signed(by), service, OPERATOR, tier, evidence(n))
+	}
+
+	#[test]
+	fn a_sybil_service_cannot_use_up_a_real_services_room_to_slash() {
+		ExtBuilder::build_and_execute(|| {
+			// OPERATOR makes room for a service of its own: 1 % of its stake.
+			assert_ok!(Restaking::allocate(
+				signed(OPERATOR),
+				SERVICE,
+				Perquintill::from_percent(99)
+			));
+			run_to_block(1 + DEALLOCATION_DELAY);
+			let sybil = pallet_restaking::NextServiceId::<Runtime>::get();
+			assert_ok!(Restaking::register_service(signed(OPERATOR), vec![], 100, 4, false));
+			let accomplice = SlashPolicy { slasher: Slasher::Account(NOBODY), ..policy() };
+			assert_ok!(Slashing::set_policy(signed(OPERATOR), sybil, accomplice));
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), sybil));
+			assert_ok!(Restaking::allocate(signed(OPERATOR), sybil, Perquintill::from_percent(1)));
+			run_to_block(System::block_number() + ALLOCATION_DELAY);
+			// The accomplice fills the sybil service's window: 20 % + 20 % + 10 %, three slots.
+			assert_ok!(ask(sybil, SlashTier::Critical, 1, NOBODY));
+			assert_ok!(ask(sybil, SlashTier::Critical, 2, NOBODY));
+			run_to_block(System::block_number() + WINDOW);
+			assert_ok!(ask(sybil, SlashTier::Critical, 3, NOBODY));
+			assert_noop!(
+				ask(sybil, SlashTier::Critical, 4, NOBODY),
+				Error::<Runtime>::WindowCapReached
+			);
+			// The real service still has all of its room: its critical request is not clipped
+			// and lands in full on its 99 % of the stake.
+			let (sb, pv) = slashable();
+			let id = request(SlashTier::Critical, 9);
+			assert_eq!(Requests::<Runtime>::get(id).unwrap().fraction, percent(20));
+			run_to_block(System::block_number() + WINDOW);
+			let record = Slashing::slash_record(id).unwrap();
+			assert_eq!(record.from_self_bond, percent(20).mul_ceil(sb));
+			assert_eq!(record.from_pool, percent(20).mul_ceil(pv));
+		});
+	}
+
+	#[test]
+	fn a_deallocation_started_before_a_request_cannot_shrink_it() {
+		ExtBuilder::build_and_execute(|| {
+			// The operator starts leaving the service; the deallocation matures at block 11.
+			assert_ok!(Restaking::allocate(signed(OPERATOR), SERVICE, Perquintill::zero()));
+			run_to_block(DEALLOCATION_DELAY - 1);
+			// A fault is reported at block 9, due at 14: after the deallocation's block.
+			let id = request(SlashTier::Critical, 1);
+			run_to_block(1 + DEALLOCATION_DELAY);
+			// The decrease is held while the request waits: everything stays slashable.
+			assert_eq!(slashable(), (1_000, 4_000));
+			run_to_block(DEALLOCATION_DELAY - 1 + WINDOW);
+			let record = Slashing::slash_record(id).expect("executed, not lapsed");
+			assert_eq!((record.from_self_bond, record.from_pool), (200, 800));
+			// Once it landed, the deallocation completes.
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, SERVICE), None);
+		});
+	}
+
+	#[test]
+	fn stake_delegated_after_a_request_does_not_pay_for_it() {
+		ExtBuilder::build_and_execute(|| {
+			let id = request(SlashTier::Critical, 1);
+			assert_noop!(
+				Restaking::delegate_more(signed(STAKER), 1_000),
+				pallet_restaking::Error::<Runtime>::SlashPending
+			);
+			run_to_block(1 + WINDOW);
+			let record = Slashing::slash_record(id).unwrap();
+			// 20 % of the self-bond, 20 % of the pool: the first-loss part stays on the
+			// operator.
+			assert_eq!((record.from_self_bond, record.from_pool), (200, 800));
+			// Once the slash landed, new stake may come in, at the new value.
+			assert_ok!(Restaking::delegate_more(signed(STAKER), 1_000));
+			assert_eq!(slashable(), (800, 4_200));
+		});
+	}
+
+	#[test]
+	fn a_stranger_opting_in_cannot_lock_the_owner_out() {
+		ExtBuilder::build_and_execute(|| {
+			let s = pallet_restaking::NextServiceId::<Runtime>::get();
+			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 1, false));
+			assert_ok!(Restaking::register_operator(signed(OPERATOR_2), 500, percent(5), vec![]));
+			// A stranger takes the only place and promises an allocation before the policy.
+			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
+			assert_ok!(Restaking::allocate(signed(OPERATOR_2), s, Perquintill::one()));
+			assert_noop!(
+				Slashing::set_policy(signed(OWNER), s, policy()),
+				Error::<Runtime>::OperatorsAlreadyAllocated
+			);
+			// The owner removes it (the increase was never in force: at once), and sets its
+			// policy; the place is free again.
+			assert_noop!(
+				Restaking::remove_operator(signed(NOBODY), s, OPERATOR_2),
+				pallet_restaking::Error::<Runtime>::NotServiceOwner
+			);
+			assert_ok!(Restaking::remove_operator(signed(OWNER), s, OPERATOR_2));
+			assert_ok!(Slashing::set_policy(signed(OWNER), s, policy()));
+			assert_eq!(pallet_restaking::Services::<Runtime>::get(s).unwrap().operator_count, 0);
+			assert_ok!(Restaking::retire_service(signed(OWNER), s));
+		});
+	}
+
+	#[test]
+	fn a_removed_operator_stays_slashable_until_its_allocation_is_gone() {
+		ExtBuilder::build_and_execute(|| {
+			assert_ok!(Restaking::remove_operator(signed(OWNER), SERVICE, OPERATOR));
+			let at = 1 + DEALLOCATION_DELAY;
+			assert_eq!(
+				restaking_events().pop(),
+				Some(pallet_restaking::Event::OperatorRemovalScheduled {
+					operator: OPERATOR,
+					service: SERVICE,
+					at,
+				})
+			);
+			// It cannot allocate again, and the service can still slash it meanwhile.
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), SERVICE, Perquintill::one()),
+				pallet_restaking::Error::<Runtime>::NotApproved
+			);
+			let id = request(SlashTier::Critical, 1);
+			run_to_block(at + 1);
+			assert!(Slashing::slash_record(id).is_some());
+			assert_ok!(Restaking::remove_operator(signed(OWNER), SERVICE, OPERATOR));
+			assert!(!pallet_restaking::Memberships::<Runtime>::contains_key(OPERATOR, SERVICE));
+			assert_eq!(
+				pallet_restaking::Services::<Runtime>::get(SERVICE).unwrap().operator_count,
+				0
+			);
+		});
+	}
 }

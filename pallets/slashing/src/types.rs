@@ -100,6 +100,16 @@ pub struct WindowEntry<BlockNumber> {
 	pub fraction: Perbill,
 }
 
+/// Requests of one service waiting against one operator.
+#[derive(Clone, Copy, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
+pub struct PairPending<BlockNumber> {
+	/// How many wait.
+	pub count: u32,
+	/// The block of the first request since some began waiting: the allocation hold starts
+	/// there.
+	pub since: BlockNumber,
+}
+
 /// Service slashes executed against an operator, in total.
 #[derive(Clone, Copy, Default, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
 pub struct SlashTotals<Balance> {

@@ -15,7 +15,7 @@ use super::AuditCommitteeInstance;
 
 use super::super::{
 	currency::UNIT,
-	time::{DAYS, MINUTES},
+	time::{DAYS, HOURS, MINUTES},
 	AccountId, Balance, Balances, BlockNumber, Insurance, Restaking, Runtime, RuntimeFreezeReason,
 	RuntimeHoldReason, Slashing,
 };
@@ -83,11 +83,14 @@ impl pallet_restaking::Config for Runtime {
 parameter_types! {
 	pub const ServiceSlashDeferDuration: BlockNumber = MINUTES / 2;
 	pub const MaxVetoWindow: BlockNumber = MINUTES + MINUTES / 2;
-	/// Longer than `MaxSlashesPerWindow × MaxVetoWindow` (8 × 1.5 min), so a slasher can
-	/// keep an operator's exits frozen for at most 60 % of any window.
-	pub const SlashWindow: BlockNumber = 20 * MINUTES;
+	/// Longer than `MaxServicesPerOperator × MaxSlashesPerWindow × MaxVetoWindow`
+	/// (8 × 4 × 1.5 min = 48 min), so the slashers of all of an operator's services together can
+	/// keep its exits frozen for at most 40 % of any window.
+	pub const SlashWindow: BlockNumber = 2 * HOURS;
+	/// Per service and operator: one service can take at most half of what it can slash
+	/// within a window, and never another service's room.
 	pub const MaxSlashPerWindow: Perbill = Perbill::from_percent(50);
-	pub const MaxSlashesPerWindow: u32 = 8;
+	pub const MaxSlashesPerWindow: u32 = 4;
 	pub const MaxPendingSlashes: u32 = 256;
 	pub const MaxPendingPerService: u32 = 16;
 	pub const MaxSlashHistory: u32 = 16;
@@ -119,6 +122,7 @@ impl pallet_slashing::Config for Runtime {
 	type MaxVetoWindow = MaxVetoWindow;
 	type DeallocationDelay = DeallocationDelay;
 	type UndelegationDelay = UndelegationDelay;
+	type MaxServicesPerOperator = MaxServicesPerOperator;
 	type SlashWindow = SlashWindow;
 	type MaxSlashPerWindow = MaxSlashPerWindow;
 	type MaxSlashesPerWindow = MaxSlashesPerWindow;
