@@ -469,6 +469,48 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn close_pool() {
+		let who = new_operator::<T>("operator", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Operators::<T>::get(&who).unwrap().closing);
+	}
+
+	#[benchmark]
+	fn release_delegator() {
+		// A delegator of a closing pool with a pending loss, active value to undelegate (merged
+		// into its newest withdrawal, the staker being at `MaxWithdrawals`) and matured
+		// withdrawals to complete.
+		let (operator, who) = delegator_with_withdrawals_and_loss::<T>();
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(
+			now.saturating_add(T::UndelegationDelay::get()),
+		);
+		Restaking::<T>::do_close_pool(operator).expect("closes");
+		let caller: T::AccountId = whitelisted_caller();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), who.clone());
+		let ledger = Stakers::<T>::get(&who).unwrap();
+		assert!(ledger.value.saturating_sub(ledger.queued_outflow).is_zero());
+		assert_eq!(ledger.withdrawals.len(), 1);
+	}
+
+	#[benchmark]
+	fn remove_operator() {
+		// The member leaves at once, from a full list of the service's operators.
+		let (owner, service) = new_service::<T>(0);
+		let who = new_operator::<T>("operator", 0);
+		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
+		for i in 1..T::MaxOperatorsPerService::get() {
+			let other = new_operator::<T>("other", i);
+			Restaking::<T>::do_opt_in(other, service).unwrap();
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), service, who.clone());
+		assert!(!Memberships::<T>::contains_key(&who, service));
+	}
+
 	/// The slash the slashing pallet applies: O(1) in the number of delegators `d`.
 	#[benchmark]
 	fn slash_operator(d: Linear<1, 1_000>) {

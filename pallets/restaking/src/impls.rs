@@ -191,11 +191,16 @@ impl<T: Config> Pallet<T> {
 		let mut from_free = Zero::zero();
 		if !rest.is_zero() {
 			T::Currency::thaw(&FreezeReason::Restaked.into(), who)?;
+			// An account that cannot pay all of it stays alive to carry the debt's freeze.
+			let reducible =
+				T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Force);
+			let preservation =
+				if reducible >= rest { Preservation::Expendable } else { Preservation::Preserve };
 			if let Ok(taken) = T::Currency::withdraw(
 				who,
 				rest,
 				Precision::BestEffort,
-				Preservation::Expendable,
+				preservation,
 				Fortitude::Force,
 			) {
 				from_free = taken.peek();
@@ -1519,6 +1524,12 @@ impl<T: Config> Pallet<T> {
 		}
 		for (operator, service, magnitude) in &config.allocations {
 			Self::do_opt_in(operator.clone(), *service)?;
+			// Genesis approves the member: it takes its place like an approved candidate.
+			if !Self::is_listed(operator, *service) {
+				let mut record = Services::<T>::get(service).ok_or(Error::<T>::UnknownService)?;
+				Self::take_place(*service, &mut record, operator)?;
+				Services::<T>::insert(service, record);
+			}
 			Memberships::<T>::mutate(operator, service, |membership| {
 				if let Some(membership) = membership {
 					membership.approved = true;
