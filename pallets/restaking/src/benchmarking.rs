@@ -218,6 +218,19 @@ fn delegator_with_withdrawals_and_loss<T: Config>() -> (T::AccountId, T::Account
 	(operator, who)
 }
 
+/// A service with `MaxOperatorsPerService` members, the first of them the returned operator
+/// (its removal from the service's list walks the whole list): `(owner, service, operator)`.
+fn crowded_service<T: Config>() -> (T::AccountId, ServiceId, T::AccountId) {
+	let (owner, service) = new_service::<T>(0);
+	let who = new_operator::<T>("operator", 0);
+	Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
+	for i in 1..T::MaxOperatorsPerService::get() {
+		let other = new_operator::<T>("other", i);
+		Restaking::<T>::do_opt_in(other, service).unwrap();
+	}
+	(owner, service, who)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -331,13 +344,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn opt_out() {
-		let (_, service) = new_service::<T>(0);
-		let who = new_operator::<T>("operator", 0);
-		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
-		for i in 1..T::MaxOperatorsPerService::get() {
-			let other = new_operator::<T>("other", i);
-			Restaking::<T>::do_opt_in(other, service).unwrap();
-		}
+		let (_, service, who) = crowded_service::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), service);
 		assert!(!Memberships::<T>::contains_key(&who, service));
@@ -499,13 +506,7 @@ mod benchmarks {
 	#[benchmark]
 	fn remove_operator() {
 		// The member leaves at once, from a full list of the service's operators.
-		let (owner, service) = new_service::<T>(0);
-		let who = new_operator::<T>("operator", 0);
-		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
-		for i in 1..T::MaxOperatorsPerService::get() {
-			let other = new_operator::<T>("other", i);
-			Restaking::<T>::do_opt_in(other, service).unwrap();
-		}
+		let (owner, service, who) = crowded_service::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), service, who.clone());
 		assert!(!Memberships::<T>::contains_key(&who, service));

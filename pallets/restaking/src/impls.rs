@@ -1524,15 +1524,13 @@ impl<T: Config> Pallet<T> {
 		}
 		for (operator, service, magnitude) in &config.allocations {
 			Self::do_opt_in(operator.clone(), *service)?;
-			// Genesis approves the member: it takes its place like an approved candidate.
-			if !Self::is_listed(operator, *service) {
-				let mut record = Services::<T>::get(service).ok_or(Error::<T>::UnknownService)?;
-				Self::take_place(*service, &mut record, operator)?;
-				Services::<T>::insert(service, record);
+			// Genesis approves the member as its owner would.
+			if Memberships::<T>::get(operator, service).is_some_and(|m| !m.approved) {
+				let owner = Services::<T>::get(service).ok_or(Error::<T>::UnknownService)?.owner;
+				Self::do_approve_operator(owner, *service, operator.clone())?;
 			}
 			Memberships::<T>::mutate(operator, service, |membership| {
 				if let Some(membership) = membership {
-					membership.approved = true;
 					membership.magnitude = *magnitude;
 				}
 			});
