@@ -224,7 +224,9 @@ fn base_rewards_compound_and_raise_the_rate() {
 fn service_rewards_flow_into_the_rate() {
 	ExtBuilder::build_and_execute(|| {
 		deposit(ALICE, 1_000);
-		// OPERATOR's pool: self-bond 1,000, the vault's 800; 10 % commission.
+		// OPERATOR's pool: self-bond 1,000, the vault's 800; 10 % commission. Rewards accrue to
+		// stake that entered before the payment's block.
+		run_to_block(System::block_number() + 1);
 		service_reward(1_000);
 		let claimable = Restaking::position(&account(VAULT)).unwrap().claimable;
 		assert!(claimable > 0);

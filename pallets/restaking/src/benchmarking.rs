@@ -18,7 +18,7 @@ use restaking_primitives::restaking::{
 	BaseStaking, RestakingBenchmarking, RestakingInterface, SlashTier,
 };
 use sp_runtime::{
-	traits::{Bounded, Saturating, Zero},
+	traits::{Bounded, One, Saturating, Zero},
 	Perbill, Perquintill,
 };
 
@@ -151,6 +151,10 @@ fn delegators_of<T: Config>(operator: &T::AccountId) -> Vec<T::AccountId> {
 }
 
 /// An operator with `d` delegators, opted in to a service with a reward budget.
+///
+/// The `d` delegators (`new_staker` indices `0..d`) delegate in an earlier block; one more
+/// (index `d`) delegates in the current block, so that a payment now also records the pool's
+/// fresh-reward mark (the worst case).
 fn rewarded_operator<T: Config>(d: u32) -> (T::AccountId, ServiceId, T::AccountId) {
 	let operator = new_operator::<T>("operator", 0);
 	let (owner, service) = new_service::<T>(0);
@@ -158,8 +162,15 @@ fn rewarded_operator<T: Config>(d: u32) -> (T::AccountId, ServiceId, T::AccountI
 	for i in 0..d {
 		new_delegator::<T>(&operator, i);
 	}
+	next_block::<T>();
+	new_delegator::<T>(&operator, d);
 	Restaking::<T>::do_fund_service(owner.clone(), service, reward::<T>()).expect("funds");
 	(owner, service, operator)
+}
+
+fn next_block<T: Config>() {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
 }
 
 /// A payment big enough that every one of up to 10,000 delegators earns something.
@@ -212,7 +223,7 @@ fn delegator_with_withdrawals_and_loss<T: Config>() -> (T::AccountId, T::Account
 	let who = new_delegator::<T>(&operator, 0);
 	let part = Stakers::<T>::get(&who).unwrap().value / (T::MaxWithdrawals::get() + 1).into();
 	for _ in 0..T::MaxWithdrawals::get() {
-		Restaking::<T>::do_undelegate(who.clone(), part, false).unwrap();
+		Restaking::<T>::do_undelegate(who.clone(), part, crate::impls::Exit::Staker).unwrap();
 	}
 	leave_pending_loss::<T>(&operator, service);
 	(operator, who)
@@ -449,12 +460,19 @@ mod benchmarks {
 	#[benchmark]
 	fn claim() {
 		let (owner, service, operator) = rewarded_operator::<T>(1);
-		// The pool's one delegator (`new_staker` index 0).
-		let who: T::AccountId = account("staker", 0, SEED);
-		Restaking::<T>::do_pay_rewards(owner, service, operator, unit::<T>()).unwrap();
+		// The delegator that entered in the payment's block (`new_staker` index 1): its claim
+		// in a later block also settles the block's fresh-reward mark.
+		let who: T::AccountId = account("staker", 1, SEED);
+		let block = frame_system::Pallet::<T>::block_number();
+		Restaking::<T>::do_pay_rewards(owner.clone(), service, operator.clone(), unit::<T>())
+			.unwrap();
+		next_block::<T>();
+		Restaking::<T>::do_pay_rewards(owner, service, operator.clone(), unit::<T>()).unwrap();
+		assert!(FreshRewardMarks::<T>::contains_key(&operator, block));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(Stakers::<T>::get(&who).unwrap().unclaimed_rewards.is_zero());
+		assert!(!FreshRewardMarks::<T>::contains_key(&operator, block));
 	}
 
 	#[benchmark]

@@ -20,17 +20,30 @@ use restaking_primitives::restaking::{
 };
 use sp_arithmetic::{
 	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{CheckedAdd, Saturating, UniqueSaturatedInto, Zero},
+	traits::{CheckedAdd, One, Saturating, UniqueSaturatedInto, Zero},
 	FixedPointNumber, FixedU128, PerThing, Perbill, Perquintill, Rounding,
 };
 use sp_runtime::{traits::AccountIdConversion, DispatchError};
 
-use crate::{pallet::*, types::*, weights::WeightInfo, BalanceOf, BlockNumberFor};
+use crate::{pallet::*, types::*, weights::WeightInfo, BalanceOf, BlockNumberFor, CreditOf};
 
 type Pot<T> = <T as frame_system::Config>::AccountId;
 
 /// A staker's ledger and its operator's pool after a checkpoint, with the loss it realized.
 type Touched<T> = (StakerLedger<T>, Operator<T>, BalanceOf<T>);
+
+/// Who starts an undelegation or a withdrawal; it decides what is allowed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Exit {
+	/// The staker, through the calls: refused while it owes a debt or has `MaxWithdrawals`.
+	Staker,
+	/// An integration acting for the staker (a liquid vault): with `MaxWithdrawals` queued, the
+	/// undelegation merges into the newest withdrawal (postponing it).
+	Integration,
+	/// A closing pool releasing its delegator: allowed while it owes (the debt stays frozen),
+	/// refused with `MaxWithdrawals` queued (nothing already queued is postponed).
+	ClosingPool,
+}
 
 /// Per operator, what its stakers add up to: all shares, active shares, records, values.
 #[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -180,34 +193,8 @@ impl<T: Config> Pallet<T> {
 			return Ok(Zero::zero());
 		}
 
-		Realizing::<T>::put(true);
-		let (mut credit, from_bond) = T::BaseStaking::slash_bonded(who, owed);
-		Realizing::<T>::kill();
-
-		// The funds this pallet's freeze keeps are taken through it (the freeze is lifted for
-		// the withdrawal, so it does not hold back an existential deposit either), never from
-		// another hold.
-		let rest = owed.saturating_sub(from_bond);
-		let mut from_free = Zero::zero();
-		if !rest.is_zero() {
-			T::Currency::thaw(&FreezeReason::Restaked.into(), who)?;
-			// An account that cannot pay all of it stays alive to carry the debt's freeze.
-			let reducible =
-				T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Force);
-			let preservation =
-				if reducible >= rest { Preservation::Expendable } else { Preservation::Preserve };
-			if let Ok(taken) = T::Currency::withdraw(
-				who,
-				rest,
-				Precision::BestEffort,
-				preservation,
-				Fortitude::Force,
-			) {
-				from_free = taken.peek();
-				credit.subsume(taken);
-			}
-		}
-		ledger.debt = rest.saturating_sub(from_free);
+		let (credit, from_bond, from_free) = Self::collect(who, owed)?;
+		ledger.debt = owed.saturating_sub(from_bond).saturating_sub(from_free);
 		// Only now, and only by what was collected, may the freeze fall.
 		Self::update_freeze(who, ledger.frozen())?;
 		if !loss.is_zero() || !from_bond.is_zero() {
@@ -237,6 +224,108 @@ impl<T: Config> Pallet<T> {
 			owed: ledger.debt,
 		});
 		Ok(progress)
+	}
+
+	/// Take up to `owed` from `who`: from its bond, then from its free balance through the
+	/// restaking freeze (lifted for the withdrawal, so it does not hold back an existential
+	/// deposit either), never from another hold. The caller sets the freeze again.
+	fn collect(
+		who: &T::AccountId,
+		owed: BalanceOf<T>,
+	) -> Result<(CreditOf<T>, BalanceOf<T>, BalanceOf<T>), DispatchError> {
+		Realizing::<T>::put(true);
+		let (mut credit, from_bond) = T::BaseStaking::slash_bonded(who, owed);
+		Realizing::<T>::kill();
+		let rest = owed.saturating_sub(from_bond);
+		let mut from_free = Zero::zero();
+		if !rest.is_zero() {
+			T::Currency::thaw(&FreezeReason::Restaked.into(), who)?;
+			// An account that cannot pay all of it stays alive to carry the debt's freeze.
+			let reducible =
+				T::Currency::reducible_balance(who, Preservation::Expendable, Fortitude::Force);
+			let preservation =
+				if reducible >= rest { Preservation::Expendable } else { Preservation::Preserve };
+			if let Ok(taken) = T::Currency::withdraw(
+				who,
+				rest,
+				Precision::BestEffort,
+				preservation,
+				Fortitude::Force,
+			) {
+				from_free = taken.peek();
+				credit.subsume(taken);
+			}
+		}
+		Ok((credit, from_bond, from_free))
+	}
+
+	/// Collect what `who` owes after its position closed (see [`Debts`]).
+	fn settle_debt(who: &T::AccountId) -> DispatchResult {
+		let mut debt = Debts::<T>::get(who).ok_or(Error::<T>::NotDelegator)?;
+		let (credit, from_bond, from_free) = Self::collect(who, debt.amount)?;
+		let paid = from_bond.saturating_add(from_free);
+		ensure!(!paid.is_zero(), Error::<T>::NothingToSettle);
+		debt.amount = debt.amount.saturating_sub(paid);
+		Self::update_freeze(who, debt.amount)?;
+		Shortfall::<T>::mutate(|s| *s = s.saturating_sub(paid));
+		if Operators::<T>::contains_key(&debt.operator) {
+			Losses::<T>::mutate(&debt.operator, |l| {
+				l.realized_from_bond = l.realized_from_bond.saturating_add(from_bond);
+			});
+		}
+		T::OnSlashedFunds::on_unbalanced(credit);
+		Self::deposit_event(Event::LossRealized {
+			staker: who.clone(),
+			operator: debt.operator.clone(),
+			loss: Zero::zero(),
+			from_bond,
+			from_free,
+			owed: debt.amount,
+		});
+		if debt.amount.is_zero() {
+			Debts::<T>::remove(who);
+		} else {
+			Debts::<T>::insert(who, debt);
+		}
+		Ok(())
+	}
+
+	/// A position that holds nothing but a debt (and rewards, which pay it first) leaves its
+	/// pool: the debt moves to [`Debts`], still frozen and collected by `settle`, so that it
+	/// keeps no operator from deregistering.
+	fn move_out_debt(who: &T::AccountId, ledger: &mut StakerLedger<T>) -> DispatchResult {
+		if ledger.debt.is_zero() || !ledger.shares.is_zero() || !ledger.withdrawals.is_empty() {
+			return Ok(());
+		}
+		let unclaimed = ledger.unclaimed_rewards.saturating_add(ledger.unclaimed_compensation);
+		let from_rewards = unclaimed.min(ledger.debt);
+		if !from_rewards.is_zero() {
+			let credit = T::Currency::withdraw(
+				&Self::pot(),
+				from_rewards,
+				Precision::Exact,
+				Preservation::Preserve,
+				Fortitude::Polite,
+			)?;
+			T::OnSlashedFunds::on_unbalanced(credit);
+			let from_compensation = from_rewards.saturating_sub(ledger.unclaimed_rewards);
+			ledger.unclaimed_rewards = ledger.unclaimed_rewards.saturating_sub(from_rewards);
+			ledger.unclaimed_compensation =
+				ledger.unclaimed_compensation.saturating_sub(from_compensation);
+			ledger.debt = ledger.debt.saturating_sub(from_rewards);
+			Shortfall::<T>::mutate(|s| *s = s.saturating_sub(from_rewards));
+			Self::deposit_event(Event::DebtPaidFromRewards {
+				staker: who.clone(),
+				operator: ledger.operator.clone(),
+				amount: from_rewards,
+				owed: ledger.debt,
+			});
+		}
+		if !ledger.debt.is_zero() {
+			let amount = core::mem::take(&mut ledger.debt);
+			Debts::<T>::insert(who, Debt { operator: ledger.operator.clone(), amount });
+		}
+		Ok(())
 	}
 
 	/// Refuse while `ledger` owes a loss that could not be collected.
@@ -270,13 +359,65 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Move rewards and compensation accrued since the last checkpoint into `unclaimed`.
+	/// The reward accumulator at the end of the block `ledger`'s fresh shares entered in, if
+	/// that block is over and rewards were paid in it after they entered.
+	pub(crate) fn fresh_mark(
+		ledger: &StakerLedger<T>,
+		now: BlockNumberFor<T>,
+	) -> Option<FixedU128> {
+		let fresh = ledger.fresh.as_ref().filter(|fresh| fresh.block != now)?;
+		FreshRewardMarks::<T>::get(&ledger.operator, fresh.block).map(|m| m.reward_per_share)
+	}
+
+	/// One staker holding fresh shares of `block` in `operator`'s pool no longer needs its mark.
+	fn release_mark(operator: &T::AccountId, block: BlockNumberFor<T>) {
+		FreshRewardMarks::<T>::mutate_exists(operator, block, |mark| {
+			if let Some(m) = mark {
+				m.stakers = m.stakers.saturating_sub(1);
+				if m.stakers == 0 {
+					*mark = None;
+				}
+			}
+		});
+	}
+
+	/// Move rewards and compensation accrued since the last checkpoint into `unclaimed`. Fresh
+	/// shares of a block that is over become ordinary shares.
 	fn checkpoint(ledger: &mut StakerLedger<T>, pool: &Operator<T>) {
-		let (rewards, compensation) = ledger.accrued(pool);
+		let now = Self::now();
+		let (rewards, compensation) = ledger.accrued(pool, now, Self::fresh_mark(ledger, now));
 		ledger.unclaimed_rewards = ledger.unclaimed_rewards.saturating_add(rewards);
 		ledger.unclaimed_compensation = ledger.unclaimed_compensation.saturating_add(compensation);
 		ledger.reward_checkpoint = pool.reward_per_share;
 		ledger.compensation_checkpoint = pool.compensation_per_share;
+		if let Some(block) = ledger.fresh.as_ref().map(|f| f.block).filter(|b| *b != now) {
+			ledger.fresh = None;
+			Self::release_mark(&ledger.operator, block);
+		}
+	}
+
+	/// Keep `ledger`'s fresh shares within its active shares (active shares leave by
+	/// undelegation or slashes; the fresh ones are counted to leave last), and the pool's count
+	/// of fresh shares with them.
+	fn trim_fresh(ledger: &mut StakerLedger<T>, pool: &mut Operator<T>) {
+		let Some(fresh) = ledger.fresh.as_mut() else { return };
+		if fresh.shares <= ledger.shares {
+			return;
+		}
+		let gone = fresh.shares.saturating_sub(ledger.shares);
+		fresh.shares = ledger.shares;
+		let block = fresh.block;
+		let emptied = fresh.shares.is_zero();
+		if pool.fresh.block == block {
+			pool.fresh.shares = pool.fresh.shares.saturating_sub(gone);
+			if emptied {
+				pool.fresh.stakers = pool.fresh.stakers.saturating_sub(1);
+			}
+		}
+		if emptied {
+			ledger.fresh = None;
+			Self::release_mark(&ledger.operator, block);
+		}
 	}
 
 	/// Load a staker and its operator, realizing any pending loss and checkpointing rewards.
@@ -308,6 +449,7 @@ impl<T: Config> Pallet<T> {
 			ledger.shares = Zero::zero();
 			ledger.queued_outflow = Zero::zero();
 		}
+		Self::trim_fresh(&mut ledger, pool);
 		let mut worthless = BalanceOf::<T>::zero();
 		ledger.withdrawals.retain(|w| {
 			let keep = !w.value.is_zero() || !pool.value_of(w.shares).is_zero();
@@ -317,7 +459,9 @@ impl<T: Config> Pallet<T> {
 			keep
 		});
 		pool.total_shares = pool.total_shares.saturating_sub(worthless);
-		Self::update_freeze(who, ledger.frozen())?;
+		Self::move_out_debt(who, &mut ledger)?;
+		let debt = Debts::<T>::get(who).map_or_else(Zero::zero, |d| d.amount);
+		Self::update_freeze(who, ledger.frozen().saturating_add(debt))?;
 		if ledger.is_empty() {
 			Stakers::<T>::remove(who);
 			pool.delegator_count = pool.delegator_count.saturating_sub(1);
@@ -497,6 +641,7 @@ impl<T: Config> Pallet<T> {
 			delegator_count: 0,
 			service_count: 0,
 			closing: false,
+			fresh: Default::default(),
 		};
 		Self::put_operator(&who, Zero::zero(), &pool);
 		Self::deposit_event(Event::OperatorRegistered { operator: who, self_bond, commission });
@@ -545,10 +690,15 @@ impl<T: Config> Pallet<T> {
 		let available = pool.value_of(ledger.shares).saturating_sub(ledger.queued_outflow);
 		let now = Self::now();
 		let due = ledger.withdrawals.iter().any(|w| w.unlock_at <= now);
+		// Due withdrawals first: they free the places the undelegation needs.
+		let withdrawn = due
+			&& with_storage_layer(|| Self::do_withdraw_unbonded(staker.clone(), Exit::ClosingPool))
+				.is_ok();
 		let undelegated = !available.is_zero()
-			&& with_storage_layer(|| Self::do_undelegate(staker.clone(), available, true)).is_ok();
-		let withdrawn =
-			due && with_storage_layer(|| Self::do_withdraw_unbonded(staker.clone())).is_ok();
+			&& with_storage_layer(|| {
+				Self::do_undelegate(staker.clone(), available, Exit::ClosingPool)
+			})
+			.is_ok();
 		// A worthless position closes on any touch.
 		let closed = !undelegated
 			&& !withdrawn
@@ -799,6 +949,13 @@ impl<T: Config> Pallet<T> {
 		magnitude: Perquintill,
 	) -> DispatchResult {
 		let cap = ActiveParameters::<T>::get().max_service_operator_share;
+		// Only operators that put real stake behind the service count toward the operators
+		// the cap needs: at least the service's minimum operator stake and `MinSelfBond`
+		// slashable. Dust allocations would otherwise switch the cap on for the others.
+		let least = Services::<T>::get(service)
+			.map_or_else(Zero::zero, |record| record.min_operator_stake)
+			.max(T::MinSelfBond::get())
+			.max(One::one());
 		let own = Self::slashable_total(pool, magnitude);
 		let mut total = own;
 		let mut securing = 1u64;
@@ -807,9 +964,9 @@ impl<T: Config> Pallet<T> {
 				(Operators::<T>::get(other), Memberships::<T>::get(other, service))
 			{
 				let stake = Self::slashable_total(&p, Self::magnitude_now(other, service, &m));
-				if !stake.is_zero() {
+				total = total.saturating_add(stake);
+				if stake >= least {
 					securing = securing.saturating_add(1);
-					total = total.saturating_add(stake);
 				}
 			}
 		}
@@ -829,6 +986,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!amount.is_zero() && amount >= T::MinDelegation::get(), Error::<T>::AmountTooLow);
 		ensure!(!Operators::<T>::contains_key(&who), Error::<T>::AlreadyOperator);
+		ensure!(!Debts::<T>::contains_key(&who), Error::<T>::LossOutstanding);
 		// Stake that arrives while a slash waits would pay for a fault it was not there for.
 		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 		let active = T::BaseStaking::active_stake(&who).ok_or(Error::<T>::NotStaker)?;
@@ -860,6 +1018,24 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::ensure_operator_share(&pool, before)?;
 
+		let now = Self::now();
+		if pool.fresh.block != now {
+			pool.fresh = FreshShares { block: now, shares: Zero::zero(), stakers: 0 };
+		}
+		pool.fresh.shares = pool.fresh.shares.saturating_add(shares);
+		// `touch` turned fresh shares of earlier blocks into ordinary ones.
+		match ledger.fresh.as_mut() {
+			Some(fresh) => fresh.shares = fresh.shares.saturating_add(shares),
+			None => {
+				ledger.fresh = Some(FreshPart { block: now, shares });
+				pool.fresh.stakers = pool.fresh.stakers.saturating_add(1);
+				FreshRewardMarks::<T>::mutate_exists(&operator, now, |mark| {
+					if let Some(m) = mark {
+						m.stakers = m.stakers.saturating_add(1);
+					}
+				});
+			},
+		}
 		ledger.shares = ledger.shares.saturating_add(shares);
 		let value = pool.value_of(ledger.shares);
 		let added = value.saturating_sub(ledger.value);
@@ -932,11 +1108,14 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_undelegate(
 		who: T::AccountId,
 		amount: BalanceOf<T>,
-		merge_when_full: bool,
+		exit: Exit,
 	) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooLow);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
-		Self::ensure_no_debt(&ledger)?;
+		if exit != Exit::ClosingPool {
+			Self::ensure_no_debt(&ledger)?;
+		}
+		let merge_when_full = exit == Exit::Integration;
 		let available = ledger.value.saturating_sub(ledger.queued_outflow);
 		ensure!(amount <= available, Error::<T>::ExceedsDelegation);
 		let (mut outflow, capacity) = Self::outflow_capacity();
@@ -972,11 +1151,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_withdraw_unbonded(who: T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
+	pub(crate) fn do_withdraw_unbonded(
+		who: T::AccountId,
+		exit: Exit,
+	) -> Result<BalanceOf<T>, DispatchError> {
 		let operator = Stakers::<T>::get(&who).ok_or(Error::<T>::NotDelegator)?.operator;
 		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 		let (mut ledger, mut pool, _) = Self::touch(&who)?;
-		Self::ensure_no_debt(&ledger)?;
+		if exit != Exit::ClosingPool {
+			Self::ensure_no_debt(&ledger)?;
+		}
 		let now = Self::now();
 		let before = pool.total_stake();
 		let mut freed = BalanceOf::<T>::zero();
@@ -1001,6 +1185,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_settle(who: &T::AccountId) -> DispatchResult {
+		if !Stakers::<T>::contains_key(who) && Debts::<T>::contains_key(who) {
+			return Self::settle_debt(who);
+		}
 		let (ledger, mut pool, progress) = Self::touch(who)?;
 		ensure!(!progress.is_zero(), Error::<T>::NothingToSettle);
 		let operator = ledger.operator.clone();
@@ -1046,18 +1233,27 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let commission = pool.commission_at(now).mul_floor(paid);
 		let rest = paid.saturating_sub(commission);
-		let delegated = pool.pool_value();
-		let mut to_pool = if pool.active_shares.is_zero() {
+		// Shares that entered in this block earn nothing of it: the delegators' part is sized on
+		// the other shares, and shared among the active ones of them.
+		let fresh = if pool.fresh.block == now { pool.fresh.shares } else { Zero::zero() };
+		let earning = pool.active_shares.saturating_sub(fresh);
+		let delegated = pool.value_of(pool.total_shares.saturating_sub(fresh));
+		let mut to_pool = if earning.is_zero() {
 			Zero::zero()
 		} else {
-			Self::proportion(rest, delegated, stake, Rounding::Down)
+			Self::proportion(
+				rest,
+				delegated,
+				pool.self_bond.saturating_add(delegated),
+				Rounding::Down,
+			)
 		};
 		if !to_pool.is_zero() {
-			let per_share = FixedU128::checked_from_rational(to_pool, pool.active_shares)
-				.ok_or(Error::<T>::Overflow)?;
+			let per_share =
+				FixedU128::checked_from_rational(to_pool, earning).ok_or(Error::<T>::Overflow)?;
 			// What the accumulator can hand out, rounded up: claims round down per staker but
 			// over a sum of payments, so the pot keeps the exact share of every payment.
-			let active: u128 = pool.active_shares.unique_saturated_into();
+			let active: u128 = earning.unique_saturated_into();
 			let distributed = multiply_by_rational_with_rounding(
 				per_share.into_inner(),
 				active,
@@ -1070,6 +1266,13 @@ impl<T: Config> Pallet<T> {
 			pool.reward_per_share =
 				pool.reward_per_share.checked_add(&per_share).ok_or(Error::<T>::Overflow)?;
 			to_pool = distributed;
+			if !fresh.is_zero() {
+				let mark = FreshRewardMark {
+					reward_per_share: pool.reward_per_share,
+					stakers: pool.fresh.stakers,
+				};
+				FreshRewardMarks::<T>::insert(&operator, now, mark);
+			}
 		}
 		let to_operator = paid.saturating_sub(to_pool);
 		if !to_operator.is_zero() {
@@ -1569,6 +1772,8 @@ impl<T: Config> Pallet<T> {
 		let mut debts = BalanceOf::<T>::zero();
 		let mut pending: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let queue = OutflowQueue::<T>::get();
+		let mut fresh_now: BTreeMap<T::AccountId, (BalanceOf<T>, u32)> = BTreeMap::new();
+		let mut marked: BTreeMap<(T::AccountId, BlockNumberFor<T>), u32> = BTreeMap::new();
 		for (who, ledger) in Stakers::<T>::iter() {
 			let pool = Operators::<T>::get(&ledger.operator)
 				.ok_or(TryRuntimeError::Other("staker's operator is not registered"))?;
@@ -1605,7 +1810,20 @@ impl<T: Config> Pallet<T> {
 				"queued outflow missing from the outflow queue"
 			);
 			ensure!(ledger.queued_outflow <= ledger.value, "queued outflow above active value");
-			let (r, c) = ledger.accrued(&pool);
+			let (r, c) = ledger.accrued(&pool, now, Self::fresh_mark(&ledger, now));
+			if let Some(fresh) = &ledger.fresh {
+				ensure!(fresh.block <= now, "fresh shares from a future block");
+				ensure!(
+					!fresh.shares.is_zero() && fresh.shares <= ledger.shares,
+					"fresh shares empty or above the active shares"
+				);
+				if fresh.block == now && pool.fresh.block == now {
+					let tally = fresh_now.entry(ledger.operator.clone()).or_default();
+					tally.0 = tally.0.saturating_add(fresh.shares);
+					tally.1 += 1;
+				}
+				*marked.entry((ledger.operator.clone(), fresh.block)).or_default() += 1;
+			}
 			owed = owed
 				.saturating_add(ledger.unclaimed_rewards)
 				.saturating_add(ledger.unclaimed_compensation)
@@ -1616,7 +1834,23 @@ impl<T: Config> Pallet<T> {
 			queue.len() == queue.iter().collect::<alloc::collections::BTreeSet<_>>().len(),
 			"a staker is queued twice"
 		);
-		ensure!(Shortfall::<T>::get() == debts, "shortfall differs from the stakers' debts");
+		for (who, debt) in Debts::<T>::iter() {
+			ensure!(!debt.amount.is_zero(), "an empty debt is kept");
+			ensure!(!Stakers::<T>::contains_key(&who), "a debtor of a closed position delegates");
+			ensure!(
+				T::Currency::balance_frozen(&FreezeReason::Restaked.into(), &who) == debt.amount,
+				"a closed position's debt is not frozen"
+			);
+			debts = debts.saturating_add(debt.amount);
+		}
+		ensure!(Shortfall::<T>::get() == debts, "shortfall differs from the debts owed");
+		for (operator, block, mark) in FreshRewardMarks::<T>::iter() {
+			let holders = marked.get(&(operator, block)).copied().unwrap_or_default();
+			ensure!(
+				mark.stakers != 0 && mark.stakers == holders,
+				"a fresh-reward mark counts other stakers than hold fresh shares of its block"
+			);
+		}
 
 		let mut total = BalanceOf::<T>::zero();
 		let mut operators = 0u32;
@@ -1625,6 +1859,13 @@ impl<T: Config> Pallet<T> {
 			let (all, active, records, values) = shares.get(&who).cloned().unwrap_or_default();
 			ensure!(pool.total_shares == all, "pool shares differ from the stakers' shares");
 			ensure!(pool.active_shares == active, "active shares differ from the stakers'");
+			if pool.fresh.block == now {
+				let (fresh, holders) = fresh_now.get(&who).copied().unwrap_or_default();
+				ensure!(
+					pool.fresh.shares == fresh && pool.fresh.stakers == holders,
+					"the pool's fresh shares differ from its stakers'"
+				);
+			}
 			ensure!(
 				values <= pool.pool_value()
 					&& pool.pool_value() <= values.saturating_add(records.into()),
@@ -1793,11 +2034,11 @@ impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn undelegate(staker: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		Self::do_undelegate(staker.clone(), amount, true)
+		Self::do_undelegate(staker.clone(), amount, Exit::Integration)
 	}
 
 	fn withdraw(staker: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
-		Self::do_withdraw_unbonded(staker.clone())
+		Self::do_withdraw_unbonded(staker.clone(), Exit::Integration)
 	}
 
 	fn claim(staker: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
@@ -1822,7 +2063,7 @@ impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				let due = if w.unlock_at <= now { due.saturating_add(value) } else { due };
 				(all.saturating_add(value), due)
 			});
-		let (rewards, compensation) = ledger.accrued(&pool);
+		let (rewards, compensation) = ledger.accrued(&pool, now, Self::fresh_mark(&ledger, now));
 		Some(StakerPosition {
 			active: pool.value_of(ledger.shares),
 			withdrawing,

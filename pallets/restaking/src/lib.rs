@@ -319,6 +319,25 @@ pub mod pallet {
 	#[pallet::whitelist_storage]
 	pub type Realizing<T> = StorageValue<_, bool, ValueQuery>;
 
+	/// Per operator and block: the pool's reward accumulator after the last reward payment of
+	/// a block in which fresh shares sat in the pool (see [`FreshShares`]). Removed once every
+	/// staker holding fresh shares of that block has been checkpointed.
+	#[pallet::storage]
+	pub type FreshRewardMarks<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		FreshRewardMark,
+	>;
+
+	/// Losses still owed by accounts whose position closed before they could be collected
+	/// (their pool closed and released them): frozen, collected by `settle`, and counted in
+	/// [`Shortfall`]. Such an account cannot delegate until it has paid.
+	#[pallet::storage]
+	pub type Debts<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Debt<T>>;
+
 	/// Where the `on_idle` sweep of pending losses resumes (a raw [`Stakers`] key).
 	#[pallet::storage]
 	pub type SweepCursor<T> = StorageValue<_, BoundedVec<u8, ConstU32<128>>, OptionQuery>;
@@ -421,6 +440,14 @@ pub mod pallet {
 			loss: BalanceOf<T>,
 			from_bond: BalanceOf<T>,
 			from_free: BalanceOf<T>,
+			owed: BalanceOf<T>,
+		},
+		/// A debtor's unclaimed rewards and compensation paid (part of) its debt when its
+		/// position closed; `owed` is what is left, moved to [`Debts`].
+		DebtPaidFromRewards {
+			staker: T::AccountId,
+			operator: T::AccountId,
+			amount: BalanceOf<T>,
 			owed: BalanceOf<T>,
 		},
 		/// A service paid rewards to an operator's pool.
@@ -890,7 +917,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::undelegate())]
 		pub fn undelegate(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_undelegate(who, amount, false)
+			Self::do_undelegate(who, amount, crate::impls::Exit::Staker)
 		}
 
 		/// Complete every withdrawal past its undelegation delay: the value (after any slash)
@@ -905,7 +932,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_withdraw_unbonded(who).map(|_| ())
+			Self::do_withdraw_unbonded(who, crate::impls::Exit::Staker).map(|_| ())
 		}
 
 		/// Realize `staker`'s pending loss and collect it, with any debt left from earlier: take

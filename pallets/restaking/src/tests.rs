@@ -1323,15 +1323,17 @@ mod attacks {
 			let sink = slashed_funds();
 			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
 			// 49 of the 50 left free are collected (the holds keep the account alive); 2,951
-			// stay owed, and frozen.
+			// stay owed, and frozen. The position holds nothing else, so it leaves the pool and
+			// the debt stays with the account.
 			assert_eq!(slashed_funds(), sink + 49);
-			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().debt, 2_951);
+			assert!(Stakers::<Runtime>::get(STAKER).is_none());
+			assert_eq!(Operators::<Runtime>::get(OPERATOR).unwrap().delegator_count, 0);
+			assert_eq!(Debts::<Runtime>::get(STAKER).unwrap().amount, 2_951);
 			assert_eq!(Shortfall::<Runtime>::get(), 2_951);
 			assert_eq!(frozen(STAKER), 2_951);
-			// While it owes, the staker can neither claim nor leave.
-			assert_noop!(Restaking::claim(signed(STAKER)), Error::<Runtime>::LossOutstanding);
+			// While it owes, the account cannot delegate again.
 			assert_noop!(
-				Restaking::withdraw_unbonded(signed(STAKER)),
+				Restaking::delegate(signed(STAKER), OPERATOR, 10),
 				Error::<Runtime>::LossOutstanding
 			);
 			// The staker releases its deposits: the funds come back frozen and cannot leave.
@@ -1347,7 +1349,7 @@ mod attacks {
 			assert_eq!(slashed_funds(), sink + 3_000);
 			assert_eq!(Shortfall::<Runtime>::get(), 0);
 			assert_eq!(frozen(STAKER), 0);
-			assert!(Stakers::<Runtime>::get(STAKER).is_none());
+			assert!(Debts::<Runtime>::get(STAKER).is_none());
 			assert_eq!(Balances::total_balance(&STAKER), 0);
 		});
 	}
@@ -1411,6 +1413,33 @@ mod attacks {
 	}
 
 	#[test]
+	fn dust_allocations_do_not_switch_the_service_share_cap_on() {
+		let params = Parameters {
+			max_service_operator_share: Perbill::from_percent(50),
+			..DefaultParams::get()
+		};
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			operator(OPERATOR_3, 1_000);
+			// A sybil allocates 1 %: 10 at stake, below the service's minimum of 100.
+			allocate(OPERATOR_2, s, 1);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR_2, s), Some((10, 0)));
+			// It does not count as a second operator, so the cap does not bind yet: 600 of 610.
+			allocate(OPERATOR, s, 60);
+			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((600, 0)));
+			// An operator with real stake behind the service does count (200 of 810), and with
+			// it the cap binds: 1,000 of 1,210 would be above half.
+			allocate(OPERATOR_3, s, 20);
+			assert_noop!(
+				Restaking::allocate(signed(OPERATOR), s, percent(100)),
+				Error::<Runtime>::ServiceConcentrationExceeded
+			);
+		});
+	}
+
+	#[test]
 	fn a_dust_delegator_cannot_keep_an_operator_registered() {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = setup_pool();
@@ -1447,6 +1476,90 @@ mod attacks {
 			assert_eq!(bonded(STAKER_2), BOND - 1);
 			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
 			assert_ok!(Restaking::deregister_operator(signed(OPERATOR)));
+		});
+	}
+
+	/// A delegator that owes a loss it cannot pay (its funds sit in another hold) is released
+	/// by a closing pool like any other: its stake leaves through the undelegation delay, the
+	/// debt stays frozen on its account, and the operator can deregister.
+	#[test]
+	fn a_debtor_cannot_keep_a_closing_pool_open() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			leave_base_layer(STAKER);
+			assert_ok!(Balances::transfer_all(signed(STAKER), NOBODY, true));
+			let parked: Vec<ServiceId> = (0..59).map(|_| service(STAKER)).collect();
+			// Half of everything at stake: 500 of the self-bond, 1,500 of the pool.
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(50), SlashTier::Critical));
+			let sink = slashed_funds();
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert_eq!(slashed_funds(), sink + 49);
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().debt, 1_451);
+			assert_noop!(
+				Restaking::undelegate(signed(STAKER), 10),
+				Error::<Runtime>::LossOutstanding
+			);
+			// The pool closes; its delegator's 1,500 start undelegating although it owes.
+			assert_ok!(Restaking::close_pool(signed(OPERATOR)));
+			assert_ok!(Restaking::release_delegator(signed(NOBODY), STAKER));
+			assert_eq!(frozen(STAKER), 1_500 + 1_451);
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, percent(0)));
+			run_to_block(System::block_number() + UNDELEGATION_DELAY);
+			assert_ok!(Restaking::release_delegator(signed(NOBODY), STAKER));
+			// The position closed; the debt stays owed and frozen.
+			assert!(Stakers::<Runtime>::get(STAKER).is_none());
+			assert_eq!(Debts::<Runtime>::get(STAKER).unwrap().amount, 1_451);
+			assert_eq!(frozen(STAKER), 1_451);
+			assert_eq!(Shortfall::<Runtime>::get(), 1_451);
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+			assert_ok!(Restaking::deregister_operator(signed(OPERATOR)));
+			// Once the funds are out of the other holds, the debt is collected to the unit.
+			for id in parked {
+				assert_ok!(Restaking::retire_service(signed(STAKER), id));
+			}
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert_eq!(slashed_funds(), sink + 1_500);
+			assert_eq!(Shortfall::<Runtime>::get(), 0);
+			assert_eq!(frozen(STAKER), 0);
+			assert!(Debts::<Runtime>::get(STAKER).is_none());
+			assert_eq!(Balances::total_balance(&STAKER), 1_500);
+			assert_noop!(Restaking::settle(signed(NOBODY), STAKER), Error::<Runtime>::NotDelegator);
+		});
+	}
+
+	/// Releasing a delegator with `MaxWithdrawals` queued completes the due ones and never
+	/// postpones one that is queued.
+	#[test]
+	fn a_forced_release_postpones_no_withdrawal() {
+		ExtBuilder::default().build_and_execute(|| {
+			let _ = setup_pool();
+			for _ in
+				0..<<Runtime as Config>::MaxWithdrawals as frame_support::traits::Get<u32>>::get()
+			{
+				assert_ok!(Restaking::undelegate(signed(STAKER), 100));
+				run_to_block(System::block_number() + 1);
+			}
+			let unlocks: Vec<u64> = Stakers::<Runtime>::get(STAKER)
+				.unwrap()
+				.withdrawals
+				.iter()
+				.map(|w| w.unlock_at)
+				.collect();
+			assert_ok!(Restaking::close_pool(signed(OPERATOR)));
+			// Nothing is due and the queue is full: nothing can be released yet.
+			assert_noop!(
+				Restaking::release_delegator(signed(NOBODY), STAKER),
+				Error::<Runtime>::NothingToRelease
+			);
+			run_to_block(unlocks[0]);
+			assert_ok!(Restaking::release_delegator(signed(NOBODY), STAKER));
+			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
+			// The due one was paid out, the others keep their unlock blocks, and the rest of
+			// the stake queued behind them.
+			let after: Vec<u64> = ledger.withdrawals.iter().map(|w| w.unlock_at).collect();
+			assert_eq!(&after[..unlocks.len() - 1], &unlocks[1..]);
+			assert_eq!(after.last(), Some(&(unlocks[0] + UNDELEGATION_DELAY)));
+			assert_eq!(ledger.shares, 0);
 		});
 	}
 
@@ -1492,6 +1605,102 @@ mod attacks {
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), Some((1_000, 3_000)));
 			FrozenAllocations::set(vec![]);
 			assert_eq!(Restaking::slashable_stake(&OPERATOR, s), None);
+		});
+	}
+	/// A staker who delegates in the block a reward is paid, before the payment, earns none of
+	/// it: rewards accrue to the shares that were in the pool before the payment's block.
+	#[test]
+	fn a_delegation_in_the_payments_block_earns_nothing_of_it() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			let block = System::block_number() + 1;
+			run_to_block(block);
+			// The sniper doubles the pool just before the payment, in the same block.
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 3_000));
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			// Sized and shared as if the sniper were not there: 10 % commission, then 3/4 of
+			// the 900 left to the 3,000 that were in the pool.
+			assert_eq!(
+				last_event(),
+				Event::RewardsPaid {
+					service: s,
+					operator: OPERATOR,
+					to_operator: 325,
+					to_pool: 675,
+					withheld: 0
+				}
+			);
+			assert_noop!(Restaking::claim(signed(STAKER_2)), Error::<Runtime>::NothingToClaim);
+			run_to_block(block + 1);
+			assert_noop!(Restaking::claim(signed(STAKER_2)), Error::<Runtime>::NothingToClaim);
+			let before = free(STAKER);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_eq!(free(STAKER), before + 675);
+			// The refused claim changed nothing: the payment block's mark waits for the sniper's checkpoint.
+			assert_eq!(FreshRewardMarks::<Runtime>::get(OPERATOR, block).unwrap().stakers, 1);
+			// From the next block on, the newcomer earns like everyone else: 900 × 6/7 = 771
+			// to the pool, half of it each.
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			let (a, b) = (free(STAKER), free(STAKER_2));
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_ok!(Restaking::claim(signed(STAKER_2)));
+			assert_eq!((free(STAKER) - a, free(STAKER_2) - b), (385, 385));
+			assert_eq!(FreshRewardMarks::<Runtime>::iter().count(), 0);
+		});
+	}
+
+	/// The rule holds for a staker's own top-up: the shares it held before the block earn,
+	/// the shares added in the payment's block do not, however long it waits to claim.
+	#[test]
+	fn a_top_up_in_the_payments_block_earns_only_on_the_earlier_shares() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			let block = System::block_number() + 1;
+			run_to_block(block);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert!(matches!(last_event(), Event::RewardsPaid { to_pool: 675, .. }));
+			// A second payment in the same block is sized the same way.
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert!(matches!(last_event(), Event::RewardsPaid { to_pool: 675, .. }));
+			// Later blocks pay on all 6,000: 900 × 6/7 = 771.
+			run_to_block(block + 3);
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert!(matches!(last_event(), Event::RewardsPaid { to_pool: 771, .. }));
+			let before = free(STAKER);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			// 675 + 675 on the earlier shares, 771 on all of them.
+			assert_eq!(free(STAKER) - before, 2_121);
+			assert_eq!(FreshRewardMarks::<Runtime>::iter().count(), 0);
+		});
+	}
+
+	/// A payment made before a delegation in the same block is not shared with it, and a
+	/// delegation undelegated in its own block leaves the pool's count of fresh shares right.
+	#[test]
+	fn a_delegation_after_the_payment_or_undone_in_its_block_changes_nothing() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			let block = System::block_number() + 1;
+			run_to_block(block);
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 3_000));
+			assert_ok!(Restaking::delegate(signed(STAKER_3), OPERATOR, 1_000));
+			assert_ok!(Restaking::undelegate(signed(STAKER_3), 1_000));
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			assert_eq!((pool.fresh.shares, pool.fresh.stakers), (3_000, 1));
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			// STAKER_3's withdrawing stake counts in the pool's value but earns nothing.
+			assert!(matches!(last_event(), Event::RewardsPaid { to_pool: 720, .. }));
+			assert_eq!(FreshRewardMarks::<Runtime>::get(OPERATOR, block).unwrap().stakers, 1);
+			assert_noop!(Restaking::claim(signed(STAKER_2)), Error::<Runtime>::NothingToClaim);
+			assert_noop!(Restaking::claim(signed(STAKER_3)), Error::<Runtime>::NothingToClaim);
+			let before = free(STAKER);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_eq!(free(STAKER) - before, 675 + 720);
 		});
 	}
 }

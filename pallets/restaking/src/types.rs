@@ -1,7 +1,9 @@
 //! Types stored by the restaking pallet.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, PartialEqNoBound};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -94,6 +96,51 @@ pub struct Operator<T: Config> {
 	/// start undelegating its delegators' stake (still slashable for the delay) so that it can
 	/// deregister.
 	pub closing: bool,
+	/// Active shares that entered the pool in the block of its latest delegation: they earn no
+	/// rewards paid in that block.
+	pub fresh: FreshShares<T>,
+}
+
+/// Active shares that entered a pool in `block`, and how many stakers hold them. Only
+/// meaningful while `block` is the current block.
+#[derive(
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	DebugNoBound,
+	DefaultNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct FreshShares<T: Config> {
+	/// The block the shares entered in.
+	pub block: BlockNumberFor<T>,
+	/// Active shares that entered in `block` and are still active.
+	pub shares: BalanceOf<T>,
+	/// Stakers holding them.
+	pub stakers: u32,
+}
+
+/// A staker's active shares that entered its pool in `block`.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct FreshPart<T: Config> {
+	/// The block they entered in.
+	pub block: BlockNumberFor<T>,
+	/// How many of the staker's active shares entered then (at most all of them).
+	pub shares: BalanceOf<T>,
+}
+
+/// The pool's reward accumulator after the last reward payment of a block in which fresh
+/// shares sat in the pool, kept until every staker holding such shares has been checkpointed.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FreshRewardMark {
+	/// `reward_per_share` at the end of the block (so far, while it is the current block).
+	pub reward_per_share: FixedU128,
+	/// Stakers whose fresh shares of that block have not been checkpointed since.
+	pub stakers: u32,
 }
 
 impl<T: Config> Operator<T> {
@@ -225,6 +272,9 @@ pub struct StakerLedger<T: Config> {
 	/// stays frozen, is collected at every later touch, and blocks the staker's exits and
 	/// claims until it is paid.
 	pub debt: BalanceOf<T>,
+	/// Active shares that entered in the block of the staker's latest delegation: rewards paid
+	/// to the pool in that block do not accrue to them.
+	pub fresh: Option<FreshPart<T>>,
 }
 
 impl<T: Config> StakerLedger<T> {
@@ -241,6 +291,7 @@ impl<T: Config> StakerLedger<T> {
 			queued_outflow: Zero::zero(),
 			withdrawals: Default::default(),
 			debt: Zero::zero(),
+			fresh: None,
 		}
 	}
 
@@ -265,15 +316,31 @@ impl<T: Config> StakerLedger<T> {
 		})
 	}
 
-	/// Rewards and compensation earned since the last checkpoint.
-	pub fn accrued(&self, pool: &Operator<T>) -> (BalanceOf<T>, BalanceOf<T>) {
-		let owed = |acc: FixedU128, checkpoint: FixedU128| -> BalanceOf<T> {
-			acc.saturating_sub(checkpoint).saturating_mul_int(self.shares)
+	/// Rewards and compensation earned since the last checkpoint, at block `now`. `mark` is the
+	/// pool's [`FreshRewardMark`] of the block the staker's fresh shares entered in, if any:
+	/// rewards paid in that block accrue to the other shares only.
+	pub fn accrued(
+		&self,
+		pool: &Operator<T>,
+		now: BlockNumberFor<T>,
+		mark: Option<FixedU128>,
+	) -> (BalanceOf<T>, BalanceOf<T>) {
+		let owed = |to: FixedU128, from: FixedU128, shares: BalanceOf<T>| -> BalanceOf<T> {
+			to.saturating_sub(from).saturating_mul_int(shares)
 		};
-		(
-			owed(pool.reward_per_share, self.reward_checkpoint),
-			owed(pool.compensation_per_share, self.compensation_checkpoint),
-		)
+		let (acc, checkpoint) = (pool.reward_per_share, self.reward_checkpoint);
+		let rewards = match (&self.fresh, mark) {
+			(Some(fresh), _) if fresh.block == now => {
+				owed(acc, checkpoint, self.shares.saturating_sub(fresh.shares))
+			},
+			(Some(fresh), Some(end)) => {
+				let end = end.max(checkpoint);
+				owed(end, checkpoint, self.shares.saturating_sub(fresh.shares))
+					.saturating_add(owed(acc, end, self.shares))
+			},
+			_ => owed(acc, checkpoint, self.shares),
+		};
+		(rewards, owed(pool.compensation_per_share, self.compensation_checkpoint, self.shares))
 	}
 
 	/// Whether nothing is left in this position: no shares, no value (so no pending loss), no
@@ -287,6 +354,16 @@ impl<T: Config> StakerLedger<T> {
 			&& self.unclaimed_compensation.is_zero()
 			&& self.debt.is_zero()
 	}
+}
+
+/// A loss owed by an account whose position closed before it could be collected.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Debt<T: Config> {
+	/// The operator whose pool the loss came from.
+	pub operator: T::AccountId,
+	/// What is still owed.
+	pub amount: BalanceOf<T>,
 }
 
 /// Caps and the diversification curve, settable by root within their bounds.

@@ -24,7 +24,8 @@ impl<T: Config> Pallet<T> {
 		let ledger = Stakers::<T>::get(&who)?;
 		let pool = Operators::<T>::get(&ledger.operator)?;
 		let restaked = pool.value_of(ledger.shares);
-		let (rewards, compensation) = ledger.accrued(&pool);
+		let now = frame_system::Pallet::<T>::block_number();
+		let (rewards, compensation) = ledger.accrued(&pool, now, Self::fresh_mark(&ledger, now));
 		let pool_value = pool.pool_value();
 		let services = Memberships::<T>::iter_prefix(&ledger.operator)
 			.filter_map(|(service, membership)| {

@@ -456,14 +456,14 @@ impl<T: Config> Pallet<T> {
 
 	// ---- views for the runtime API ----
 
-	/// Waiting requests, soonest first.
+	/// Every waiting request, scheduled or not (one made while the queue was full waits for
+	/// `execute_slash`), soonest due first, then in the order they were made.
 	pub fn pending_slashes() -> Vec<PendingSlash<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		Queue::<T>::get()
-			.into_iter()
-			.filter_map(|(_, id)| {
-				Requests::<T>::get(id).map(|request| PendingSlash { id, request })
-			})
-			.collect()
+		let mut pending: Vec<_> = Requests::<T>::iter()
+			.map(|(id, request)| PendingSlash { id, request })
+			.collect();
+		pending.sort_by_key(|p| (p.request.due, p.id));
+		pending
 	}
 
 	/// The record of executed slash `id`, while in its operator's history.

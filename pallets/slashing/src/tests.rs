@@ -278,6 +278,11 @@ mod requests {
 			assert_ok!(ask(third, OPERATOR_2, 2));
 			assert!(matches!(last_event(), Event::SlashRequested { scheduled: false, .. }));
 			assert!(!Queue::<Runtime>::get().iter().any(|(_, id)| *id == fifth));
+			// The runtime API lists it with the others, by due block.
+			let listed: Vec<restaking_primitives::slashing::SlashId> =
+				Slashing::pending_slashes().iter().map(|p| p.id).collect();
+			assert_eq!(listed.len(), 5);
+			assert_eq!(listed.last(), Some(&fifth));
 			let due = Requests::<Runtime>::get(fifth).unwrap().due;
 			run_to_block(due);
 			assert!(Requests::<Runtime>::contains_key(fifth));
