@@ -32,6 +32,13 @@ type Pot<T> = <T as frame_system::Config>::AccountId;
 /// A staker's ledger and its operator's pool after a checkpoint, with the loss it realized.
 type Touched<T> = (StakerLedger<T>, Operator<T>, BalanceOf<T>);
 
+/// What [`Pallet::collect`] took from an account, and the funds themselves.
+struct Collected<T: Config> {
+	credit: CreditOf<T>,
+	from_bond: BalanceOf<T>,
+	from_free: BalanceOf<T>,
+}
+
 /// Who starts an undelegation or a withdrawal; it decides what is allowed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Exit {
@@ -193,7 +200,7 @@ impl<T: Config> Pallet<T> {
 			return Ok(Zero::zero());
 		}
 
-		let (credit, from_bond, from_free) = Self::collect(who, owed)?;
+		let Collected { credit, from_bond, from_free } = Self::collect(who, owed)?;
 		ledger.debt = owed.saturating_sub(from_bond).saturating_sub(from_free);
 		// Only now, and only by what was collected, may the freeze fall.
 		Self::update_freeze(who, ledger.frozen())?;
@@ -229,10 +236,7 @@ impl<T: Config> Pallet<T> {
 	/// Take up to `owed` from `who`: from its bond, then from its free balance through the
 	/// restaking freeze (lifted for the withdrawal, so it does not hold back an existential
 	/// deposit either), never from another hold. The caller sets the freeze again.
-	fn collect(
-		who: &T::AccountId,
-		owed: BalanceOf<T>,
-	) -> Result<(CreditOf<T>, BalanceOf<T>, BalanceOf<T>), DispatchError> {
+	fn collect(who: &T::AccountId, owed: BalanceOf<T>) -> Result<Collected<T>, DispatchError> {
 		Realizing::<T>::put(true);
 		let (mut credit, from_bond) = T::BaseStaking::slash_bonded(who, owed);
 		Realizing::<T>::kill();
@@ -256,13 +260,13 @@ impl<T: Config> Pallet<T> {
 				credit.subsume(taken);
 			}
 		}
-		Ok((credit, from_bond, from_free))
+		Ok(Collected { credit, from_bond, from_free })
 	}
 
 	/// Collect what `who` owes after its position closed (see [`Debts`]).
 	fn settle_debt(who: &T::AccountId) -> DispatchResult {
 		let mut debt = Debts::<T>::get(who).ok_or(Error::<T>::NotDelegator)?;
-		let (credit, from_bond, from_free) = Self::collect(who, debt.amount)?;
+		let Collected { credit, from_bond, from_free } = Self::collect(who, debt.amount)?;
 		let paid = from_bond.saturating_add(from_free);
 		ensure!(!paid.is_zero(), Error::<T>::NothingToSettle);
 		debt.amount = debt.amount.saturating_sub(paid);
@@ -294,7 +298,11 @@ impl<T: Config> Pallet<T> {
 	/// pool: the debt moves to [`Debts`], still frozen and collected by `settle`, so that it
 	/// keeps no operator from deregistering.
 	fn move_out_debt(who: &T::AccountId, ledger: &mut StakerLedger<T>) -> DispatchResult {
-		if ledger.debt.is_zero() || !ledger.shares.is_zero() || !ledger.withdrawals.is_empty() {
+		let holds_more = !ledger.shares.is_zero()
+			|| !ledger.value.is_zero()
+			|| !ledger.queued_outflow.is_zero()
+			|| !ledger.withdrawals.is_empty();
+		if ledger.debt.is_zero() || holds_more {
 			return Ok(());
 		}
 		let unclaimed = ledger.unclaimed_rewards.saturating_add(ledger.unclaimed_compensation);
@@ -323,7 +331,10 @@ impl<T: Config> Pallet<T> {
 		}
 		if !ledger.debt.is_zero() {
 			let amount = core::mem::take(&mut ledger.debt);
-			Debts::<T>::insert(who, Debt { operator: ledger.operator.clone(), amount });
+			Debts::<T>::mutate(who, |debt| match debt {
+				Some(d) => d.amount = d.amount.saturating_add(amount),
+				None => *debt = Some(Debt { operator: ledger.operator.clone(), amount }),
+			});
 		}
 		Ok(())
 	}
@@ -410,6 +421,7 @@ impl<T: Config> Pallet<T> {
 		let emptied = fresh.shares.is_zero();
 		if pool.fresh.block == block {
 			pool.fresh.shares = pool.fresh.shares.saturating_sub(gone);
+			pool.fresh.left = pool.fresh.left.saturating_add(gone);
 			if emptied {
 				pool.fresh.stakers = pool.fresh.stakers.saturating_sub(1);
 			}
@@ -1020,7 +1032,8 @@ impl<T: Config> Pallet<T> {
 
 		let now = Self::now();
 		if pool.fresh.block != now {
-			pool.fresh = FreshShares { block: now, shares: Zero::zero(), stakers: 0 };
+			pool.fresh = Default::default();
+			pool.fresh.block = now;
 		}
 		pool.fresh.shares = pool.fresh.shares.saturating_add(shares);
 		// `touch` turned fresh shares of earlier blocks into ordinary ones.
@@ -1235,9 +1248,14 @@ impl<T: Config> Pallet<T> {
 		let rest = paid.saturating_sub(commission);
 		// Shares that entered in this block earn nothing of it: the delegators' part is sized on
 		// the other shares, and shared among the active ones of them.
-		let fresh = if pool.fresh.block == now { pool.fresh.shares } else { Zero::zero() };
+		let (fresh, left) = if pool.fresh.block == now {
+			(pool.fresh.shares, pool.fresh.left)
+		} else {
+			(Zero::zero(), Zero::zero())
+		};
 		let earning = pool.active_shares.saturating_sub(fresh);
-		let delegated = pool.value_of(pool.total_shares.saturating_sub(fresh));
+		// Fresh shares that already left for a withdrawal do not size it either.
+		let delegated = pool.value_of(pool.total_shares.saturating_sub(fresh).saturating_sub(left));
 		let mut to_pool = if earning.is_zero() {
 			Zero::zero()
 		} else {

@@ -121,6 +121,9 @@ pub struct FreshShares<T: Config> {
 	pub shares: BalanceOf<T>,
 	/// Stakers holding them.
 	pub stakers: u32,
+	/// Shares that entered in `block` and left the active ones in it (for a withdrawal, or
+	/// burnt): they do not size the delegators' part of a payment in `block` either.
+	pub left: BalanceOf<T>,
 }
 
 /// A staker's active shares that entered its pool in `block`.

@@ -1,0 +1,610 @@
+//! An adversarial property test on the demo runtime: every pallet, the real `pallet-staking`,
+//! nomination pools and delegated staking, driven through their calls and real blocks.
+//!
+//! Actors: Alice owns the oracle service and slashes for it; Dave and Eve operate; Bob and
+//! Charlie delegate honestly; `FerdieStash` attacks with `EveStash` as its accomplice. It
+//! bonds and restakes, owns a service Dave serves with a tiny allocation (so it can file requests of
+//! its own against Dave), parks funds in service deposits and a nomination pool, moves its
+//! free funds to its accomplice, unbonds and withdraws from staking, and delegates, undelegates and
+//! claims at random moments around Alice's requests, rewards and Dave's deallocations.
+//!
+//! Each sequence starts from the same prepared state and runs 8 to 24 random steps. Checked:
+//! 1. after every step, `try_state` of the restaking, slashing, insurance and liquid pallets;
+//! 2. no delegation enters, and no withdrawal leaves, a pool while a slash of it waits;
+//! 3. every executed slash takes its requested fraction of the stake at the request (or all
+//!    that is left, if an earlier slash took part of it), within three units of rounding;
+//! 4. after the sequence (its waiting slashes executed, its positions settled), no honest
+//!    delegator ends with more or less than it started with plus what it claimed, less its
+//!    pro-rata share of the executed slashes (from its shares before each execution); the
+//!    attacker and its accomplice together end with no more than that, what is still owed
+//!    excepted (it stays frozen on the attacker's account);
+//! 5. `Shortfall` equals what is owed, and is frozen (part of 1), and is reported.
+//!
+//! `ADVERSARIAL_SEQUENCES` sets the number of sequences (1,000 unless set: about 0.1 s each
+//! in a debug build, so the README's test command runs 1,000); a failure
+//! prints its seed and steps, and `ADVERSARIAL_SEED` replays one.
+
+mod common;
+
+use common::{account, new_test_ext, run_to_block};
+use frame_support::traits::fungible::Inspect;
+use pallet_slashing::{SlashPolicy, Slasher};
+use restaking_primitives::{
+	restaking::{RestakingInterface, SlashTier},
+	slashing::SlashId,
+};
+use restaking_runtime::{
+	currency::UNIT, AccountId, Balance, Balances, Restaking, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeOrigin, Slashing, System,
+};
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, EveStash, FerdieStash};
+use sp_runtime::{traits::Dispatchable, Perbill, Perquintill};
+use std::collections::BTreeMap;
+
+/// SplitMix64: small, fast and reproducible from a seed.
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+		let mut z = self.0;
+		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+		z ^ (z >> 31)
+	}
+
+	fn below(&mut self, n: u64) -> u64 {
+		self.next() % n
+	}
+
+	fn percent(&mut self) -> u128 {
+		u128::from(self.below(100)) + 1
+	}
+
+	fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+		items[self.below(items.len() as u64) as usize].clone()
+	}
+}
+
+const ORACLE: u32 = 0;
+
+struct World {
+	alice: AccountId,
+	dave: AccountId,
+	eve: AccountId,
+	honest: Vec<AccountId>,
+	attacker: AccountId,
+	accomplice: AccountId,
+	/// The attacker's own service, served by Dave with a 1 % allocation.
+	own_service: u32,
+	/// The accomplice's nomination pool.
+	pool: u32,
+}
+
+fn world() -> World {
+	World {
+		alice: account(Alice),
+		dave: account(Dave),
+		eve: account(Eve),
+		honest: vec![account(Bob), account(Charlie)],
+		attacker: account(FerdieStash),
+		accomplice: account(EveStash),
+		own_service: 2,
+		pool: 1,
+	}
+}
+
+fn call(who: &AccountId, call: RuntimeCall) -> bool {
+	call.dispatch(RuntimeOrigin::signed(who.clone())).is_ok()
+}
+
+fn must(who: &AccountId, call: RuntimeCall) {
+	let what = format!("{call:?}");
+	if let Err(e) = call.dispatch(RuntimeOrigin::signed(who.clone())) {
+		panic!("{what} failed: {:?}", e.error);
+	}
+}
+
+fn restaking(c: pallet_restaking::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::Restaking(c)
+}
+
+/// The attacker bonds and nominates, registers its service with a policy, Dave serves it
+/// with 1 %, and the accomplice opens a nomination pool.
+fn prepare(w: &World) {
+	run_to_block(1);
+	must(
+		&w.attacker,
+		RuntimeCall::Staking(pallet_staking::Call::bond {
+			value: 100_000 * UNIT,
+			payee: pallet_staking::RewardDestination::Staked,
+		}),
+	);
+	must(
+		&w.attacker,
+		RuntimeCall::Staking(pallet_staking::Call::nominate {
+			targets: vec![sp_runtime::MultiAddress::Id(w.alice.clone())],
+		}),
+	);
+	assert_eq!(pallet_restaking::NextServiceId::<Runtime>::get(), w.own_service);
+	must(
+		&w.attacker,
+		restaking(pallet_restaking::Call::register_service {
+			metadata: b"own".to_vec(),
+			min_operator_stake: 0,
+			max_operators: 8,
+			requires_approval: false,
+		}),
+	);
+	let pct = Perbill::from_percent;
+	must(
+		&w.attacker,
+		RuntimeCall::Slashing(pallet_slashing::Call::set_policy {
+			service: w.own_service,
+			policy: SlashPolicy {
+				slasher: Slasher::Account(w.attacker.clone()),
+				minor: pct(1),
+				major: pct(5),
+				critical: pct(10),
+				max_per_incident: pct(10),
+				veto_window: 20,
+			},
+		}),
+	);
+	// Dave frees 1 % of his stake (he serves the oracle and the bridge with half each).
+	must(
+		&w.dave,
+		restaking(pallet_restaking::Call::allocate {
+			service: 1,
+			magnitude: Perquintill::from_percent(49),
+		}),
+	);
+	run_to_block(System::block_number() + restaking_runtime::configs::DeallocationDelay::get());
+	must(&w.dave, restaking(pallet_restaking::Call::opt_in { service: w.own_service }));
+	must(
+		&w.dave,
+		restaking(pallet_restaking::Call::allocate {
+			service: w.own_service,
+			magnitude: Perquintill::from_percent(1),
+		}),
+	);
+	must(
+		&w.accomplice,
+		RuntimeCall::NominationPools(pallet_nomination_pools::Call::create {
+			amount: 1_000 * UNIT,
+			root: w.accomplice.clone().into(),
+			nominator: w.accomplice.clone().into(),
+			bouncer: w.accomplice.clone().into(),
+		}),
+	);
+	assert_eq!(pallet_nomination_pools::LastPoolId::<Runtime>::get(), w.pool);
+	run_to_block(System::block_number() + restaking_runtime::configs::AllocationDelay::get());
+	check_pallets().expect("the prepared state is sound");
+}
+
+fn check_pallets() -> Result<(), String> {
+	Restaking::do_try_state().map_err(|e| format!("restaking: {e:?}"))?;
+	Slashing::do_try_state().map_err(|e| format!("slashing: {e:?}"))?;
+	restaking_runtime::Insurance::do_try_state().map_err(|e| format!("insurance: {e:?}"))?;
+	restaking_runtime::LiquidRestaking::do_try_state().map_err(|e| format!("liquid: {e:?}"))?;
+	Ok(())
+}
+
+/// Shares of `who` in its pool (active and withdrawing) and the pool's operator and shares.
+fn shares_of(who: &AccountId) -> Option<(AccountId, Balance, Balance)> {
+	let ledger = pallet_restaking::Stakers::<Runtime>::get(who)?;
+	let pool = pallet_restaking::Operators::<Runtime>::get(&ledger.operator)?;
+	let withdrawing: Balance = ledger.withdrawals.iter().map(|w| w.shares).sum();
+	Some((ledger.operator, ledger.shares + withdrawing, pool.total_shares))
+}
+
+/// What `who` still owes: debts and losses not yet realized.
+fn owed(who: &AccountId) -> Balance {
+	let closed = pallet_restaking::Debts::<Runtime>::get(who).map_or(0, |d| d.amount);
+	let open = pallet_restaking::Stakers::<Runtime>::get(who).map_or(0, |ledger| {
+		let pool = pallet_restaking::Operators::<Runtime>::get(&ledger.operator)
+			.expect("a staker's operator exists");
+		ledger.debt + ledger.pending_loss(&pool)
+	});
+	closed + open
+}
+
+/// Everything `who` holds: free, held and frozen funds alike.
+fn wealth(who: &AccountId) -> Balance {
+	Balances::total_balance(who)
+}
+
+#[derive(Default)]
+struct Tally {
+	/// Per tracked staker: rewards and compensation claimed.
+	claimed: BTreeMap<AccountId, Balance>,
+	/// Per tracked staker: its pro-rata share of executed pool slashes.
+	imposed: BTreeMap<AccountId, Balance>,
+	/// Requests as they were made.
+	requests: BTreeMap<SlashId, pallet_slashing::RequestOf<Runtime>>,
+	executed: u32,
+	evidence: u64,
+	/// Blocks the last step asks to produce.
+	advance: u32,
+	parked: Vec<u32>,
+}
+
+/// What a step may change and the checks need to know before it.
+struct Before {
+	pending: BTreeMap<AccountId, u32>,
+	/// Per waiting request: what its pair can slash now.
+	slashable: BTreeMap<SlashId, Balance>,
+	shares: Vec<(AccountId, AccountId, Balance, Balance)>,
+}
+
+fn before(w: &World, tracked: &[AccountId]) -> Before {
+	let pending = [w.dave.clone(), w.eve.clone()]
+		.into_iter()
+		.map(|op| (op.clone(), pallet_slashing::PendingOf::<Runtime>::get(&op)))
+		.collect();
+	let slashable = pallet_slashing::Requests::<Runtime>::iter()
+		.map(|(id, r)| {
+			let (sb, pv) = Restaking::slashable_stake(&r.operator, r.service).unwrap_or_default();
+			(id, sb + pv)
+		})
+		.collect();
+	let shares = tracked
+		.iter()
+		.filter_map(|who| shares_of(who).map(|(op, s, total)| (who.clone(), op, s, total)))
+		.collect();
+	Before { pending, slashable, shares }
+}
+
+/// Check what the step's events say against the state before it, and tally claims and slashes.
+fn after(b: &Before, tally: &mut Tally) -> Result<(), String> {
+	for record in System::events() {
+		match record.event {
+			RuntimeEvent::Restaking(pallet_restaking::Event::Delegated { operator, .. })
+				if b.pending.get(&operator).copied().unwrap_or(0) > 0 =>
+			{
+				return Err(format!("a delegation entered {operator:?} while a slash waited"))
+			},
+			RuntimeEvent::Restaking(pallet_restaking::Event::Withdrawn { operator, .. })
+				if b.pending.get(&operator).copied().unwrap_or(0) > 0 =>
+			{
+				return Err(format!("a withdrawal left {operator:?} while a slash waited"))
+			},
+			RuntimeEvent::Restaking(pallet_restaking::Event::Claimed {
+				staker,
+				rewards,
+				compensation,
+			}) => *tally.claimed.entry(staker).or_default() += rewards + compensation,
+			RuntimeEvent::Slashing(pallet_slashing::Event::SlashExecuted { id, .. }) => {
+				let record = pallet_slashing::Records::<Runtime>::get(id)
+					.ok_or(format!("slash {id} executed without a record"))?;
+				let request =
+					tally.requests.get(&id).ok_or(format!("slash {id} was never requested"))?;
+				let asked = request.fraction.mul_floor(request.slashable);
+				let there = b.slashable.get(&id).copied().unwrap_or(0);
+				let least = asked.min(there).saturating_sub(2);
+				// Each of the two parts is rounded up, against the slashed.
+				if record.amount < least || record.amount > asked + 3 {
+					return Err(format!(
+						"slash {id} took {} of {} asked ({} there before the step)",
+						record.amount, asked, there
+					));
+				}
+				tally.executed += 1;
+				for (who, op, shares, total) in &b.shares {
+					if *op == record.operator && *total > 0 {
+						let part = sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+							record.from_pool,
+							*shares,
+							*total,
+							sp_runtime::Rounding::Down,
+						)
+						.unwrap_or(0);
+						*tally.imposed.entry(who.clone()).or_default() += part;
+					}
+				}
+			},
+			_ => {},
+		}
+	}
+	Ok(())
+}
+
+/// One random step; returns what it did.
+fn step(w: &World, rng: &mut Rng, tally: &mut Tally) -> String {
+	let stakers = [w.attacker.clone(), w.honest[0].clone(), w.honest[1].clone()];
+	let operators = [w.dave.clone(), w.eve.clone()];
+	match rng.below(17) {
+		0 | 1 => {
+			// Time passes: up to 24 empty blocks, then one produced by the caller (each block
+			// resets the events). Requests due meanwhile execute in its `on_idle`, as after a
+			// run of full blocks.
+			let skipped = rng.below(25) as u32;
+			System::set_block_number(System::block_number() + skipped);
+			tally.advance = 1;
+			format!("skip {skipped} blocks")
+		},
+		2 | 3 => {
+			let who = rng.pick(&stakers);
+			let operator = rng.pick(&operators);
+			let amount = rng.percent() * 200 * UNIT;
+			let ok = call(&who, restaking(pallet_restaking::Call::delegate { operator, amount }));
+			format!("delegate {amount} by {who:?}: {ok}")
+		},
+		4 => {
+			let who = rng.pick(&stakers);
+			let amount = rng.percent() * 200 * UNIT;
+			let ok = call(&who, restaking(pallet_restaking::Call::undelegate { amount }));
+			format!("undelegate {amount} by {who:?}: {ok}")
+		},
+		5 => {
+			let who = rng.pick(&stakers);
+			let ok = call(&who, restaking(pallet_restaking::Call::withdraw_unbonded {}));
+			format!("withdraw by {who:?}: {ok}")
+		},
+		6 => {
+			let who = rng.pick(&stakers);
+			let ok = call(&who, restaking(pallet_restaking::Call::claim {}));
+			format!("claim by {who:?}: {ok}")
+		},
+		7 => {
+			let who = rng.pick(&stakers);
+			let ok = call(&w.accomplice, restaking(pallet_restaking::Call::settle { staker: who }));
+			format!("settle: {ok}")
+		},
+		8 => {
+			// Park funds in a hold the loss cannot be collected from.
+			let id = pallet_restaking::NextServiceId::<Runtime>::get();
+			let ok = call(
+				&w.attacker,
+				restaking(pallet_restaking::Call::register_service {
+					metadata: b"park".to_vec(),
+					min_operator_stake: 0,
+					max_operators: 1,
+					requires_approval: true,
+				}),
+			);
+			if ok {
+				tally.parked.push(id);
+			}
+			format!("park in service {id}: {ok}")
+		},
+		9 => {
+			let Some(id) = tally.parked.pop() else { return "unpark: nothing".into() };
+			let ok = call(
+				&w.attacker,
+				restaking(pallet_restaking::Call::retire_service { service: id }),
+			);
+			format!("unpark service {id}: {ok}")
+		},
+		10 => {
+			// Join the accomplice's nomination pool, or move free funds to the accomplice.
+			if rng.below(2) == 0 {
+				let amount = rng.percent() * 100 * UNIT;
+				let ok = call(
+					&w.attacker,
+					RuntimeCall::NominationPools(pallet_nomination_pools::Call::join {
+						amount,
+						pool_id: w.pool,
+					}),
+				);
+				format!("pool join {amount}: {ok}")
+			} else {
+				let amount = rng.percent() * 500 * UNIT;
+				let ok = call(
+					&w.attacker,
+					RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+						dest: w.accomplice.clone().into(),
+						value: amount,
+					}),
+				);
+				format!("transfer {amount} to the accomplice: {ok}")
+			}
+		},
+		11 => {
+			let who = rng.pick(&stakers);
+			if rng.below(2) == 0 {
+				let value = rng.percent() * 1_000 * UNIT;
+				let ok = call(&who, RuntimeCall::Staking(pallet_staking::Call::unbond { value }));
+				format!("staking unbond {value} by {who:?}: {ok}")
+			} else {
+				let ok = call(
+					&who,
+					RuntimeCall::Staking(pallet_staking::Call::withdraw_unbonded {
+						num_slashing_spans: 0,
+					}),
+				);
+				format!("staking withdraw by {who:?}: {ok}")
+			}
+		},
+		12 | 13 => {
+			// A request: Alice's on the oracle against Dave or Eve, or the attacker's own
+			// against Dave.
+			let tier = rng.pick(&[SlashTier::Minor, SlashTier::Major, SlashTier::Critical]);
+			let (slasher, service, operator) = if rng.below(3) == 0 {
+				(w.attacker.clone(), w.own_service, w.dave.clone())
+			} else {
+				(w.alice.clone(), ORACLE, rng.pick(&operators))
+			};
+			tally.evidence += 1;
+			let id = pallet_slashing::NextSlashId::<Runtime>::get();
+			let ok = call(
+				&slasher,
+				RuntimeCall::Slashing(pallet_slashing::Call::request_slash {
+					service,
+					operator: operator.clone(),
+					tier,
+					evidence: H256::from_low_u64_be(tally.evidence),
+				}),
+			);
+			if let Some(request) = pallet_slashing::Requests::<Runtime>::get(id) {
+				tally.requests.insert(id, request);
+			}
+			format!("request {tier:?} on {service} against {operator:?}: {ok}")
+		},
+		14 => {
+			let service = rng.pick(&[ORACLE, 1, w.own_service]);
+			let magnitude = Perquintill::from_percent(rng.below(101));
+			let ok =
+				call(&w.dave, restaking(pallet_restaking::Call::allocate { service, magnitude }));
+			format!("Dave allocates {magnitude:?} to {service}: {ok}")
+		},
+		15 => {
+			let operator = rng.pick(&operators);
+			let amount = rng.percent() * 10 * UNIT;
+			let ok = call(
+				&w.alice,
+				restaking(pallet_restaking::Call::pay_rewards {
+					service: ORACLE,
+					operator,
+					amount,
+				}),
+			);
+			format!("rewards {amount}: {ok}")
+		},
+		_ => {
+			let due: Vec<SlashId> = pallet_slashing::Requests::<Runtime>::iter_keys().collect();
+			let Some(id) = due.first().copied() else { return "execute: nothing".into() };
+			let ok = call(
+				&w.accomplice,
+				RuntimeCall::Slashing(pallet_slashing::Call::execute_slash { id }),
+			);
+			format!("execute {id}: {ok}")
+		},
+	}
+}
+
+/// Run one sequence; `Err` names the broken invariant.
+fn sequence(w: &World, seed: u64, log: &mut Vec<String>) -> Result<Balance, String> {
+	let mut rng = Rng(seed);
+	let mut tally = Tally::default();
+	let tracked = [w.attacker.clone(), w.honest[0].clone(), w.honest[1].clone()];
+	let start: BTreeMap<AccountId, Balance> = tracked
+		.iter()
+		.chain([&w.accomplice])
+		.map(|who| (who.clone(), wealth(who)))
+		.collect();
+	let steps = 8 + rng.below(17);
+	let mut run = |tally: &mut Tally, f: &mut dyn FnMut(&mut Tally) -> String| {
+		let b = before(w, &tracked);
+		let wealth_before: Vec<Balance> = tracked.iter().map(wealth).collect();
+		System::reset_events();
+		let mut what = f(tally);
+		for (who, was) in tracked.iter().zip(wealth_before) {
+			let now = wealth(who);
+			if now != was {
+				what.push_str(&format!(" [{who:?}: {was} -> {now}]"));
+				if std::env::var("ADVERSARIAL_EVENTS").is_ok() {
+					for e in System::events() {
+						what.push_str(&format!("\n      {:?}", e.event));
+					}
+				}
+			}
+		}
+		log.push(what);
+		after(&b, tally)?;
+		check_pallets()
+	};
+	let mut produce = |_: &mut Tally| {
+		let number = System::block_number() + 1;
+		run_to_block(number);
+		format!("  block {number}")
+	};
+	for _ in 0..steps {
+		run(&mut tally, &mut |tally| step(w, &mut rng, tally))?;
+		for _ in 0..core::mem::take(&mut tally.advance) {
+			run(&mut tally, &mut produce)?;
+		}
+	}
+	// Let every waiting request come due and execute it, then settle every position.
+	System::set_block_number(System::block_number() + 30);
+	run(&mut tally, &mut produce)?;
+	let waiting: Vec<SlashId> = pallet_slashing::Requests::<Runtime>::iter_keys().collect();
+	for id in waiting {
+		run(&mut tally, &mut |_| {
+			let ok = call(
+				&w.accomplice,
+				RuntimeCall::Slashing(pallet_slashing::Call::execute_slash { id }),
+			);
+			format!("final execute {id}: {ok}")
+		})?;
+	}
+	for who in &tracked {
+		run(&mut tally, &mut |_| {
+			let ok = call(
+				&w.accomplice,
+				restaking(pallet_restaking::Call::settle { staker: who.clone() }),
+			);
+			format!("final settle {who:?}: {ok}")
+		})?;
+	}
+
+	// Tolerance: per executed slash, a unit of rounding in the pro-rata share and a unit in the
+	// factor, and a unit per realization.
+	let tolerance = 2 * Balance::from(tally.executed) + 2;
+	let expected = |who: &AccountId| {
+		start[who] + tally.claimed.get(who).copied().unwrap_or(0)
+			- tally.imposed.get(who).copied().unwrap_or(0)
+	};
+	for who in &w.honest {
+		let end = wealth(who) - owed(who);
+		let honest = expected(who);
+		if end + tolerance < honest || end > honest + tolerance {
+			return Err(format!(
+				"{who:?} ends with {end} (owing {}), expected {honest} ± {tolerance} (claimed {:?}, \
+				 imposed {:?})",
+				owed(who),
+				tally.claimed.get(who),
+				tally.imposed.get(who)
+			));
+		}
+	}
+	let group = wealth(&w.attacker) + wealth(&w.accomplice) - owed(&w.attacker);
+	let bound = expected(&w.attacker) + start[&w.accomplice] + tolerance;
+	if group > bound {
+		return Err(format!("the attacker and its accomplice end with {group}, above {bound}"));
+	}
+	Ok(pallet_restaking::Shortfall::<Runtime>::get())
+}
+
+#[test]
+fn no_sequence_of_calls_escapes_shrinks_or_shifts_a_slash() {
+	let sequences: u64 = std::env::var("ADVERSARIAL_SEQUENCES")
+		.ok()
+		.and_then(|s| s.parse().ok())
+		.unwrap_or(1_000);
+	let seeds: Vec<u64> = match std::env::var("ADVERSARIAL_SEED").ok().and_then(|s| s.parse().ok())
+	{
+		Some(seed) => vec![seed],
+		None => (0..sequences).collect(),
+	};
+	let w = world();
+	let mut ext = new_test_ext("development");
+	ext.execute_with(|| prepare(&w));
+	ext.commit_all().expect("the prepared state commits");
+
+	let (mut executed, mut owing, mut steps) = (0u64, 0u64, 0usize);
+	for seed in &seeds {
+		let mut log = Vec::new();
+		let outcome = ext.execute_with(|| {
+			let result = sequence(&w, *seed, &mut log);
+			let slashes = pallet_slashing::Records::<Runtime>::iter().count() as u64;
+			result.map(|shortfall| (shortfall, slashes))
+		});
+		ext.reset_overlay();
+		match outcome {
+			Ok((shortfall, slashes)) => {
+				executed += slashes;
+				owing += u64::from(shortfall > 0);
+				steps += log.len();
+			},
+			Err(broken) => panic!("seed {seed}: {broken}\nsteps:\n  {}", log.join("\n  ")),
+		}
+	}
+	println!(
+		"{} sequences, {steps} steps, {executed} slash records, {owing} ending with a debt owed \
+		 (frozen): every invariant held",
+		seeds.len()
+	);
+	assert!(executed > 0, "the sequences executed no slash");
+}
