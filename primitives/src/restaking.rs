@@ -163,6 +163,11 @@ pub trait StakerInterface<AccountId, Balance> {
 
 	/// Per service: how much of `staker`'s restaked value it can slash now.
 	fn slashable_by_service(staker: &AccountId) -> alloc::vec::Vec<(ServiceId, Balance)>;
+
+	/// Whether a slash of `operator` waits: its delegators' stake can neither enter nor leave
+	/// until it has executed or been vetoed, and an integration pooling stake behind it (a
+	/// vault) must not pay anything out or take anything in meanwhile.
+	fn slash_pending(operator: &AccountId) -> bool;
 }
 
 /// A staker's restaking position as the pool values it now.

@@ -14,7 +14,7 @@ use frame_support::{
 };
 use restaking_primitives::{
 	insurance::{CoverId, CoverView, PoolId, PoolState},
-	restaking::{RestakingInterface, ServiceId},
+	restaking::{ExitGuard, RestakingInterface, ServiceId},
 	slashing::{OnSlashExecuted, SlashRecord},
 };
 use sp_arithmetic::{
@@ -166,6 +166,12 @@ impl<T: Config> Pallet<T> {
 		let (shares, at) = position.unbonding.ok_or(Error::<T>::NoWithdrawal)?;
 		ensure!(Self::now() >= at, Error::<T>::CooldownNotOver);
 		Self::release_expired(pool_id, &mut pool);
+		// Capital that backs a waiting claim stays, whatever the cooldown.
+		let backing = PoolCovers::<T>::get(pool_id)
+			.into_iter()
+			.filter_map(Covers::<T>::get)
+			.any(|cover| Self::claim_waits(&cover));
+		ensure!(!backing, Error::<T>::ClaimPending);
 		let amount = Self::ratio(pool.capital, shares, pool.total_shares, Rounding::Down)?;
 		ensure!(amount <= pool.free(), Error::<T>::CapitalLocked);
 		T::Currency::transfer(&Self::pool_account(pool_id), &who, amount, Preservation::Preserve)?;
@@ -184,7 +190,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Remaining amounts of `pool`'s covers that are past their end and grace at `now`.
+	/// Whether a slash `cover` may have to pay waits: a request on its target made before the
+	/// cover ended (requests made before it started are not told apart: the cover stays for
+	/// their veto window too).
+	pub(crate) fn claim_waits(cover: &Cover<T>) -> bool {
+		T::SlashGuard::allocation_frozen_since(&cover.operator, cover.service)
+			.is_some_and(|since| since < cover.end)
+	}
+
+	/// Remaining amounts of `pool`'s covers that are past their end and grace at `now` and
+	/// that no waiting slash may still claim.
 	fn expired_of(
 		pool: PoolId,
 		now: BlockNumberFor<T>,
@@ -194,6 +209,7 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.filter_map(|id| Covers::<T>::get(id).map(|c| (id, c)))
 			.filter(|(_, c)| c.end.saturating_add(T::ClaimGrace::get()) <= now)
+			.filter(|(_, c)| !Self::claim_waits(c))
 			.inspect(|(_, c)| freed = freed.saturating_add(c.remaining))
 			.collect();
 		(expired, freed)

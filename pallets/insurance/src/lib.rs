@@ -95,7 +95,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use restaking_primitives::{
 		insurance::{CoverId, PoolId},
-		restaking::{RestakingInterface, ServiceId},
+		restaking::{ExitGuard, RestakingInterface, ServiceId},
 	};
 	use sp_runtime::Perbill;
 
@@ -118,6 +118,10 @@ pub mod pallet {
 
 		/// The restaking pallet: allocations to check covers against, and compensation.
 		type Restaking: RestakingInterface<Self::AccountId, BalanceOf<Self>>;
+
+		/// Waiting slashes (the slashing pallet): while a request a cover may have to pay
+		/// waits, the cover is not released and its pool's capital does not leave.
+		type SlashGuard: ExitGuard<Self::AccountId, BlockNumberFor<Self>>;
 
 		/// Pool and reserve accounts derive from it.
 		#[pallet::constant]
@@ -318,6 +322,9 @@ pub mod pallet {
 		CooldownNotOver,
 		/// The withdrawal would take capital locked behind covers.
 		CapitalLocked,
+		/// A slash that one of the pool's covers may have to pay waits: no capital leaves the
+		/// pool until it has executed or been vetoed.
+		ClaimPending,
 		/// The pool does not cover this service.
 		ServiceNotCovered,
 		/// The operator has no stake allocated to the service.
@@ -398,14 +405,14 @@ pub mod pallet {
 		}
 
 		/// Withdraw the requested shares at the pool's current value, once the cooldown has
-		/// passed and as far as capital is not locked behind covers (expired covers are
-		/// released first).
+		/// passed, no slash a cover of the pool may have to pay waits, and as far as capital is
+		/// not locked behind covers (expired covers are released first).
 		///
 		/// - Origin: an underwriter of `pool`.
 		///
 		/// Emits [`Event::Withdrawn`] (and [`Event::CoverReleased`]). Errors:
 		/// [`Error::UnknownPool`], [`Error::NoPosition`], [`Error::NoWithdrawal`],
-		/// [`Error::CooldownNotOver`], [`Error::CapitalLocked`].
+		/// [`Error::CooldownNotOver`], [`Error::ClaimPending`], [`Error::CapitalLocked`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw(T::MaxCoversPerPool::get()))]
 		pub fn withdraw(origin: OriginFor<T>, pool: PoolId) -> DispatchResult {
@@ -437,7 +444,9 @@ pub mod pallet {
 			Self::do_buy_cover(who, pool, operator, service, amount, period).map(|_| ())
 		}
 
-		/// Release a pool's covers that are past their end and grace, freeing their capital.
+		/// Release a pool's covers that are past their end and grace, freeing their capital. A
+		/// cover on whose target a slash it may have to pay waits is kept until that slash has
+		/// executed or been vetoed.
 		///
 		/// - Origin: signed (anyone).
 		///

@@ -142,6 +142,7 @@ impl pallet_insurance::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Restaking = Restaking;
+	type SlashGuard = Slashing;
 	type PalletId = InsurancePalletId;
 	type PoolDeposit = ConstU128<POOL_DEPOSIT>;
 	type MinDeposit = ConstU128<10>;

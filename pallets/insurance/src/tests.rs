@@ -196,7 +196,7 @@ mod payouts {
 			let p = pool();
 			assert_eq!(p.paid_out, 490);
 			assert_eq!(Covers::<Runtime>::get(id).unwrap().remaining, 10);
-			// STAKER holds 3,000 of the 4,000 active shares: three quarters of 490.
+			// STAKER holds 3,000 of the 4,000 shares: three quarters of 490.
 			let before = free(STAKER);
 			assert_ok!(Restaking::claim(signed(STAKER)));
 			assert_eq!(free(STAKER), before + 367);
@@ -280,10 +280,90 @@ mod payouts {
 			let id = cover(500);
 			assert_ok!(Restaking::undelegate(signed(STAKER), 3_000));
 			assert_ok!(Restaking::undelegate(signed(STAKER_2), 1_000));
-			run_to_block(2);
+			run_to_block(1 + UNDELEGATION_DELAY);
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER)));
+			assert_ok!(Restaking::withdraw_unbonded(signed(STAKER_2)));
 			critical_slash(1);
 			assert_eq!(Covers::<Runtime>::get(id).unwrap().remaining, 500);
 			assert_eq!(pool().paid_out, 0);
+		});
+	}
+}
+
+mod attacks {
+	use super::*;
+
+	/// A delegator that began undelegating before the request bore the slash like the others
+	/// and gets its part of the compensation; the one that stays gets no more than its part.
+	#[test]
+	fn compensation_goes_to_whoever_bore_the_loss() {
+		ExtBuilder::build_and_execute(|| {
+			let id = cover(500);
+			assert_ok!(Restaking::undelegate(signed(STAKER_2), 1_000));
+			run_to_block(2);
+			let slash = critical_slash(1);
+			// 800 taken from the pool, 200 of it from STAKER_2's withdrawing 1,000.
+			assert!(events().contains(&Event::CoverPaid { cover: id, slash, amount: 490 }));
+			let (a, b) = (free(STAKER), free(STAKER_2));
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_ok!(Restaking::claim(signed(STAKER_2)));
+			// 490 per 4,000 shares: 367 for 3,000 (its loss was 600), 122 for 1,000 (200).
+			assert_eq!((free(STAKER) - a, free(STAKER_2) - b), (367, 122));
+		});
+	}
+
+	/// An underwriter whose cooldown has passed cannot leave while a slash its pool's cover
+	/// must pay waits: the remaining underwriters would pay its part.
+	#[test]
+	fn an_underwriter_cannot_flee_a_waiting_claim() {
+		ExtBuilder::build_and_execute(|| {
+			// A second underwriter joins; the first has asked to leave.
+			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 10_000));
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL));
+			let id = cover(500);
+			run_to_block(1 + COOLDOWN);
+			// The cover's target is slashed; the request waits (the slashing pallet is paused,
+			// as it may be, so it waits past any window).
+			let slash = request(SlashTier::Critical, 1);
+			assert_ok!(Slashing::pause(RuntimeOrigin::root()));
+			run_to_block(System::block_number() + WINDOW + 1);
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::ClaimPending
+			);
+			assert_ok!(Slashing::resume(RuntimeOrigin::root()));
+			run_to_block(System::block_number() + 1);
+			assert!(events().contains(&Event::CoverPaid { cover: id, slash, amount: 490 }));
+			// The payout came from both underwriters' capital; now the first may leave with
+			// half of what is left.
+			let capital = pool().capital;
+			let before = free(UNDERWRITER);
+			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
+			assert_eq!(free(UNDERWRITER) - before, capital / 2);
+		});
+	}
+
+	/// A cover is not released while a slash requested during it waits, however late it
+	/// executes: the claim is paid.
+	#[test]
+	fn a_late_execution_still_finds_its_cover() {
+		ExtBuilder::build_and_execute(|| {
+			let id = cover(500);
+			run_to_block(1 + PERIOD);
+			let slash = request(SlashTier::Critical, 1);
+			assert_ok!(Slashing::pause(RuntimeOrigin::root()));
+			// Past the cover's end and grace, the cover stays while the request waits.
+			run_to_block(2 + PERIOD + MAX_VETO_WINDOW + 5);
+			assert_ok!(Insurance::release_covers(signed(NOBODY), POOL));
+			assert!(Covers::<Runtime>::contains_key(id));
+			assert_eq!(pool().locked, 500);
+			assert_ok!(Slashing::resume(RuntimeOrigin::root()));
+			run_to_block(System::block_number() + 1);
+			assert!(events().contains(&Event::CoverPaid { cover: id, slash, amount: 490 }));
+			// With nothing waiting, it is released.
+			assert_ok!(Insurance::release_covers(signed(NOBODY), POOL));
+			assert!(!Covers::<Runtime>::contains_key(id));
+			assert_eq!(pool().locked, 0);
 		});
 	}
 }

@@ -219,6 +219,9 @@ impl<T: Config> Pallet<T> {
 		let mut record = Vaults::<T>::get(id).ok_or(Error::<T>::UnknownVault)?;
 		ensure!(!record.paused, Error::<T>::VaultPaused);
 		ensure!(!amount.is_zero() && amount >= T::MinDeposit::get(), Error::<T>::DepositTooSmall);
+		// The vault's value does not show the waiting loss yet: a deposit now would take part
+		// of it off the holders.
+		ensure!(!T::Restaking::slash_pending(&record.operator), Error::<T>::SlashPending);
 		Self::sync(id, &mut record);
 		let price = Self::pricing(id, &record);
 		ensure!(
@@ -293,6 +296,8 @@ impl<T: Config> Pallet<T> {
 		let entry =
 			Redemptions::<T>::get((&owner, id, redemption)).ok_or(Error::<T>::UnknownRedemption)?;
 		ensure!(entry.fully_released(), Error::<T>::NotReleased);
+		// Paid now, the redemption would leave the waiting loss to the holders who stay.
+		ensure!(!T::Restaking::slash_pending(&record.operator), Error::<T>::SlashPending);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(
 			T::Staking::current_era() >= entry.unlock_era && now >= entry.unlock_at,

@@ -288,6 +288,9 @@ pub mod pallet {
 		VaultExists,
 		/// The vault is paused: no deposits or redemptions.
 		VaultPaused,
+		/// A slash of the vault's operator waits: no deposit enters and no payout leaves the
+		/// vault until it has executed or been vetoed (either would move its loss onto others).
+		SlashPending,
 		/// The vault's pause state is already the requested one.
 		PauseUnchanged,
 		/// The amount is below `MinDeposit`, or too small to mint a single token.
@@ -352,12 +355,13 @@ pub mod pallet {
 		}
 
 		/// Deposit `amount` of free balance into `vault` for vault tokens at its current rate.
-		/// The amount is bonded, and restaked as far as the restake ratio allows.
+		/// The amount is bonded, and restaked as far as the restake ratio allows. Refused while
+		/// a slash of the vault's operator waits (the rate does not show the loss yet).
 		///
 		/// - Origin: signed, not a vault's account.
 		///
 		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownVault`], [`Error::VaultPaused`],
-		/// [`Error::DepositTooSmall`], [`Error::RecursiveDeposit`], [`Error::VaultDepleted`],
+		/// [`Error::SlashPending`], [`Error::DepositTooSmall`], [`Error::RecursiveDeposit`], [`Error::VaultDepleted`],
 		/// [`Error::Overflow`], or the transfer's, the staking layer's, the restaking pallet's
 		/// (an operator over its concentration cap takes no more stake) or the assets pallet's
 		/// error.
@@ -385,12 +389,14 @@ pub mod pallet {
 		}
 
 		/// Pay `owner`'s redemption `id` of `vault` to `owner`: its shares at today's rate, at
-		/// most what they were worth when released.
+		/// most what they were worth when released. Waits while a slash of the vault's operator
+		/// waits: paid after it, the redemption bears its share of the loss.
 		///
 		/// - Origin: signed (anyone; the funds go to `owner`). Works while the vault is paused.
 		///
 		/// Emits [`Event::Withdrawn`]. Errors: [`Error::UnknownVault`],
-		/// [`Error::UnknownRedemption`], [`Error::NotReleased`], [`Error::NotUnlocked`],
+		/// [`Error::UnknownRedemption`], [`Error::NotReleased`], [`Error::SlashPending`],
+		/// [`Error::NotUnlocked`],
 		/// [`Error::AwaitingLiquidity`], [`Error::Overflow`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw())]

@@ -375,6 +375,42 @@ fn a_redemption_waits_for_bonding_and_undelegation_then_pays_its_value() {
 	});
 }
 
+/// A redemption due for payout while a slash of the vault's operator waits is paid only
+/// after the slash, and bears its share of it; no deposit enters meanwhile.
+#[test]
+fn a_redeemer_cannot_escape_a_pending_slash() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		deposit(BOB, 1_000);
+		let id = redeem(ALICE, 100);
+		set_era(BONDING_DURATION);
+		run_to_block(1 + UNDELEGATION_DELAY);
+		let before = free(ALICE);
+		assert_ok!(Slashing::request_slash(
+			signed(SLASHER),
+			SERVICE,
+			OPERATOR,
+			SlashTier::Critical,
+			sp_core::H256::repeat_byte(1)
+		));
+		let value_before = Liquid::vault_state(VAULT).unwrap().value;
+		assert_noop!(
+			Liquid::withdraw(signed(ALICE), VAULT, ALICE, id),
+			Error::<Runtime>::SlashPending
+		);
+		assert_noop!(
+			Liquid::deposit(signed(CHARLIE), VAULT, 1_000),
+			Error::<Runtime>::SlashPending
+		);
+		run_to_block(System::block_number() + WINDOW + 1);
+		let value_after = Liquid::vault_state(VAULT).unwrap().value;
+		assert!(value_after < value_before);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, id));
+		// Alice's 100 lost what the vault lost, in proportion.
+		assert_eq!(free(ALICE) - before, 100 * value_after / value_before);
+	});
+}
+
 #[test]
 fn a_run_on_the_vault_drains_first_come_first_served_under_the_cap() {
 	ExtBuilder::build_and_execute(|| {

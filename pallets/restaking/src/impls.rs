@@ -401,6 +401,9 @@ impl<T: Config> Pallet<T> {
 		ledger.unclaimed_compensation = ledger.unclaimed_compensation.saturating_add(compensation);
 		ledger.reward_checkpoint = pool.reward_per_share;
 		ledger.compensation_checkpoint = pool.compensation_per_share;
+		for withdrawal in ledger.withdrawals.iter_mut() {
+			withdrawal.compensation_checkpoint = pool.compensation_per_share;
+		}
 		if let Some(block) = ledger.fresh.as_ref().map(|f| f.block).filter(|b| *b != now) {
 			ledger.fresh = None;
 			Self::release_mark(&ledger.operator, block);
@@ -1094,7 +1097,12 @@ impl<T: Config> Pallet<T> {
 		let value = pool.value_of(shares);
 		ledger.value = pool.value_of(ledger.shares);
 		let unlock_at = Self::now().saturating_add(T::UndelegationDelay::get());
-		let withdrawal = Withdrawal { shares, value, unlock_at };
+		let withdrawal = Withdrawal {
+			shares,
+			value,
+			unlock_at,
+			compensation_checkpoint: pool.compensation_per_share,
+		};
 		if let Err(withdrawal) = ledger.withdrawals.try_push(withdrawal) {
 			ensure!(merge_when_full, Error::<T>::TooManyWithdrawals);
 			let last = ledger.withdrawals.last_mut().ok_or(Error::<T>::TooManyWithdrawals)?;
@@ -1309,9 +1317,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Move `amount` from `from` to the pot as compensation for `operator`'s active
-	/// delegators: the accumulator rises by `amount / active shares`, rounded down, so claims
-	/// never exceed what came in.
+	/// Move `amount` from `from` to the pot as compensation for `operator`'s delegators, the
+	/// withdrawing ones included (they bore the slash too): the accumulator rises by
+	/// `amount / all shares`, rounded down, so claims never exceed what came in, and no share
+	/// gets more than its part.
 	pub(crate) fn do_compensate(
 		operator: &T::AccountId,
 		from: &T::AccountId,
@@ -1319,11 +1328,11 @@ impl<T: Config> Pallet<T> {
 	) -> Result<BalanceOf<T>, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooLow);
 		let mut pool = Operators::<T>::get(operator).ok_or(Error::<T>::NotOperator)?;
-		ensure!(!pool.active_shares.is_zero(), Error::<T>::EmptyPool);
+		ensure!(!pool.total_shares.is_zero(), Error::<T>::EmptyPool);
 		let per_share = multiply_by_rational_with_rounding(
 			amount.unique_saturated_into(),
 			FixedU128::DIV,
-			pool.active_shares.unique_saturated_into(),
+			pool.total_shares.unique_saturated_into(),
 			Rounding::Down,
 		)
 		.map(FixedU128::from_inner)
@@ -2101,6 +2110,10 @@ impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::staker_exposure(staker.clone())
 			.map(|e| e.services.into_iter().map(|s| (s.service, s.slashable)).collect())
 			.unwrap_or_default()
+	}
+
+	fn slash_pending(operator: &T::AccountId) -> bool {
+		T::ExitGuard::exits_frozen(operator)
 	}
 }
 

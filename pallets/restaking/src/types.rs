@@ -86,7 +86,8 @@ pub struct Operator<T: Config> {
 	pub factor: FixedU128,
 	/// Rewards per active share paid to the pool since registration.
 	pub reward_per_share: FixedU128,
-	/// Insurance compensation per active share paid to the pool since registration.
+	/// Insurance compensation per share (active and withdrawing) paid to the pool since
+	/// registration.
 	pub compensation_per_share: FixedU128,
 	/// Stakers delegating to this operator (active or withdrawing).
 	pub delegator_count: u32,
@@ -243,6 +244,9 @@ pub struct Withdrawal<T: Config> {
 	pub value: BalanceOf<T>,
 	/// First block at which the withdrawal can complete.
 	pub unlock_at: BlockNumberFor<T>,
+	/// `compensation_per_share` of the pool at the staker's last checkpoint: withdrawing
+	/// shares bear the pool's slashes, so they share its compensation too.
+	pub compensation_checkpoint: FixedU128,
 }
 
 /// A staker's restaking position with one operator.
@@ -343,7 +347,14 @@ impl<T: Config> StakerLedger<T> {
 			},
 			_ => owed(acc, checkpoint, self.shares),
 		};
-		(rewards, owed(pool.compensation_per_share, self.compensation_checkpoint, self.shares))
+		let acc = pool.compensation_per_share;
+		let compensation = self
+			.withdrawals
+			.iter()
+			.fold(owed(acc, self.compensation_checkpoint, self.shares), |sum, w| {
+				sum.saturating_add(owed(acc, w.compensation_checkpoint, w.shares))
+			});
+		(rewards, compensation)
 	}
 
 	/// Whether nothing is left in this position: no shares, no value (so no pending loss), no

@@ -160,6 +160,7 @@ impl pallet_insurance::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Restaking = Restaking;
+	type SlashGuard = Slashing;
 	type PalletId = InsurancePalletId;
 	type PoolDeposit = PoolDeposit;
 	type MinDeposit = MinUnderwriterDeposit;
