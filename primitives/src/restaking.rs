@@ -237,6 +237,14 @@ pub trait ExitGuard<AccountId, BlockNumber> {
 	/// not take effect, even once its delay has passed, so the requests can take what was
 	/// allocated when they were made. `None` when nothing waits.
 	fn allocation_frozen_since(operator: &AccountId, service: ServiceId) -> Option<BlockNumber>;
+
+	/// While slashes of `operator` by `service` wait: the block of the first of them (as
+	/// [`Self::allocation_frozen_since`]) and of the latest request made since. Every waiting
+	/// request of the pair was made within that range. `None` when nothing waits.
+	fn waiting_requests(
+		operator: &AccountId,
+		service: ServiceId,
+	) -> Option<(BlockNumber, BlockNumber)>;
 }
 
 /// Ready-made restaking state for other pallets' benchmarks (implemented by the restaking
@@ -265,6 +273,10 @@ impl<AccountId, BlockNumber> ExitGuard<AccountId, BlockNumber> for () {
 	}
 
 	fn allocation_frozen_since(_: &AccountId, _: ServiceId) -> Option<BlockNumber> {
+		None
+	}
+
+	fn waiting_requests(_: &AccountId, _: ServiceId) -> Option<(BlockNumber, BlockNumber)> {
 		None
 	}
 }

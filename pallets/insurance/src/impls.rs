@@ -124,6 +124,8 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
 		ensure!(!amount.is_zero() && amount >= T::MinDeposit::get(), Error::<T>::AmountTooLow);
+		// At today's price a deposit would take part of a waiting claim off the underwriters.
+		ensure!(!Self::pool_claim_waits(pool_id), Error::<T>::ClaimPending);
 		let shares = if pool.total_shares.is_zero() {
 			amount
 		} else {
@@ -167,11 +169,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(Self::now() >= at, Error::<T>::CooldownNotOver);
 		Self::release_expired(pool_id, &mut pool);
 		// Capital that backs a waiting claim stays, whatever the cooldown.
-		let backing = PoolCovers::<T>::get(pool_id)
-			.into_iter()
-			.filter_map(Covers::<T>::get)
-			.any(|cover| Self::claim_waits(&cover));
-		ensure!(!backing, Error::<T>::ClaimPending);
+		ensure!(!Self::pool_claim_waits(pool_id), Error::<T>::ClaimPending);
 		let amount = Self::ratio(pool.capital, shares, pool.total_shares, Rounding::Down)?;
 		ensure!(amount <= pool.free(), Error::<T>::CapitalLocked);
 		T::Currency::transfer(&Self::pool_account(pool_id), &who, amount, Preservation::Preserve)?;
@@ -190,12 +188,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether a slash `cover` may have to pay waits: a request on its target made before the
-	/// cover ended (requests made before it started are not told apart: the cover stays for
-	/// their veto window too).
+	/// Whether a slash `cover` may have to pay waits: the requests waiting on its target were
+	/// made over a range of blocks that meets the cover's `[start, end)`, and it has something
+	/// left to pay. A cover bought after every waiting request can pay none of them.
 	pub(crate) fn claim_waits(cover: &Cover<T>) -> bool {
-		T::SlashGuard::allocation_frozen_since(&cover.operator, cover.service)
-			.is_some_and(|since| since < cover.end)
+		!cover.remaining.is_zero()
+			&& T::SlashGuard::waiting_requests(&cover.operator, cover.service)
+				.is_some_and(|(first, latest)| first < cover.end && latest >= cover.start)
+	}
+
+	/// Whether a slash a cover of `pool` may have to pay waits.
+	fn pool_claim_waits(pool: PoolId) -> bool {
+		PoolCovers::<T>::get(pool)
+			.into_iter()
+			.filter_map(Covers::<T>::get)
+			.any(|cover| Self::claim_waits(&cover))
 	}
 
 	/// Remaining amounts of `pool`'s covers that are past their end and grace at `now` and

@@ -322,8 +322,8 @@ pub mod pallet {
 		CooldownNotOver,
 		/// The withdrawal would take capital locked behind covers.
 		CapitalLocked,
-		/// A slash that one of the pool's covers may have to pay waits: no capital leaves the
-		/// pool until it has executed or been vetoed.
+		/// A slash that one of the pool's covers may have to pay waits: no capital enters or
+		/// leaves the pool until it has executed or been vetoed.
 		ClaimPending,
 		/// The pool does not cover this service.
 		ServiceNotCovered,

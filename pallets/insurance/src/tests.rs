@@ -343,6 +343,39 @@ mod attacks {
 		});
 	}
 
+	/// Underwriter capital deposited while a claim waits would pay part of it at the old
+	/// price: refused until the claim is settled.
+	#[test]
+	fn a_deposit_cannot_absorb_a_waiting_claim() {
+		ExtBuilder::build_and_execute(|| {
+			cover(500);
+			run_to_block(2);
+			let _ = request(SlashTier::Critical, 1);
+			assert_noop!(
+				Insurance::deposit(signed(BUYER), POOL, 10_000),
+				Error::<Runtime>::ClaimPending
+			);
+			run_to_block(System::block_number() + WINDOW);
+			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 10_000));
+		});
+	}
+
+	/// A cover bought after every waiting request on its target can pay none of them: it
+	/// neither locks the pool's underwriters nor stays past its grace for them.
+	#[test]
+	fn a_cover_bought_after_a_request_locks_nothing() {
+		ExtBuilder::build_and_execute(|| {
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, 1_000));
+			run_to_block(1 + COOLDOWN);
+			let _ = request(SlashTier::Critical, 1);
+			assert_ok!(Slashing::pause(RuntimeOrigin::root()));
+			let late = cover(10);
+			run_to_block(System::block_number() + 1);
+			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
+			assert!(Covers::<Runtime>::contains_key(late));
+		});
+	}
+
 	/// A cover is not released while a slash requested during it waits, however late it
 	/// executes: the claim is paid.
 	#[test]

@@ -761,6 +761,9 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_opt_in(who: T::AccountId, service: ServiceId) -> DispatchResult {
 		let mut pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
+		// A new service would bring new room to file requests: while some wait, an operator
+		// could otherwise keep its exits frozen for good, one service after another.
+		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
 		let mut record = Services::<T>::get(service).ok_or(Error::<T>::UnknownService)?;
 		match record.status {
 			ServiceStatus::Active => {},
@@ -856,6 +859,8 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if membership.magnitude.is_zero() {
+			// Leaving a service waits for the operator's waiting slashes, as an opt-out does.
+			ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
 			Self::leave_service(&operator, service);
 			Self::deposit_event(Event::OperatorRemoved { operator, service });
 			return Ok(());

@@ -90,6 +90,10 @@ impl restaking_primitives::restaking::ExitGuard<AccountId, u64> for FreezeListed
 			.find(|(o, s, _)| o == operator && *s == service)
 			.map(|(_, _, since)| since)
 	}
+
+	fn waiting_requests(operator: &AccountId, service: ServiceId) -> Option<(u64, u64)> {
+		Self::allocation_frozen_since(operator, service).map(|since| (since, since))
+	}
 }
 
 pub const SERVICE_DEPOSIT: Balance = 50;

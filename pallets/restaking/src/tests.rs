@@ -1172,6 +1172,9 @@ mod exits_and_losses {
 			);
 			// Nor can stake start leaving another service; allocating more is still allowed.
 			let other = service(OWNER);
+			FrozenExits::set(vec![]);
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), other));
+			FrozenExits::set(vec![OPERATOR]);
 			allocate(OPERATOR, other, 50);
 			assert_noop!(
 				Restaking::allocate(signed(OPERATOR), other, percent(10)),
@@ -1591,6 +1594,31 @@ mod attacks {
 			);
 			FrozenExits::set(vec![]);
 			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 1_000));
+		});
+	}
+
+	/// While a slash of it waits, an operator takes on no new service (each would bring new
+	/// room to file requests and keep its exits frozen for good), and no owner completes its
+	/// removal.
+	#[test]
+	fn an_operator_with_a_waiting_slash_takes_on_no_new_service() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			let other = service(OWNER_2);
+			FrozenExits::set(vec![OPERATOR]);
+			assert_noop!(
+				Restaking::opt_in(signed(OPERATOR), other),
+				Error::<Runtime>::SlashPending
+			);
+			assert_ok!(Restaking::remove_operator(signed(OWNER), s, OPERATOR));
+			run_to_block(System::block_number() + DEALLOCATION_DELAY);
+			assert_noop!(
+				Restaking::remove_operator(signed(OWNER), s, OPERATOR),
+				Error::<Runtime>::SlashPending
+			);
+			FrozenExits::set(vec![]);
+			assert_ok!(Restaking::remove_operator(signed(OWNER), s, OPERATOR));
+			assert_ok!(Restaking::opt_in(signed(OPERATOR), other));
 		});
 	}
 

@@ -150,8 +150,9 @@ impl<T: Config> Pallet<T> {
 		UsedEvidence::<T>::insert(&key, id);
 		PendingOf::<T>::mutate(&operator, |n| *n = n.saturating_add(1));
 		PendingPerPair::<T>::mutate(&operator, service, |pending| {
-			let pending = pending.get_or_insert(PairPending { count: 0, since: now });
+			let pending = pending.get_or_insert(PairPending { count: 0, since: now, latest: now });
 			pending.count = pending.count.saturating_add(1);
+			pending.latest = now;
 		});
 		NextSlashId::<T>::put(id.saturating_add(1));
 		Requests::<T>::insert(
@@ -565,6 +566,7 @@ impl<T: Config> Pallet<T> {
 			// The hold may start earlier than the oldest request still waiting (it lasts
 			// until none waits), never later.
 			ensure!(pending.since <= first, "an allocation hold starts after its request");
+			ensure!(pending.since <= pending.latest, "the latest request precedes the first");
 		}
 		// Every account that can hold a bond or deposit here: operators that were ever
 		// requested against, and account slashers.
@@ -635,6 +637,13 @@ impl<T: Config> ExitGuard<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 		service: ServiceId,
 	) -> Option<BlockNumberFor<T>> {
 		PendingPerPair::<T>::get(operator, service).map(|pending| pending.since)
+	}
+
+	fn waiting_requests(
+		operator: &T::AccountId,
+		service: ServiceId,
+	) -> Option<(BlockNumberFor<T>, BlockNumberFor<T>)> {
+		PendingPerPair::<T>::get(operator, service).map(|pending| (pending.since, pending.latest))
 	}
 }
 

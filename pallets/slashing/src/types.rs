@@ -108,6 +108,8 @@ pub struct PairPending<BlockNumber> {
 	/// The block of the first request since some began waiting: the allocation hold starts
 	/// there.
 	pub since: BlockNumber,
+	/// The block of the latest request since then (every waiting one was made by then).
+	pub latest: BlockNumber,
 }
 
 /// Service slashes executed against an operator, in total.
