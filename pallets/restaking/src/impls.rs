@@ -296,14 +296,18 @@ impl<T: Config> Pallet<T> {
 
 	/// A position that holds nothing but a debt (and rewards, which pay it first) leaves its
 	/// pool: the debt moves to [`Debts`], still frozen and collected by `settle`, so that it
-	/// keeps no operator from deregistering.
-	fn move_out_debt(who: &T::AccountId, ledger: &mut StakerLedger<T>) -> DispatchResult {
+	/// keeps no operator from deregistering. Returns what [`Debts`] now holds for `who` (zero
+	/// when nothing moved: a staker with a position has no entry there).
+	fn move_out_debt(
+		who: &T::AccountId,
+		ledger: &mut StakerLedger<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
 		let holds_more = !ledger.shares.is_zero()
 			|| !ledger.value.is_zero()
 			|| !ledger.queued_outflow.is_zero()
 			|| !ledger.withdrawals.is_empty();
 		if ledger.debt.is_zero() || holds_more {
-			return Ok(());
+			return Ok(Zero::zero());
 		}
 		let unclaimed = ledger.unclaimed_rewards.saturating_add(ledger.unclaimed_compensation);
 		let from_rewards = unclaimed.min(ledger.debt);
@@ -329,14 +333,20 @@ impl<T: Config> Pallet<T> {
 				owed: ledger.debt,
 			});
 		}
-		if !ledger.debt.is_zero() {
-			let amount = core::mem::take(&mut ledger.debt);
-			Debts::<T>::mutate(who, |debt| match debt {
-				Some(d) => d.amount = d.amount.saturating_add(amount),
-				None => *debt = Some(Debt { operator: ledger.operator.clone(), amount }),
-			});
+		if ledger.debt.is_zero() {
+			return Ok(Zero::zero());
 		}
-		Ok(())
+		let amount = core::mem::take(&mut ledger.debt);
+		Ok(Debts::<T>::mutate(who, |debt| match debt {
+			Some(d) => {
+				d.amount = d.amount.saturating_add(amount);
+				d.amount
+			},
+			None => {
+				*debt = Some(Debt { operator: ledger.operator.clone(), amount });
+				amount
+			},
+		}))
 	}
 
 	/// Refuse while `ledger` owes a loss that could not be collected.
@@ -474,8 +484,7 @@ impl<T: Config> Pallet<T> {
 			keep
 		});
 		pool.total_shares = pool.total_shares.saturating_sub(worthless);
-		Self::move_out_debt(who, &mut ledger)?;
-		let debt = Debts::<T>::get(who).map_or_else(Zero::zero, |d| d.amount);
+		let debt = Self::move_out_debt(who, &mut ledger)?;
 		Self::update_freeze(who, ledger.frozen().saturating_add(debt))?;
 		if ledger.is_empty() {
 			Stakers::<T>::remove(who);
