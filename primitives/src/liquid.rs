@@ -24,8 +24,15 @@ pub struct VaultState<AccountId, Balance> {
 	pub value: Balance,
 	/// Vault tokens in circulation.
 	pub supply: Balance,
-	/// Value of one token (`value / (supply + redeeming shares)`).
+	/// Value of one token at the currency's scale (10^offset token units): the tokens' and
+	/// queued redemptions' part of the value over their shares, 1 for a new vault.
 	pub rate: FixedU128,
+	/// The rate a deposit in this block gets (tokens minted = amount / rate), `None` while the
+	/// vault takes no deposit: paused, depleted, or a slash of its operator waits.
+	pub deposit_rate: Option<FixedU128>,
+	/// A slash of the operator waits: no deposit enters and no payout leaves until it has
+	/// executed or been vetoed (the value does not show the loss yet).
+	pub slash_pending: bool,
 	/// Value of redemptions not yet paid (waiting in the queue or unbonding), at the rate.
 	pub redeeming: Balance,
 	/// The part of `redeeming` still waiting in the queue (over the per-era cap).

@@ -9,7 +9,7 @@ use common::{account, new_test_ext, run_to_block, run_to_era};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use restaking_primitives::restaking::SlashTier;
 use restaking_runtime::{
-	configs::{MaxRedeemPerEra, UndelegationDelay},
+	configs::{MaxRedeemPerEra, UndelegationDelay, VaultDecimalsOffset},
 	currency::UNIT,
 	time::BONDING_DURATION,
 	Assets, Balances, LiquidRestaking, Restaking, Runtime, RuntimeOrigin, Slashing, System,
@@ -18,6 +18,9 @@ use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Eve, Ferdie};
 
 const DEPOSIT: u128 = 10_000 * UNIT;
+/// The tokens an empty vault mints for `DEPOSIT`: its tokens have `VaultDecimalsOffset` more
+/// decimals than the currency.
+const TOKENS: u128 = DEPOSIT * 10u128.pow(VaultDecimalsOffset::get() as u32);
 
 fn era() -> u32 {
 	pallet_staking::CurrentEra::<Runtime>::get().unwrap_or(0)
@@ -41,18 +44,20 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 			assert_ok!(LiquidRestaking::deposit(
 				RuntimeOrigin::signed(who.clone()),
 				vault,
-				DEPOSIT
+				DEPOSIT,
+				TOKENS,
 			));
 		}
 		let state = LiquidRestaking::vault_state(vault).expect("vault 0");
-		assert_eq!((state.value, state.supply), (2 * DEPOSIT, 2 * DEPOSIT));
+		assert_eq!((state.value, state.supply), (2 * DEPOSIT, 2 * TOKENS));
+		assert_eq!(state.rate, sp_runtime::FixedU128::from_u32(1));
 		// The restake ratio (80 %) of the vault's bond restakes through Eve.
 		assert_eq!(state.restaked, 2 * DEPOSIT * 8 / 10);
 		// Ferdie's position shows in the exposure API, through the vault.
 		let exposure = restaking_runtime::apis::staker_exposure_for(ferdie.clone())
 			.expect("Ferdie holds vault tokens");
 		assert_eq!(exposure.operator, None);
-		assert_eq!(exposure.vaults[0].tokens, DEPOSIT);
+		assert_eq!(exposure.vaults[0].tokens, TOKENS);
 		assert_eq!(exposure.vaults[0].services[0].slashable, DEPOSIT * 8 / 10);
 		check_invariants();
 
@@ -80,14 +85,19 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 		let rate = state.rate;
 		assert!(rate < sp_runtime::FixedU128::from_u32(1));
 		// Both holders hold the same tokens, each now worth half the value.
-		assert_eq!(Assets::balance(vault, &ferdie), DEPOSIT);
+		assert_eq!(Assets::balance(vault, &ferdie), TOKENS);
 		check_invariants();
 
 		// A run: both redeem everything, Ferdie first.
 		let ferdie_before = Balances::balance(&ferdie);
 		let bob_before = Balances::balance(&bob);
-		assert_ok!(LiquidRestaking::redeem(RuntimeOrigin::signed(ferdie.clone()), vault, DEPOSIT));
-		assert_ok!(LiquidRestaking::redeem(RuntimeOrigin::signed(bob.clone()), vault, DEPOSIT));
+		assert_ok!(LiquidRestaking::redeem(
+			RuntimeOrigin::signed(ferdie.clone()),
+			vault,
+			TOKENS,
+			0
+		));
+		assert_ok!(LiquidRestaking::redeem(RuntimeOrigin::signed(bob.clone()), vault, TOKENS, 0));
 		let cap = MaxRedeemPerEra::get() * state.value;
 		let mut released = Vec::new();
 		let mut ferdie_released_in = None;

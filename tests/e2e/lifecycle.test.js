@@ -262,13 +262,23 @@ describe('restaking lifecycle on the dev chain', () => {
     const asset = created.asset.toNumber();
     const metadata = await api.query.assets.metadata(asset);
     assert.equal(metadata.symbol.toUtf8(), `LRV${vault}`);
-    assert.equal(metadata.decimals.toNumber(), 12);
+    // Six decimals more than the currency: one token per unit at a wallet's scale.
+    assert.equal(metadata.decimals.toNumber(), 18);
 
     const amount = 1_000n * UNIT;
-    events = await submitOk(api, api.tx.liquidRestaking.deposit(vault, amount), depositor);
-    const minted = findEvent(events, 'liquidRestaking', 'Deposited').data.tokens.toBigInt();
-    assert.equal(minted, amount, 'an empty vault mints one token per unit');
+    const OFFSET = 1_000_000n;
     let state = (await api.call.liquidRestakingApi.vaultState(vault)).unwrap();
+    assert.equal(state.depositRate.unwrap().toString(), state.rate.toString());
+    assert.equal(state.slashPending.isTrue, false);
+    // A bound above what the rate gives fails and changes nothing.
+    const greedy = await submit(
+      api, api.tx.liquidRestaking.deposit(vault, amount, amount * OFFSET + 1n), depositor);
+    assert.equal(greedy.error, 'liquidRestaking.RateMoved');
+    events = await submitOk(
+      api, api.tx.liquidRestaking.deposit(vault, amount, amount * OFFSET), depositor);
+    const minted = findEvent(events, 'liquidRestaking', 'Deposited').data.tokens.toBigInt();
+    assert.equal(minted, amount * OFFSET, 'an empty vault mints 10^6 token units per planck');
+    state = (await api.call.liquidRestakingApi.vaultState(vault)).unwrap();
     assert.equal(state.value.toBigInt(), amount);
     assert.equal(state.supply.toBigInt(), minted);
     // The restake ratio (80 %) of the bond restakes through the operator (its pool's value per
@@ -286,7 +296,7 @@ describe('restaking lifecycle on the dev chain', () => {
 
     // The staker redeems them: within the per-era cap (10 % of the value), released at once,
     // payable after the bonding duration and the undelegation delay.
-    events = await submitOk(api, api.tx.liquidRestaking.redeem(vault, sent), stayer);
+    events = await submitOk(api, api.tx.liquidRestaking.redeem(vault, sent, 0), stayer);
     const queued = findEvent(events, 'liquidRestaking', 'RedemptionQueued').data;
     const released = findEvent(events, 'liquidRestaking', 'RedemptionsReleased').data;
     assert.equal(released.shares.toBigInt(), sent);
@@ -295,13 +305,13 @@ describe('restaking lifecycle on the dev chain', () => {
     state = (await api.call.liquidRestakingApi.vaultState(vault)).unwrap();
     assert.equal(state.supply.toBigInt(), minted - sent);
     assert.equal(state.redeeming.toBigInt(), queued.value.toBigInt());
-    const tooMuch = await submit(api, api.tx.liquidRestaking.redeem(vault, minted), depositor);
+    const tooMuch = await submit(api, api.tx.liquidRestaking.redeem(vault, minted, 0), depositor);
     assert.equal(tooMuch.error, 'liquidRestaking.InsufficientTokens');
     step('vault', {
       vault,
       token: `LRV${vault} (asset ${asset})`,
       deposited: fmt(amount),
-      transferred: fmt(sent),
+      transferred: `${fmt(sent / OFFSET)} LRV`,
       redeemed: fmt(queued.value.toBigInt()),
       unlocks: `era ${released.unlockEra.toNumber()}, block ${released.unlockAt.toNumber()}`,
       early: early.error,

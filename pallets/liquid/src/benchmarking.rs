@@ -42,14 +42,18 @@ fn vault<T: Config>(holders: u32) -> (VaultId, T::AccountId) {
 	for i in 0..holders {
 		let holder: T::AccountId = account("holder", i, SEED);
 		fund::<T>(&holder);
-		Liquid::<T>::do_deposit(holder, id, unit::<T>()).expect("deposit is valid");
+		Liquid::<T>::do_deposit(holder, id, unit::<T>(), Zero::zero()).expect("deposit is valid");
 	}
 	(id, operator)
 }
 
-/// `who` redeems `tokens`.
-fn queue<T: Config>(who: &T::AccountId, id: VaultId, tokens: T::Balance) {
-	Liquid::<T>::do_redeem(who.clone(), id, tokens).expect("redemption is valid");
+/// `who` redeems the tokens worth `value` now.
+fn queue<T: Config>(who: &T::AccountId, id: VaultId, value: T::Balance) {
+	let record = Vaults::<T>::get(id).expect("vault exists");
+	let price = Liquid::<T>::pricing(id, &record);
+	let tokens = Liquid::<T>::tokens_for(value, price.active_value, price.active_shares)
+		.expect("no overflow");
+	Liquid::<T>::do_redeem(who.clone(), id, tokens, Zero::zero()).expect("redemption is valid");
 }
 
 /// The worst case of a vault's update: a new era with `MaxReleaseBatch` redemptions of other
@@ -58,14 +62,20 @@ fn pending_work<T: Config>(id: VaultId) {
 	let record = Vaults::<T>::get(id).expect("vault exists");
 	let whale: T::AccountId = account("whale", 0, SEED);
 	fund::<T>(&whale);
-	Liquid::<T>::do_deposit(whale.clone(), id, unit::<T>().saturating_mul(50u32.into()))
-		.expect("deposit is valid");
+	Liquid::<T>::do_deposit(
+		whale.clone(),
+		id,
+		unit::<T>().saturating_mul(50u32.into()),
+		Zero::zero(),
+	)
+	.expect("deposit is valid");
 	let batch = T::MaxReleaseBatch::get();
 	let holders: alloc::vec::Vec<T::AccountId> =
 		(0..batch).map(|i| account("queued", i, SEED)).collect();
 	for holder in &holders {
 		fund::<T>(holder);
-		Liquid::<T>::do_deposit(holder.clone(), id, unit::<T>()).expect("deposit is valid");
+		Liquid::<T>::do_deposit(holder.clone(), id, unit::<T>(), Zero::zero())
+			.expect("deposit is valid");
 	}
 	// The whale fills this era's cap and leaves a little in the queue; small redemptions of
 	// the other holders queue behind it, all within the next era's cap.
@@ -102,7 +112,7 @@ mod benchmarks {
 		fund::<T>(&depositor);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(depositor.clone()), id, unit::<T>());
+		_(RawOrigin::Signed(depositor.clone()), id, unit::<T>(), Zero::zero());
 
 		assert!(!T::Assets::balance(Liquid::<T>::asset_of(id), &depositor).is_zero());
 	}
@@ -115,7 +125,7 @@ mod benchmarks {
 		let tokens = T::Assets::balance(Liquid::<T>::asset_of(id), &holder);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(holder.clone()), id, tokens);
+		_(RawOrigin::Signed(holder.clone()), id, tokens, Zero::zero());
 
 		assert!(T::Assets::balance(Liquid::<T>::asset_of(id), &holder).is_zero());
 	}
@@ -127,7 +137,8 @@ mod benchmarks {
 		// bonding duration and the undelegation delay, and its funds are collected first.
 		let holder: T::AccountId = account("holder", 1, SEED);
 		let tokens = T::Assets::balance(Liquid::<T>::asset_of(id), &holder);
-		queue::<T>(&holder, id, tokens);
+		Liquid::<T>::do_redeem(holder.clone(), id, tokens, Zero::zero())
+			.expect("redemption is valid");
 		let era = T::Staking::current_era().saturating_add(T::Staking::bonding_duration());
 		T::Staking::set_era(era);
 		let now = frame_system::Pallet::<T>::block_number();
@@ -174,5 +185,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(Liquid, crate::mock::ExtBuilder::build(), crate::mock::Runtime);
+	impl_benchmark_test_suite!(
+		Liquid,
+		crate::mock::ExtBuilder::build_with_offset(6),
+		crate::mock::Runtime
+	);
 }

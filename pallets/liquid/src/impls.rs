@@ -86,16 +86,28 @@ impl<T: Config> Pallet<T> {
 			.and_then(|r| T::Balance::try_from(r).ok())
 	}
 
+	/// The virtual shares every vault counts: `10^DecimalsOffset`.
+	pub(crate) fn virtual_shares() -> T::Balance {
+		T::Balance::from(10u32).saturating_pow(usize::from(T::DecimalsOffset::get()))
+	}
+
 	/// Tokens `amount` buys at value `value` and `shares` shares, rounded down. The rate is
-	/// `(value + 1) / (shares + 1)`: the virtual unit keeps an empty vault's leftover value
-	/// from going to the next depositor, so no deposit followed by a redemption gains.
+	/// `(value + 1) / (shares + 10^DecimalsOffset)`: the virtual shares keep an empty vault's
+	/// leftover value (or a donation) from going to the next depositor, and make rounding cost
+	/// a depositor at most one part in `10^DecimalsOffset` of the vault's value per share; no
+	/// deposit followed by a redemption gains.
 	pub(crate) fn tokens_for(
 		amount: T::Balance,
 		value: T::Balance,
 		shares: T::Balance,
 	) -> Option<T::Balance> {
 		let one = T::Balance::from(1u32);
-		Self::mul_div(amount, shares.checked_add(&one)?, value.checked_add(&one)?, Rounding::Down)
+		Self::mul_div(
+			amount,
+			shares.checked_add(&Self::virtual_shares())?,
+			value.checked_add(&one)?,
+			Rounding::Down,
+		)
 	}
 
 	/// Value of `shares` of a vault of value `value` and `total` shares, rounded down.
@@ -105,15 +117,31 @@ impl<T: Config> Pallet<T> {
 		total: T::Balance,
 	) -> Option<T::Balance> {
 		let one = T::Balance::from(1u32);
-		Self::mul_div(shares, value.checked_add(&one)?, total.checked_add(&one)?, Rounding::Down)
+		Self::mul_div(
+			shares,
+			value.checked_add(&one)?,
+			total.checked_add(&Self::virtual_shares())?,
+			Rounding::Down,
+		)
 	}
 
-	/// The exchange rate: value of one share.
+	/// The exchange rate: value of `10^DecimalsOffset` token units, i.e. of one token at the
+	/// currency's scale (1 for a new vault), as a wallet shows both with their decimals.
 	pub fn rate(value: T::Balance, shares: T::Balance) -> FixedU128 {
-		let one = 1u128;
+		let virtual_shares: u128 = Self::virtual_shares().unique_saturated_into();
 		let value: u128 = value.unique_saturated_into();
 		let shares: u128 = shares.unique_saturated_into();
-		FixedU128::checked_from_rational(value.saturating_add(one), shares.saturating_add(one))
+		virtual_shares
+			.checked_mul(FixedU128::accuracy())
+			.and_then(|scale| {
+				multiply_by_rational_with_rounding(
+					value.saturating_add(1),
+					scale,
+					shares.saturating_add(virtual_shares),
+					Rounding::Down,
+				)
+			})
+			.map(FixedU128::from_inner)
 			.unwrap_or_default()
 	}
 
@@ -204,7 +232,8 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&operator, &account, T::VaultDeposit::get(), Preservation::Preserve)?;
 		T::Assets::create(asset.clone(), account.clone(), false, T::Balance::from(1u32))?;
 		let (name, symbol) = token_metadata(id);
-		T::Assets::set(asset.clone(), &account, name, symbol, T::TokenDecimals::get())?;
+		let decimals = T::CurrencyDecimals::get().saturating_add(T::DecimalsOffset::get());
+		T::Assets::set(asset.clone(), &account, name, symbol, decimals)?;
 		// What the assets pallet did not reserve for the metadata is the account's reserve.
 		let deposit = T::Currency::balance(&account);
 		Vaults::<T>::insert(id, Vault::new(operator.clone(), account.clone(), deposit));
@@ -214,7 +243,12 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	pub(crate) fn do_deposit(who: T::AccountId, id: VaultId, amount: T::Balance) -> DispatchResult {
+	pub(crate) fn do_deposit(
+		who: T::AccountId,
+		id: VaultId,
+		amount: T::Balance,
+		min_tokens: T::Balance,
+	) -> DispatchResult {
 		ensure!(!Self::is_vault_account(&who), Error::<T>::RecursiveDeposit);
 		let mut record = Vaults::<T>::get(id).ok_or(Error::<T>::UnknownVault)?;
 		ensure!(!record.paused, Error::<T>::VaultPaused);
@@ -231,6 +265,7 @@ impl<T: Config> Pallet<T> {
 		let tokens = Self::tokens_for(amount, price.active_value, price.active_shares)
 			.ok_or(Error::<T>::Overflow)?;
 		ensure!(!tokens.is_zero(), Error::<T>::DepositTooSmall);
+		ensure!(tokens >= min_tokens, Error::<T>::RateMoved);
 		T::Currency::transfer(&who, &record.account, amount, Preservation::Preserve)?;
 		Self::stake(id, &mut record, amount)?;
 		T::Assets::mint_into(Self::asset_of(id), &who, tokens)?;
@@ -240,7 +275,12 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_redeem(who: T::AccountId, id: VaultId, tokens: T::Balance) -> DispatchResult {
+	pub(crate) fn do_redeem(
+		who: T::AccountId,
+		id: VaultId,
+		tokens: T::Balance,
+		min_value: T::Balance,
+	) -> DispatchResult {
 		let mut record = Vaults::<T>::get(id).ok_or(Error::<T>::UnknownVault)?;
 		ensure!(!record.paused, Error::<T>::VaultPaused);
 		ensure!(!tokens.is_zero(), Error::<T>::ZeroTokens);
@@ -254,6 +294,7 @@ impl<T: Config> Pallet<T> {
 		let value = Self::value_of(tokens, price.active_value, price.active_shares)
 			.ok_or(Error::<T>::Overflow)?;
 		ensure!(value >= T::MinDeposit::get() || tokens == held, Error::<T>::RedeemTooSmall);
+		ensure!(value >= min_value, Error::<T>::RateMoved);
 		T::Assets::burn_from(
 			asset,
 			&who,
@@ -552,6 +593,7 @@ impl<T: Config> Pallet<T> {
 		assert!(!T::MaxRedeemPerEra::get().is_zero(), "MaxRedeemPerEra in (0, 1]");
 		assert!(T::MaxRedemptions::get() > 0, "MaxRedemptions > 0");
 		assert!(T::MaxReleaseBatch::get() > 0, "MaxReleaseBatch > 0");
+		assert!(T::DecimalsOffset::get() <= 18, "DecimalsOffset at most 18");
 	}
 
 	/// Every vault's books against its redemptions and the staking, restaking and assets

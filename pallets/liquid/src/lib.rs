@@ -20,7 +20,9 @@
 //! - **Shares.** Tokens in circulation and redemptions not yet paid are shares of that value.
 //!   Released redemptions are owed what they reserved at release, cut in proportion by the
 //!   vault's losses since; the rest of the value (the *active value*) belongs to the tokens and
-//!   the queued redemptions, at the rate `(active value + 1) / (active shares + 1)`.
+//!   the queued redemptions, at the rate `(active value + 1) / (active shares + V)`, with
+//!   `V = 10^DecimalsOffset` virtual shares (the tokens have that many decimals more than the
+//!   currency, so a donation cannot make the share unit coarse).
 //!   [`Pallet::deposit`] mints `amount / rate` tokens and [`Pallet::redeem`] burns tokens into
 //!   a redemption; every conversion rounds down, in the vault's favour: nobody profits from a
 //!   deposit followed by a redemption, and rewards that arrive while redemptions unbond go to
@@ -171,9 +173,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSlashingSpans: Get<u32>;
 
-		/// Decimals of vault tokens (those of the staking currency).
+		/// Decimals of the staking currency.
 		#[pallet::constant]
-		type TokenDecimals: Get<u8>;
+		type CurrencyDecimals: Get<u8>;
+
+		/// How many decimals vault tokens have beyond the currency's: an empty vault mints
+		/// `10^DecimalsOffset` token units per unit of currency, and its rate counts that many
+		/// virtual shares (against one virtual unit of value). A donation to a vault then costs
+		/// the donor `10^DecimalsOffset` times what it can take from the next depositor by
+		/// rounding (the offset of OpenZeppelin's ERC-4626). At most 18.
+		#[pallet::constant]
+		type DecimalsOffset: Get<u8>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -306,6 +316,9 @@ pub mod pallet {
 		RecursiveDeposit,
 		/// The vault lost all of its value; it takes no deposits.
 		VaultDepleted,
+		/// The rate moved: the deposit would mint fewer tokens than `min_tokens`, or the
+		/// redemption would be worth less than `min_value`.
+		RateMoved,
 		/// The account has `MaxRedemptions` unpaid redemptions in this vault.
 		TooManyRedemptions,
 		/// No redemption with this id for this account.
@@ -354,38 +367,51 @@ pub mod pallet {
 			Self::do_create_vault(operator).map(|_| ())
 		}
 
-		/// Deposit `amount` of free balance into `vault` for vault tokens at its current rate.
-		/// The amount is bonded, and restaked as far as the restake ratio allows. Refused while
-		/// a slash of the vault's operator waits (the rate does not show the loss yet).
+		/// Deposit `amount` of free balance into `vault` for vault tokens at its current rate,
+		/// at least `min_tokens` of them. The amount is bonded, and restaked as far as the
+		/// restake ratio allows. Refused while a slash of the vault's operator waits (the rate
+		/// does not show the loss yet).
 		///
 		/// - Origin: signed, not a vault's account.
 		///
 		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownVault`], [`Error::VaultPaused`],
-		/// [`Error::SlashPending`], [`Error::DepositTooSmall`], [`Error::RecursiveDeposit`], [`Error::VaultDepleted`],
-		/// [`Error::Overflow`], or the transfer's, the staking layer's, the restaking pallet's
-		/// (an operator over its concentration cap takes no more stake) or the assets pallet's
-		/// error.
+		/// [`Error::SlashPending`], [`Error::DepositTooSmall`], [`Error::RecursiveDeposit`],
+		/// [`Error::VaultDepleted`], [`Error::RateMoved`], [`Error::Overflow`], or the
+		/// transfer's, the staking layer's, the restaking pallet's (an operator over its
+		/// concentration cap takes no more stake) or the assets pallet's error.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::deposit())]
-		pub fn deposit(origin: OriginFor<T>, vault: VaultId, amount: T::Balance) -> DispatchResult {
+		pub fn deposit(
+			origin: OriginFor<T>,
+			vault: VaultId,
+			amount: T::Balance,
+			min_tokens: T::Balance,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_deposit(who, vault, amount)
+			Self::do_deposit(who, vault, amount, min_tokens)
 		}
 
-		/// Burn `tokens` of `vault`'s token into a redemption. It waits in the vault's queue
-		/// until the per-era cap releases it, then unlocks after the bonding duration and the
-		/// undelegation delay; until it is paid it shares the vault's slashes.
+		/// Burn `tokens` of `vault`'s token into a redemption worth at least `min_value` now.
+		/// It waits in the vault's queue until the per-era cap releases it, then unlocks after
+		/// the bonding duration and the undelegation delay; until it is paid it shares the
+		/// vault's slashes.
 		///
 		/// - Origin: a holder of the vault's token.
 		///
 		/// Emits [`Event::RedemptionQueued`]. Errors: [`Error::UnknownVault`],
 		/// [`Error::VaultPaused`], [`Error::ZeroTokens`], [`Error::InsufficientTokens`],
-		/// [`Error::RedeemTooSmall`], [`Error::TooManyRedemptions`], [`Error::Overflow`].
+		/// [`Error::RedeemTooSmall`], [`Error::RateMoved`], [`Error::TooManyRedemptions`],
+		/// [`Error::Overflow`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::redeem())]
-		pub fn redeem(origin: OriginFor<T>, vault: VaultId, tokens: T::Balance) -> DispatchResult {
+		pub fn redeem(
+			origin: OriginFor<T>,
+			vault: VaultId,
+			tokens: T::Balance,
+			min_value: T::Balance,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_redeem(who, vault, tokens)
+			Self::do_redeem(who, vault, tokens, min_value)
 		}
 
 		/// Pay `owner`'s redemption `id` of `vault` to `owner`: its shares at today's rate, at

@@ -58,6 +58,10 @@ pub const DEFER: u64 = 3;
 pub const WINDOW: u64 = 5;
 
 parameter_types! {
+	/// Vault tokens' decimals beyond the currency's. Zero keeps the unit tests' arithmetic
+	/// plain (one token per unit); `build_with_offset` sets another for the tests of the
+	/// offset itself, and the property tests draw it.
+	pub static DecimalsOffset: u8 = 0;
 	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
 	pub const TestParameters: Parameters = Parameters {
 		max_restake_ratio: Perbill::from_percent(80),
@@ -188,7 +192,8 @@ impl pallet_liquid_restaking::Config for Runtime {
 	type MaxRedemptions = ConstU32<8>;
 	type MaxReleaseBatch = ConstU32<4>;
 	type MaxSlashingSpans = ConstU32<16>;
-	type TokenDecimals = ConstU8<12>;
+	type CurrencyDecimals = ConstU8<12>;
+	type DecimalsOffset = DecimalsOffset;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
@@ -219,8 +224,9 @@ pub struct ExtBuilder;
 impl ExtBuilder {
 	/// OPERATOR (validator, self-bond 1,000) allocates all of its stake to SERVICE (slashed by
 	/// SLASHER, 5 / 10 / 20 %); OPERATOR_2 (self-bond 1,000) has no allocation. VAULT is
-	/// OPERATOR's vault, empty.
-	pub fn build() -> sp_io::TestExternalities {
+	/// OPERATOR's vault, empty; its tokens are `offset` decimals finer than the currency.
+	pub fn build_with_offset(offset: u8) -> sp_io::TestExternalities {
+		DecimalsOffset::set(offset);
 		let mut storage =
 			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
 		let balances = [OWNER, SLASHER, OPERATOR, OPERATOR_2, ALICE, BOB, CHARLIE, NOBODY]
@@ -273,7 +279,13 @@ impl ExtBuilder {
 
 	/// Run `test`, then check the invariants of the liquid, restaking and slashing pallets.
 	pub fn build_and_execute(test: impl FnOnce()) {
-		Self::build().execute_with(|| {
+		Self::build_with_offset_and_execute(0, test)
+	}
+
+	/// [`Self::build_and_execute`] with vault tokens `offset` decimals finer than the currency
+	/// (none there).
+	pub fn build_with_offset_and_execute(offset: u8, test: impl FnOnce()) {
+		Self::build_with_offset(offset).execute_with(|| {
 			test();
 			Liquid::do_try_state().expect("liquid try_state holds after the test");
 			Restaking::do_try_state().expect("restaking try_state holds after the test");

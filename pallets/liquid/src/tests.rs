@@ -10,7 +10,10 @@ use frame_support::{
 	},
 };
 use restaking_primitives::restaking::{SlashTier, StakerInterface};
-use sp_runtime::{traits::Convert, DispatchError, FixedU128};
+use sp_runtime::{
+	traits::{CheckedDiv, Convert, One},
+	DispatchError, FixedPointNumber, FixedU128,
+};
 use sp_staking::StakingInterface;
 
 fn asset(vault: u32) -> u32 {
@@ -18,13 +21,13 @@ fn asset(vault: u32) -> u32 {
 }
 
 fn deposit(who: AccountId, amount: Balance) {
-	assert_ok!(Liquid::deposit(signed(who), VAULT, amount));
+	assert_ok!(Liquid::deposit(signed(who), VAULT, amount, 0));
 }
 
 /// Redeem and return the redemption's id.
 fn redeem(who: AccountId, amount: Balance) -> u32 {
 	let id = Vaults::<Runtime>::get(VAULT).unwrap().next_redemption;
-	assert_ok!(Liquid::redeem(signed(who), VAULT, amount));
+	assert_ok!(Liquid::redeem(signed(who), VAULT, amount, 0));
 	id
 }
 
@@ -143,18 +146,18 @@ fn a_deposit_bonds_nominates_restakes_and_mints() {
 fn deposits_reject_bad_input_and_change_nothing() {
 	ExtBuilder::build_and_execute(|| {
 		deposit(ALICE, 1_000);
-		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 0), Error::<Runtime>::DepositTooSmall);
+		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 0, 0), Error::<Runtime>::DepositTooSmall);
 		assert_noop!(
-			Liquid::deposit(signed(BOB), VAULT, MIN_DEPOSIT - 1),
+			Liquid::deposit(signed(BOB), VAULT, MIN_DEPOSIT - 1, 0),
 			Error::<Runtime>::DepositTooSmall
 		);
-		assert_noop!(Liquid::deposit(signed(BOB), 7, 1_000), Error::<Runtime>::UnknownVault);
+		assert_noop!(Liquid::deposit(signed(BOB), 7, 1_000, 0), Error::<Runtime>::UnknownVault);
 		assert_noop!(
-			Liquid::deposit(signed(BOB), VAULT, ENDOWMENT),
+			Liquid::deposit(signed(BOB), VAULT, ENDOWMENT, 0),
 			sp_runtime::TokenError::NotExpendable
 		);
 		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, true));
-		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 1_000), Error::<Runtime>::VaultPaused);
+		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 1_000, 0), Error::<Runtime>::VaultPaused);
 	});
 }
 
@@ -167,7 +170,7 @@ fn vault_tokens_cannot_be_deposited_or_restaked() {
 		fund(account(VAULT), 100);
 		assert_ok!(Liquid::create_vault(signed(OPERATOR_2), OPERATOR_2));
 		assert_noop!(
-			Liquid::deposit(signed(account(VAULT)), 1, 50),
+			Liquid::deposit(signed(account(VAULT)), 1, 50, 0),
 			Error::<Runtime>::RecursiveDeposit
 		);
 		// A holder of vault tokens only (no bond) cannot restake them: they are not stake.
@@ -179,7 +182,7 @@ fn vault_tokens_cannot_be_deposited_or_restaked() {
 		// Nor deposit them: a deposit is of the staking currency, not of vault tokens.
 		let all = free(CHARLIE);
 		assert_noop!(
-			Liquid::deposit(signed(CHARLIE), 1, all + 400),
+			Liquid::deposit(signed(CHARLIE), 1, all + 400, 0),
 			sp_runtime::TokenError::FundsUnavailable
 		);
 	});
@@ -290,22 +293,145 @@ fn a_deposit_then_a_redemption_never_gains() {
 	});
 }
 
+// ---- the decimals offset and slippage bounds ----
+
+/// The donation attack on an almost empty vault: the attacker keeps one token unit, donates
+/// 900,000 to the vault's account and waits for the next depositor. With a decimals offset of
+/// six the depositor's value stays within one unit of its deposit and the donation is lost to
+/// the attacker; without one, the vault is closed to every deposit smaller than the donation.
+#[test]
+fn a_donation_to_an_empty_vault_leaves_the_next_depositor_within_one_unit() {
+	fn attack() -> Result<Balance, sp_runtime::DispatchError> {
+		deposit(ALICE, 100);
+		let all = tokens(VAULT, ALICE);
+		let id = redeem(ALICE, all - 1);
+		// Released a tenth per era, then unlocked after the bonding duration and the delay.
+		while Vaults::<Runtime>::get(VAULT).unwrap().queue_head == 0 {
+			next_era();
+			assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		}
+		set_era(era() + BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY);
+		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, id));
+		assert_eq!(tokens(VAULT, ALICE), 1);
+		assert_ok!(Balances::transfer_allow_death(signed(ALICE), account(VAULT), 900_000));
+		Liquid::deposit(signed(BOB), VAULT, 1_000, 0)?;
+		Ok(Liquid::positions_of(&BOB)[0].value)
+	}
+	ExtBuilder::build_with_offset_and_execute(6, || {
+		let before = total();
+		let bob = attack().expect("the deposit enters");
+		assert!((999..=1_000).contains(&bob), "Bob's 1,000 are worth {bob}");
+		// The attacker's last token unit is worth less than one unit: the donation is gone.
+		assert!(Liquid::positions_of(&ALICE)[0].value <= 1);
+		assert_eq!(total(), before);
+	});
+	ExtBuilder::build_with_offset_and_execute(0, || {
+		assert_eq!(attack(), Err(Error::<Runtime>::DepositTooSmall.into()));
+	});
+}
+
+#[test]
+fn vault_tokens_have_the_offset_in_their_decimals_and_a_new_vault_rates_one() {
+	ExtBuilder::build_with_offset_and_execute(6, || {
+		assert_eq!(<Assets as MetadataInspect<AccountId>>::decimals(asset(VAULT)), 18);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.rate, state.deposit_rate), (FixedU128::one(), Some(FixedU128::one())));
+		deposit(ALICE, 1_000);
+		assert_eq!(tokens(VAULT, ALICE), 1_000_000_000);
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000);
+		base_reward(VAULT, 500);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!(state.rate, FixedU128::from_rational(1_501 * 1_000_000, 1_001_000_000));
+		// A deposit mints what `deposit_rate` announced, to the rounding of one token unit.
+		let announced = FixedU128::from_u32(700 * 1_000_000)
+			.checked_div(&state.deposit_rate.unwrap())
+			.unwrap()
+			.into_inner()
+			/ FixedU128::accuracy();
+		deposit(BOB, 700);
+		assert!(
+			tokens(VAULT, BOB).abs_diff(announced) <= 1,
+			"{} vs {announced}",
+			tokens(VAULT, BOB)
+		);
+	});
+}
+
+/// Both slippage bounds: a deposit whose rate rose (a reward landed first) and a redemption
+/// whose rate fell (a slash executed first) fail with `RateMoved` and change nothing.
+#[test]
+fn slippage_bounds_refuse_a_moved_rate() {
+	ExtBuilder::build_with_offset_and_execute(3, || {
+		deposit(ALICE, 1_000);
+		// Bob expects 500,000 tokens for 500; a reward lands before his deposit.
+		base_reward(VAULT, 100);
+		assert_noop!(
+			Liquid::deposit(signed(BOB), VAULT, 500, 500_000),
+			Error::<Runtime>::RateMoved
+		);
+		let minted = 500 * 1_001_000 / 1_101;
+		assert_ok!(Liquid::deposit(signed(BOB), VAULT, 500, minted));
+		assert_eq!(tokens(VAULT, BOB), minted);
+		// Alice expects 1,000 tokens' worth... of her 1,000,000 tokens; a slash executes first.
+		let worth = Liquid::positions_of(&ALICE)[0].value;
+		assert!(worth >= 1_099, "{worth}");
+		service_slash(SlashTier::Critical, 1);
+		let after = Liquid::positions_of(&ALICE)[0].value;
+		assert!(after < worth);
+		assert_noop!(
+			Liquid::redeem(signed(ALICE), VAULT, 1_000_000, worth),
+			Error::<Runtime>::RateMoved
+		);
+		assert_ok!(Liquid::redeem(signed(ALICE), VAULT, 1_000_000, after));
+	});
+}
+
+/// `vaultState` shows a waiting slash of the operator, and no deposit rate while it waits.
+#[test]
+fn vault_state_shows_a_pending_slash_and_withholds_the_deposit_rate() {
+	ExtBuilder::build_and_execute(|| {
+		deposit(ALICE, 1_000);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.slash_pending, state.deposit_rate), (false, Some(state.rate)));
+		assert_ok!(Slashing::request_slash(
+			signed(SLASHER),
+			SERVICE,
+			OPERATOR,
+			SlashTier::Critical,
+			sp_core::H256::repeat_byte(1)
+		));
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.slash_pending, state.deposit_rate), (true, None));
+		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 1_000, 0), Error::<Runtime>::SlashPending);
+		run_to_block(System::block_number() + WINDOW + 1);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert!(!state.slash_pending);
+		assert!(state.deposit_rate.is_some_and(|rate| rate < FixedU128::one()));
+		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, true));
+		assert_eq!(Liquid::vault_state(VAULT).unwrap().deposit_rate, None);
+	});
+}
+
 // ---- redemptions ----
 
 #[test]
 fn redemptions_reject_bad_input_and_change_nothing() {
 	ExtBuilder::build_and_execute(|| {
 		deposit(ALICE, 1_000);
-		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 0), Error::<Runtime>::ZeroTokens);
+		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 0, 0), Error::<Runtime>::ZeroTokens);
 		assert_noop!(
-			Liquid::redeem(signed(ALICE), VAULT, 1_001),
+			Liquid::redeem(signed(ALICE), VAULT, 1_001, 0),
 			Error::<Runtime>::InsufficientTokens
 		);
-		assert_noop!(Liquid::redeem(signed(BOB), VAULT, 1), Error::<Runtime>::InsufficientTokens);
-		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 5), Error::<Runtime>::RedeemTooSmall);
-		assert_noop!(Liquid::redeem(signed(ALICE), 9, 100), Error::<Runtime>::UnknownVault);
+		assert_noop!(
+			Liquid::redeem(signed(BOB), VAULT, 1, 0),
+			Error::<Runtime>::InsufficientTokens
+		);
+		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 5, 0), Error::<Runtime>::RedeemTooSmall);
+		assert_noop!(Liquid::redeem(signed(ALICE), 9, 100, 0), Error::<Runtime>::UnknownVault);
 		assert_ok!(Liquid::set_paused(RuntimeOrigin::root(), VAULT, true));
-		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 100), Error::<Runtime>::VaultPaused);
+		assert_noop!(Liquid::redeem(signed(ALICE), VAULT, 100, 0), Error::<Runtime>::VaultPaused);
 		assert_noop!(
 			Liquid::set_paused(RuntimeOrigin::root(), VAULT, true),
 			Error::<Runtime>::PauseUnchanged
@@ -323,7 +449,7 @@ fn the_last_tokens_redeem_even_below_the_minimum() {
 	ExtBuilder::build_and_execute(|| {
 		deposit(ALICE, 1_000);
 		assert_ok!(Assets::transfer(signed(ALICE), asset(VAULT), BOB, 5));
-		assert_ok!(Liquid::redeem(signed(BOB), VAULT, 5));
+		assert_ok!(Liquid::redeem(signed(BOB), VAULT, 5, 0));
 		assert_eq!(tokens(VAULT, BOB), 0);
 	});
 }
@@ -399,7 +525,7 @@ fn a_redeemer_cannot_escape_a_pending_slash() {
 			Error::<Runtime>::SlashPending
 		);
 		assert_noop!(
-			Liquid::deposit(signed(CHARLIE), VAULT, 1_000),
+			Liquid::deposit(signed(CHARLIE), VAULT, 1_000, 0),
 			Error::<Runtime>::SlashPending
 		);
 		run_to_block(System::block_number() + WINDOW + 1);
@@ -547,7 +673,7 @@ fn the_redemption_queue_is_bounded() {
 			redeem(ALICE, 10);
 		}
 		assert_noop!(
-			Liquid::redeem(signed(ALICE), VAULT, 10),
+			Liquid::redeem(signed(ALICE), VAULT, 10, 0),
 			Error::<Runtime>::TooManyRedemptions
 		);
 	});
@@ -619,7 +745,7 @@ fn an_operator_over_its_concentration_cap_takes_no_more_stake() {
 		parameters.concentration_threshold = sp_runtime::Perbill::from_percent(60);
 		assert_ok!(Restaking::set_parameters(RuntimeOrigin::root(), parameters));
 		assert_noop!(
-			Liquid::deposit(signed(BOB), VAULT, 1_000),
+			Liquid::deposit(signed(BOB), VAULT, 1_000, 0),
 			pallet_restaking::Error::<Runtime>::OperatorConcentrationExceeded
 		);
 		// A reward cannot be restaked either: it stays liquid, still part of the value.

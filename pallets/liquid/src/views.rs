@@ -22,13 +22,18 @@ impl<T: Config> Pallet<T> {
 		let price = Self::pricing_at(id, &record, books.value);
 		let queued = Self::value_of(record.queued(), price.active_value, price.active_shares)
 			.unwrap_or_else(Zero::zero);
+		let rate = Self::rate(price.active_value, price.active_shares);
+		let slash_pending = T::Restaking::slash_pending(&record.operator);
+		let depleted = !price.active_shares.is_zero() && price.active_value.is_zero();
 		Some(VaultState {
 			operator: record.operator.clone(),
 			account: record.account.clone(),
 			asset: codec::Encode::encode(&Self::asset_of(id)),
 			value: books.value,
 			supply: Self::supply(id),
-			rate: Self::rate(price.active_value, price.active_shares),
+			rate,
+			deposit_rate: (!record.paused && !slash_pending && !depleted).then_some(rate),
+			slash_pending,
 			redeeming: queued.saturating_add(price.released),
 			queued,
 			bonded: books.active,

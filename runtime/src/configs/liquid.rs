@@ -52,7 +52,10 @@ parameter_types! {
 	pub const MinVaultDeposit: Balance = UNIT;
 	/// A run on a vault releases at most a tenth of its value per era (90 s on the dev chain).
 	pub const MaxRedeemPerEra: Perbill = Perbill::from_percent(10);
-	pub const TokenDecimals: u8 = TOKEN_DECIMALS;
+	pub const CurrencyDecimals: u8 = TOKEN_DECIMALS;
+	/// Vault tokens have 18 decimals: a donation to a vault costs its donor a million times
+	/// what rounding can take from the next depositor.
+	pub const VaultDecimalsOffset: u8 = 6;
 }
 
 impl pallet_liquid_restaking::Config for Runtime {
@@ -73,7 +76,8 @@ impl pallet_liquid_restaking::Config for Runtime {
 	type MaxRedemptions = ConstU32<16>;
 	type MaxReleaseBatch = ConstU32<16>;
 	type MaxSlashingSpans = ConstU32<128>;
-	type TokenDecimals = TokenDecimals;
+	type CurrencyDecimals = CurrencyDecimals;
+	type DecimalsOffset = VaultDecimalsOffset;
 	type WeightInfo = pallet_liquid_restaking::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Runtime>;
