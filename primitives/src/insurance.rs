@@ -22,9 +22,12 @@ pub struct PoolState<AccountId, Balance> {
 	pub services: Vec<ServiceId>,
 	/// Underwriters' capital.
 	pub capital: Balance,
+	/// The capital that prices cover: that of shares in the pool for more than a cooldown
+	/// and not asked to be withdrawn.
+	pub priced_capital: Balance,
 	/// Capital behind active covers.
 	pub locked: Balance,
-	/// `locked / capital`.
+	/// `locked / priced_capital` (full when nothing prices): what the premium rate follows.
 	pub utilization: Perbill,
 	/// The premium rate per block at this utilization (a fraction of the cover amount).
 	pub rate_per_block: Perbill,
@@ -32,8 +35,10 @@ pub struct PoolState<AccountId, Balance> {
 	pub deductible: Balance,
 	/// Underwriter shares.
 	pub total_shares: Balance,
-	/// Premiums earned, ever.
+	/// Premiums earned, ever: each cover's premium is earned over its period.
 	pub premiums: Balance,
+	/// Premiums paid for covers and not earned yet (refunded if a cover is evicted).
+	pub unearned: Balance,
 	/// Payouts made, ever.
 	pub paid_out: Balance,
 	/// Reserve top-ups received, ever.

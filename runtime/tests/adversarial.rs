@@ -6,19 +6,27 @@
 //! bonds and restakes, owns a service Dave serves with a tiny allocation (so it can file requests of
 //! its own against Dave), parks funds in service deposits and a nomination pool, moves its
 //! free funds to its accomplice, unbonds and withdraws from staking, and delegates, undelegates and
-//! claims at random moments around Alice's requests, rewards and Dave's deallocations.
+//! claims at random moments around Alice's requests, rewards and Dave's deallocations. It also
+//! underwrites the genesis insurance pool (deposits, withdrawal requests and withdrawals), buys
+//! cover on the operators, and deposits into, redeems from and withdraws out of Eve's liquid
+//! vault.
 //!
 //! Each sequence starts from the same prepared state and runs 8 to 24 random steps. Checked:
 //! 1. after every step, `try_state` of the restaking, slashing, insurance and liquid pallets;
 //! 2. no delegation enters, and no withdrawal leaves, a pool while a slash of it waits;
 //! 3. every executed slash takes its requested fraction of the stake at the request (or all
-//!    that is left, if an earlier slash took part of it), within three units of rounding;
+//!    that is left of a part, if an earlier slash took some of it: a part never pays for the
+//!    other), within three units of rounding;
 //! 4. after the sequence (its waiting slashes executed, its positions settled), no honest
 //!    delegator ends with more or less than it started with plus what it claimed, less its
 //!    pro-rata share of the executed slashes (from its shares before each execution); the
 //!    attacker and its accomplice together end with no more than that, what is still owed
 //!    excepted (it stays frozen on the attacker's account);
-//! 5. `Shortfall` equals what is owed, and is frozen (part of 1), and is reported.
+//! 5. `Shortfall` equals what is owed, and is frozen (part of 1), and is reported;
+//! 6. no underwriter capital enters or leaves an insurance pool while a claim on one of its
+//!    covers waits, and no deposit enters or payout leaves the vault while a slash of its
+//!    operator waits;
+//! 7. no delegator claims more compensation than its pro-rata share of the slashes it bore.
 //!
 //! `ADVERSARIAL_SEQUENCES` sets the number of sequences (1,000 unless set: about 0.1 s each
 //! in a debug build, so the README's test command runs 1,000); a failure
@@ -80,6 +88,8 @@ struct World {
 	own_service: u32,
 	/// The accomplice's nomination pool.
 	pool: u32,
+	/// Eve's liquid vault.
+	vault: u32,
 }
 
 fn world() -> World {
@@ -92,6 +102,7 @@ fn world() -> World {
 		accomplice: account(EveStash),
 		own_service: 2,
 		pool: 1,
+		vault: 0,
 	}
 }
 
@@ -179,6 +190,13 @@ fn prepare(w: &World) {
 		}),
 	);
 	assert_eq!(pallet_nomination_pools::LastPoolId::<Runtime>::get(), w.pool);
+	must(
+		&w.eve,
+		RuntimeCall::LiquidRestaking(pallet_liquid_restaking::Call::create_vault {
+			operator: w.eve.clone(),
+		}),
+	);
+	assert_eq!(pallet_liquid_restaking::NextVaultId::<Runtime>::get(), w.vault + 1);
 	run_to_block(System::block_number() + restaking_runtime::configs::AllocationDelay::get());
 	check_pallets().expect("the prepared state is sound");
 }
@@ -219,6 +237,8 @@ fn wealth(who: &AccountId) -> Balance {
 struct Tally {
 	/// Per tracked staker: rewards and compensation claimed.
 	claimed: BTreeMap<AccountId, Balance>,
+	/// Per tracked staker: compensation claimed.
+	compensated: BTreeMap<AccountId, Balance>,
 	/// Per tracked staker: its pro-rata share of executed pool slashes.
 	imposed: BTreeMap<AccountId, Balance>,
 	/// Requests as they were made.
@@ -233,9 +253,11 @@ struct Tally {
 /// What a step may change and the checks need to know before it.
 struct Before {
 	pending: BTreeMap<AccountId, u32>,
-	/// Per waiting request: what its pair can slash now.
-	slashable: BTreeMap<SlashId, Balance>,
+	/// Per waiting request: what its pair can slash now, of the self-bond and of the pool.
+	slashable: BTreeMap<SlashId, (Balance, Balance)>,
 	shares: Vec<(AccountId, AccountId, Balance, Balance)>,
+	/// Insurance pools a claim on whose covers waits.
+	claims_waiting: Vec<u32>,
 }
 
 fn before(w: &World, tracked: &[AccountId]) -> Before {
@@ -244,22 +266,38 @@ fn before(w: &World, tracked: &[AccountId]) -> Before {
 		.map(|op| (op.clone(), pallet_slashing::PendingOf::<Runtime>::get(&op)))
 		.collect();
 	let slashable = pallet_slashing::Requests::<Runtime>::iter()
-		.map(|(id, r)| {
-			let (sb, pv) = Restaking::slashable_stake(&r.operator, r.service).unwrap_or_default();
-			(id, sb + pv)
-		})
+		.map(|(id, r)| (id, Restaking::slashable_stake(&r.operator, r.service).unwrap_or_default()))
 		.collect();
 	let shares = tracked
 		.iter()
 		.filter_map(|who| shares_of(who).map(|(op, s, total)| (who.clone(), op, s, total)))
 		.collect();
-	Before { pending, slashable, shares }
+	let claims_waiting = pallet_insurance::Pools::<Runtime>::iter_keys()
+		.filter(|pool| restaking_runtime::Insurance::pool_claim_waits(*pool))
+		.collect();
+	Before { pending, slashable, shares, claims_waiting }
 }
 
 /// Check what the step's events say against the state before it, and tally claims and slashes.
-fn after(b: &Before, tally: &mut Tally) -> Result<(), String> {
+fn after(w: &World, b: &Before, tally: &mut Tally) -> Result<(), String> {
+	let vault_frozen = b.pending.get(&w.eve).copied().unwrap_or(0) > 0;
+	// Per operator: what slashes executed earlier in the step took, of the self-bond and of
+	// the pool (what is left for a later one in the same block is at least the rest).
+	let mut taken: BTreeMap<AccountId, (Balance, Balance)> = BTreeMap::new();
 	for record in System::events() {
 		match record.event {
+			RuntimeEvent::Insurance(
+				pallet_insurance::Event::Deposited { pool, .. }
+				| pallet_insurance::Event::Withdrawn { pool, .. },
+			) if b.claims_waiting.contains(&pool) => {
+				return Err(format!("capital moved in pool {pool} while a claim on it waited"))
+			},
+			RuntimeEvent::LiquidRestaking(
+				pallet_liquid_restaking::Event::Deposited { vault, .. }
+				| pallet_liquid_restaking::Event::Withdrawn { vault, .. },
+			) if vault_frozen => {
+				return Err(format!("value moved in vault {vault} while a slash of Eve waited"))
+			},
 			RuntimeEvent::Restaking(pallet_restaking::Event::Delegated { operator, .. })
 				if b.pending.get(&operator).copied().unwrap_or(0) > 0 =>
 			{
@@ -274,20 +312,42 @@ fn after(b: &Before, tally: &mut Tally) -> Result<(), String> {
 				staker,
 				rewards,
 				compensation,
-			}) => *tally.claimed.entry(staker).or_default() += rewards + compensation,
+			}) => {
+				*tally.claimed.entry(staker.clone()).or_default() += rewards + compensation;
+				*tally.compensated.entry(staker).or_default() += compensation;
+			},
 			RuntimeEvent::Slashing(pallet_slashing::Event::SlashExecuted { id, .. }) => {
 				let record = pallet_slashing::Records::<Runtime>::get(id)
 					.ok_or(format!("slash {id} executed without a record"))?;
 				let request =
 					tally.requests.get(&id).ok_or(format!("slash {id} was never requested"))?;
 				let asked = request.fraction.mul_floor(request.slashable);
-				let there = b.slashable.get(&id).copied().unwrap_or(0);
-				let least = asked.min(there).saturating_sub(2);
+				let (sb, pv) = b.slashable.get(&id).copied().unwrap_or_default();
+				let there = sb + pv;
+				let earlier = taken.entry(record.operator.clone()).or_default();
+				let (sb, pv) = (sb.saturating_sub(earlier.0), pv.saturating_sub(earlier.1));
+				earlier.0 += record.from_self_bond;
+				earlier.1 += record.from_pool;
+				// Each part is taken from what is left of it, never from the other (the
+				// tier's split): the self-bond alone for `Minor`, the self-bond at the request
+				// first for `Major`, each its fraction for `Critical`.
+				let (sb0, pv0) =
+					(request.slashable_self_bond, request.slashable - request.slashable_self_bond);
+				let due = match request.tier {
+					SlashTier::Minor => asked.min(sb),
+					SlashTier::Major => asked.min(sb0).min(sb) + (asked - asked.min(sb0)).min(pv),
+					SlashTier::Critical => {
+						request.fraction.mul_floor(sb0).min(sb)
+							+ request.fraction.mul_floor(pv0).min(pv)
+					},
+				};
+				let least = due.saturating_sub(2);
 				// Each of the two parts is rounded up, against the slashed.
 				if record.amount < least || record.amount > asked + 3 {
 					return Err(format!(
-						"slash {id} took {} of {} asked ({} there before the step)",
-						record.amount, asked, there
+						"slash {id} took {} of {asked} asked, {due} due ({there} there before \
+						 the step): {record:?}",
+						record.amount
 					));
 				}
 				tally.executed += 1;
@@ -314,7 +374,7 @@ fn after(b: &Before, tally: &mut Tally) -> Result<(), String> {
 fn step(w: &World, rng: &mut Rng, tally: &mut Tally) -> String {
 	let stakers = [w.attacker.clone(), w.honest[0].clone(), w.honest[1].clone()];
 	let operators = [w.dave.clone(), w.eve.clone()];
-	match rng.below(17) {
+	match rng.below(20) {
 		0 | 1 => {
 			// Time passes: up to 24 empty blocks, then one produced by the caller (each block
 			// resets the events). Requests due meanwhile execute in its `on_idle`, as after a
@@ -462,6 +522,72 @@ fn step(w: &World, rng: &mut Rng, tally: &mut Tally) -> String {
 			);
 			format!("rewards {amount}: {ok}")
 		},
+		16 => {
+			// Underwrite the genesis pool, ask to leave it, or leave it.
+			let call_ = match rng.below(3) {
+				0 => {
+					pallet_insurance::Call::deposit { pool: 0, amount: rng.percent() * 100 * UNIT }
+				},
+				1 => {
+					let held = pallet_insurance::Positions::<Runtime>::get(0, &w.attacker)
+						.map_or(0, |p| p.shares);
+					let shares = (held * rng.percent() / 100).max(1);
+					pallet_insurance::Call::request_withdraw { pool: 0, shares }
+				},
+				_ => pallet_insurance::Call::withdraw { pool: 0 },
+			};
+			let what = format!("{call_:?}");
+			let ok = call(&w.attacker, RuntimeCall::Insurance(call_));
+			format!("insurance {what} by the attacker: {ok}")
+		},
+		17 => {
+			let operator = rng.pick(&operators);
+			let amount = rng.percent() * 20 * UNIT;
+			let period = 10 + rng.below(100) as u32;
+			let ok = call(
+				&w.attacker,
+				RuntimeCall::Insurance(pallet_insurance::Call::buy_cover {
+					pool: 0,
+					operator: operator.clone(),
+					service: ORACLE,
+					amount,
+					period,
+				}),
+			);
+			format!("cover {amount} on {operator:?} for {period} blocks: {ok}")
+		},
+		18 => {
+			// Into and out of Eve's vault.
+			let vault = w.vault;
+			let asset = pallet_liquid_restaking::Pallet::<Runtime>::asset_of(vault);
+			let call_ = match rng.below(3) {
+				0 => pallet_liquid_restaking::Call::deposit {
+					vault,
+					amount: rng.percent() * 100 * UNIT,
+					min_tokens: 0,
+				},
+				1 => {
+					let held = restaking_runtime::Assets::balance(asset, &w.attacker);
+					let tokens = (held * rng.percent() / 100).max(1);
+					pallet_liquid_restaking::Call::redeem { vault, tokens, min_value: 0 }
+				},
+				_ => {
+					let Some(id) =
+						pallet_liquid_restaking::Redemptions::<Runtime>::iter_key_prefix((
+							&w.attacker,
+							vault,
+						))
+						.next()
+					else {
+						return "vault withdraw: nothing".into();
+					};
+					pallet_liquid_restaking::Call::withdraw { vault, owner: w.attacker.clone(), id }
+				},
+			};
+			let what = format!("{call_:?}");
+			let ok = call(&w.attacker, RuntimeCall::LiquidRestaking(call_));
+			format!("vault {what}: {ok}")
+		},
 		_ => {
 			let due: Vec<SlashId> = pallet_slashing::Requests::<Runtime>::iter_keys().collect();
 			let Some(id) = due.first().copied() else { return "execute: nothing".into() };
@@ -502,7 +628,7 @@ fn sequence(w: &World, seed: u64, log: &mut Vec<String>) -> Result<Balance, Stri
 			}
 		}
 		log.push(what);
-		after(&b, tally)?;
+		after(w, &b, tally)?;
 		check_pallets()
 	};
 	let mut produce = |_: &mut Tally| {
@@ -559,6 +685,15 @@ fn sequence(w: &World, seed: u64, log: &mut Vec<String>) -> Result<Balance, Stri
 			));
 		}
 	}
+	for who in &tracked {
+		let compensated = tally.compensated.get(who).copied().unwrap_or(0);
+		let bore = tally.imposed.get(who).copied().unwrap_or(0);
+		if compensated > bore + tolerance {
+			return Err(format!("{who:?} was compensated {compensated} for a loss of {bore}"));
+		}
+	}
+	// Funds the attacker placed in the insurance pool or the vault are not counted: the bound
+	// below holds without them.
 	let group = wealth(&w.attacker) + wealth(&w.accomplice) - owed(&w.attacker);
 	let bound = expected(&w.attacker) + start[&w.accomplice] + tolerance;
 	if group > bound {
@@ -584,6 +719,8 @@ fn no_sequence_of_calls_escapes_shrinks_or_shifts_a_slash() {
 	ext.commit_all().expect("the prepared state commits");
 
 	let (mut executed, mut owing, mut steps) = (0u64, 0u64, 0usize);
+	// Successful insurance, cover and vault moves, to show the sequences reach them.
+	let mut moves: BTreeMap<&str, usize> = BTreeMap::new();
 	for seed in &seeds {
 		let mut log = Vec::new();
 		let outcome = ext.execute_with(|| {
@@ -597,13 +734,20 @@ fn no_sequence_of_calls_escapes_shrinks_or_shifts_a_slash() {
 				executed += slashes;
 				owing += u64::from(shortfall > 0);
 				steps += log.len();
+				for line in &log {
+					for kind in ["insurance", "cover", "vault"] {
+						if line.starts_with(kind) && line.contains(": true") {
+							*moves.entry(kind).or_default() += 1;
+						}
+					}
+				}
 			},
 			Err(broken) => panic!("seed {seed}: {broken}\nsteps:\n  {}", log.join("\n  ")),
 		}
 	}
 	println!(
 		"{} sequences, {steps} steps, {executed} slash records, {owing} ending with a debt owed \
-		 (frozen): every invariant held",
+		 (frozen), successful moves {moves:?}: every invariant held",
 		seeds.len()
 	);
 	assert!(executed > 0, "the sequences executed no slash");

@@ -32,9 +32,11 @@ fn dev_genesis_has_a_funded_pool_and_a_cover() {
 		assert_eq!(pool.services, vec![0, 1]);
 		assert_eq!(pool.locked, DEMO_COVER);
 		assert_eq!(pool.capital, POOL_CAPITAL + pool.premiums);
-		assert!(pool.premiums > 0);
 		let covers = Insurance::covers_of(&account(Eve), 0);
 		assert_eq!(covers.len(), 1);
+		// The genesis cover's premium is earned over its period.
+		assert!(covers[0].premium > 0);
+		assert_eq!(pool.premiums + pool.unearned, covers[0].premium);
 		assert_eq!(covers[0].remaining, DEMO_COVER);
 		// A quote for more cover on the same target.
 		assert!(Insurance::quote(0, &account(Eve), 0, 1_000 * UNIT, 100).is_ok());

@@ -52,7 +52,19 @@ fn funded_pool<T: Config>(services: Vec<ServiceId>) -> (PoolId, T::AccountId) {
 
 /// Put `n` covers that ended long ago (past their grace) on `pool`, locking capital.
 fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
+	covers_on_pool::<T>(pool, service, n, true);
+	let now = frame_system::Pallet::<T>::block_number();
+	let later = now.saturating_add(T::ClaimGrace::get()).saturating_add(One::one());
+	frame_system::Pallet::<T>::set_block_number(later);
+}
+
+/// Put `n` covers of one unit on `pool`, each on its own operator: ended (at block 0) or
+/// running for the shortest period from now.
+fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, ended: bool) {
 	let mut record = Pools::<T>::get(pool).expect("pool exists");
+	let now = frame_system::Pallet::<T>::block_number();
+	let (start, end) =
+		if ended { (Zero::zero(), Zero::zero()) } else { (now, now + T::MinCoverPeriod::get()) };
 	for i in 0..n {
 		let id = NextCoverId::<T>::get();
 		NextCoverId::<T>::put(id + 1);
@@ -68,8 +80,9 @@ fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
 				remaining: amount,
 				amount,
 				premium: Zero::zero(),
-				start: Zero::zero(),
-				end: Zero::zero(),
+				recognized: Zero::zero(),
+				start,
+				end,
 				last_paid: None,
 			},
 		);
@@ -78,9 +91,28 @@ fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
 		record.locked = record.locked.saturating_add(amount);
 	}
 	Pools::<T>::insert(pool, record);
-	let now = frame_system::Pallet::<T>::block_number();
-	let later = now.saturating_add(T::ClaimGrace::get()).saturating_add(One::one());
-	frame_system::Pallet::<T>::set_block_number(later);
+}
+
+/// Fill `(operator, service)`'s list with the weakest covers that sell, each from a pool of
+/// its own (so that evicting one refunds its premium out of another pool).
+fn weak_covers_on<T: Config>(operator: &T::AccountId, service: ServiceId) {
+	for i in 0..T::MaxCoversPerTarget::get() {
+		let owner: T::AccountId = account("weak", i, SEED);
+		fund::<T>(&owner);
+		let flat = Pricing { base: T::MaxRate::get(), slope: Perbill::zero() };
+		let pool = Insurance::<T>::do_create_pool(owner.clone(), vec![service], flat, One::one())
+			.expect("pool is valid");
+		Insurance::<T>::do_deposit(owner.clone(), pool, unit::<T>()).expect("deposit is valid");
+		Insurance::<T>::do_buy_cover(
+			owner,
+			pool,
+			operator.clone(),
+			service,
+			T::MinCover::get().saturating_add(One::one()),
+			T::MinCoverPeriod::get(),
+		)
+		.expect("cover sells");
+	}
 }
 
 /// An executed slash of an operator with `d` delegators, covered by `c` covers of one pool;
@@ -175,18 +207,30 @@ mod benchmarks {
 		assert!(Positions::<T>::get(pool, owner).unwrap().unbonding.is_none());
 	}
 
-	/// A sale that first releases `c` expired covers.
+	/// A sale that first releases `c` expired covers of its pool, then takes the place of the
+	/// weakest cover on its full target (a cover of another pool, whose premium is refunded);
+	/// with no expired cover the pool's own list is full too and a second cover makes room.
 	#[benchmark]
 	fn buy_cover(c: Linear<0, { T::MaxCoversPerPool::get().saturating_sub(1) }>) {
 		let (service, operator) = T::BenchmarkHelper::allocated_operator(0, 1);
 		let (pool, _) = funded_pool::<T>(vec![service]);
 		expired_covers::<T>(pool, service, c);
+		if c == 0 {
+			covers_on_pool::<T>(pool, service, T::MaxCoversPerPool::get(), false);
+		}
+		weak_covers_on::<T>(&operator, service);
 		let buyer: T::AccountId = account("buyer", 0, SEED);
 		fund::<T>(&buyer);
 		let id = NextCoverId::<T>::get();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(buyer), pool, operator, service, unit::<T>(), T::MinCoverPeriod::get());
+		_(RawOrigin::Signed(buyer), pool, operator, service, unit::<T>(), T::MaxCoverPeriod::get());
 		assert!(Covers::<T>::contains_key(id));
+		// One weak cover on the target made room (its pool's list is empty now), and with no
+		// expired cover one of the pool's own did too.
+		let weak = pool + 1..pool + 1 + T::MaxCoversPerTarget::get();
+		assert_eq!(weak.filter(|p| PoolCovers::<T>::get(p).is_empty()).count(), 1);
+		let listed = PoolCovers::<T>::get(pool).len() as u32;
+		assert_eq!(listed, if c == 0 { T::MaxCoversPerPool::get() } else { 1 });
 	}
 
 	#[benchmark]

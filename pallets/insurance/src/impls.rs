@@ -43,6 +43,56 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
+	/// Move the premiums `pool`'s covers earned by `now` from `unearned` into capital (and,
+	/// with `write`, record them on the covers; without, only `record` changes, for views).
+	fn recognize(pool: PoolId, record: &mut Pool<T>, now: BlockNumberFor<T>, write: bool) {
+		for id in PoolCovers::<T>::get(pool) {
+			let Some(mut cover) = Covers::<T>::get(id) else { continue };
+			let earned = cover.earned(now);
+			let delta = earned.saturating_sub(cover.recognized);
+			if delta.is_zero() {
+				continue;
+			}
+			record.unearned = record.unearned.saturating_sub(delta);
+			record.capital = record.capital.saturating_add(delta);
+			record.premiums = record.premiums.saturating_add(delta);
+			if write {
+				cover.recognized = earned;
+				Covers::<T>::insert(id, cover);
+			}
+		}
+	}
+
+	/// The epoch of `UnderwriterCooldown` blocks that block `now` is in.
+	fn epoch(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		now / T::UnderwriterCooldown::get().max(One::one())
+	}
+
+	/// The capital that prices cover: that of the shares that have been in the pool for more
+	/// than a cooldown and are not asked to be withdrawn (see [`FreshShares`]). Capital that
+	/// could leave soon still backs covers in full but cannot lower a premium.
+	pub fn priced_capital(pool: &Pool<T>, now: BlockNumberFor<T>) -> BalanceOf<T> {
+		if pool.total_shares.is_zero() {
+			return Zero::zero();
+		}
+		let staying = pool
+			.total_shares
+			.saturating_sub(pool.fresh.at(Self::epoch(now)))
+			.saturating_sub(pool.leaving);
+		Self::ratio(pool.capital, staying, pool.total_shares, Rounding::Down).unwrap_or_default()
+	}
+
+	/// The utilization that prices cover: `locked` over the priced capital, full when there is
+	/// none.
+	fn priced_utilization(pool: &Pool<T>, locked: BalanceOf<T>, now: BlockNumberFor<T>) -> Perbill {
+		let priced = Self::priced_capital(pool, now);
+		if priced.is_zero() {
+			Perbill::one()
+		} else {
+			Perbill::from_rational(locked.min(priced), priced)
+		}
+	}
+
 	/// `part / whole` of `amount`, rounded as asked.
 	fn ratio(
 		amount: BalanceOf<T>,
@@ -104,6 +154,7 @@ impl<T: Config> Pallet<T> {
 				pricing,
 				deductible,
 				capital: Zero::zero(),
+				unearned: Zero::zero(),
 				total_shares: Zero::zero(),
 				locked: Zero::zero(),
 				deposited: Zero::zero(),
@@ -111,6 +162,9 @@ impl<T: Config> Pallet<T> {
 				premiums: Zero::zero(),
 				paid_out: Zero::zero(),
 				top_ups: Zero::zero(),
+				refunded: Zero::zero(),
+				fresh: Default::default(),
+				leaving: Zero::zero(),
 			},
 		);
 		Self::deposit_event(Event::PoolCreated { pool: id, owner: who, services: services.into() });
@@ -126,6 +180,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(!amount.is_zero() && amount >= T::MinDeposit::get(), Error::<T>::AmountTooLow);
 		// At today's price a deposit would take part of a waiting claim off the underwriters.
 		ensure!(!Self::pool_claim_waits(pool_id), Error::<T>::ClaimPending);
+		// Shares are priced on the premiums earned so far, none of those still to come.
+		Self::recognize(pool_id, &mut pool, Self::now(), true);
 		let shares = if pool.total_shares.is_zero() {
 			amount
 		} else {
@@ -137,6 +193,7 @@ impl<T: Config> Pallet<T> {
 		pool.capital = pool.capital.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 		pool.total_shares = pool.total_shares.checked_add(&shares).ok_or(Error::<T>::Overflow)?;
 		pool.deposited = pool.deposited.saturating_add(amount);
+		pool.fresh.add(Self::epoch(Self::now()), shares);
 		Positions::<T>::mutate(pool_id, &who, |position| {
 			let position = position.get_or_insert_with(Default::default);
 			position.shares = position.shares.saturating_add(shares);
@@ -151,13 +208,16 @@ impl<T: Config> Pallet<T> {
 		pool: PoolId,
 		shares: BalanceOf<T>,
 	) -> DispatchResult {
+		let mut record = Pools::<T>::get(pool).ok_or(Error::<T>::UnknownPool)?;
 		let mut position = Positions::<T>::get(pool, &who).ok_or(Error::<T>::NoPosition)?;
 		ensure!(!shares.is_zero(), Error::<T>::AmountTooLow);
 		ensure!(position.unbonding.is_none(), Error::<T>::WithdrawalPending);
 		ensure!(shares <= position.shares, Error::<T>::InsufficientShares);
 		let at = Self::now().saturating_add(T::UnderwriterCooldown::get());
 		position.unbonding = Some((shares, at));
+		record.leaving = record.leaving.saturating_add(shares);
 		Positions::<T>::insert(pool, &who, position);
+		Pools::<T>::insert(pool, record);
 		Self::deposit_event(Event::WithdrawRequested { pool, who, shares, at });
 		Ok(())
 	}
@@ -175,6 +235,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&Self::pool_account(pool_id), &who, amount, Preservation::Preserve)?;
 		pool.capital = pool.capital.saturating_sub(amount);
 		pool.total_shares = pool.total_shares.saturating_sub(shares);
+		pool.leaving = pool.leaving.saturating_sub(shares);
 		pool.withdrawn = pool.withdrawn.saturating_add(amount);
 		position.shares = position.shares.saturating_sub(shares);
 		position.unbonding = None;
@@ -197,8 +258,9 @@ impl<T: Config> Pallet<T> {
 				.is_some_and(|(first, latest)| first < cover.end && latest >= cover.start)
 	}
 
-	/// Whether a slash a cover of `pool` may have to pay waits.
-	fn pool_claim_waits(pool: PoolId) -> bool {
+	/// Whether a slash a cover of `pool` may have to pay waits (no capital enters or leaves
+	/// the pool meanwhile).
+	pub fn pool_claim_waits(pool: PoolId) -> bool {
 		PoolCovers::<T>::get(pool)
 			.into_iter()
 			.filter_map(Covers::<T>::get)
@@ -222,9 +284,10 @@ impl<T: Config> Pallet<T> {
 		(expired, freed)
 	}
 
-	/// Release `pool`'s covers past their end and grace: their remaining amounts become free
-	/// capital. The caller stores `record`.
+	/// Recognize the premiums `pool`'s covers have earned, then release its covers past their
+	/// end and grace: their remaining amounts become free capital. The caller stores `record`.
 	pub(crate) fn release_expired(pool_id: PoolId, record: &mut Pool<T>) {
+		Self::recognize(pool_id, record, Self::now(), true);
 		let (expired, freed) = Self::expired_of(pool_id, Self::now());
 		if expired.is_empty() {
 			return;
@@ -241,7 +304,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The premium for `amount` of cover over `period` blocks from `pool` as it stands, or
-	/// why the cover cannot be sold.
+	/// why the cover cannot be sold: what [`Pallet::buy_cover`] charges in the same block.
 	pub fn quote(
 		pool_id: PoolId,
 		operator: &T::AccountId,
@@ -249,8 +312,51 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 		period: BlockNumberFor<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
+		Self::sale(pool_id, operator, service, amount, period).map(|sale| sale.premium)
+	}
+
+	/// What a cover can still pay over the rest of its period: `(remaining − deductible) ×
+	/// blocks left`. When a list of covers is full, a new cover that ranks higher takes the
+	/// place of the lowest-ranked one.
+	fn rank(cover: &Cover<T>, deductible: BalanceOf<T>, now: BlockNumberFor<T>) -> u128 {
+		let left: u128 = cover.end.saturating_sub(now.max(cover.start)).unique_saturated_into();
+		let pays: u128 = cover.remaining.saturating_sub(deductible).unique_saturated_into();
+		pays.saturating_mul(left)
+	}
+
+	/// The lowest-ranked cover of `ids` (ties: the oldest) that ranks below `than` and that no
+	/// waiting slash may claim, or `TooManyCovers`.
+	fn weakest(
+		ids: impl Iterator<Item = CoverId>,
+		than: u128,
+		now: BlockNumberFor<T>,
+	) -> Result<(CoverId, Cover<T>), DispatchError> {
+		ids.filter_map(|id| Covers::<T>::get(id).map(|cover| (id, cover)))
+			.filter(|(_, cover)| !Self::claim_waits(cover))
+			.filter_map(|(id, cover)| {
+				let deductible = Pools::<T>::get(cover.pool)?.deductible;
+				Some((Self::rank(&cover, deductible, now), id, cover))
+			})
+			.filter(|(rank, _, _)| *rank < than)
+			.min_by_key(|(rank, id, _)| (*rank, *id))
+			.map(|(_, id, cover)| (id, cover))
+			.ok_or_else(|| Error::<T>::TooManyCovers.into())
+	}
+
+	/// Price a cover and find the covers it takes the place of (see [`Sale`]).
+	pub(crate) fn sale(
+		pool_id: PoolId,
+		operator: &T::AccountId,
+		service: ServiceId,
+		amount: BalanceOf<T>,
+		period: BlockNumberFor<T>,
+	) -> Result<Sale<T>, DispatchError> {
 		let pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
 		ensure!(!amount.is_zero() && amount >= T::MinCover::get(), Error::<T>::AmountTooLow);
+		ensure!(
+			amount.saturating_sub(pool.deductible) >= T::MinCover::get(),
+			Error::<T>::CoverWorthless
+		);
 		ensure!(
 			period >= T::MinCoverPeriod::get() && period <= T::MaxCoverPeriod::get(),
 			Error::<T>::InvalidPeriod
@@ -259,25 +365,90 @@ impl<T: Config> Pallet<T> {
 		let (self_bond, delegated) =
 			T::Restaking::slashable_stake(operator, service).ok_or(Error::<T>::NotAllocated)?;
 		ensure!(!self_bond.saturating_add(delegated).is_zero(), Error::<T>::NotAllocated);
-		let (_, freed) = Self::expired_of(pool_id, Self::now());
-		let locked = pool
-			.locked
-			.saturating_sub(freed)
-			.checked_add(&amount)
-			.ok_or(Error::<T>::Overflow)?;
-		ensure!(locked <= pool.capital, Error::<T>::InsufficientCapacity);
-		let rate = pool.pricing.rate(Perbill::from_rational(locked, pool.capital));
+		let now = Self::now();
+		let (expired, freed) = Self::expired_of(pool_id, now);
+		let released = |id: &CoverId| expired.iter().any(|(e, _)| e == id);
+		let rank = {
+			let pays: u128 = amount.saturating_sub(pool.deductible).unique_saturated_into();
+			pays.saturating_mul(period.unique_saturated_into())
+		};
+		// Room on the target, then in the pool (a cover evicted for the first may make both).
+		let mut evicted: Vec<(CoverId, Cover<T>)> = Vec::new();
+		let target: Vec<CoverId> = CoversOf::<T>::get(operator, service)
+			.into_iter()
+			.filter(|id| !released(id))
+			.collect();
+		if target.len() >= T::MaxCoversPerTarget::get() as usize {
+			evicted.push(Self::weakest(target.into_iter(), rank, now)?);
+		}
+		let taken = |id: &CoverId| evicted.iter().any(|(e, _)| e == id);
+		let listed: Vec<CoverId> = PoolCovers::<T>::get(pool_id)
+			.into_iter()
+			.filter(|id| !released(id) && !taken(id))
+			.collect();
+		if listed.len() >= T::MaxCoversPerPool::get() as usize {
+			evicted.push(Self::weakest(listed.into_iter(), rank, now)?);
+		}
+		// The pool as the sale finds it: premiums earned so far recognized, expired covers
+		// released, evicted ones of its own unlocked (their refunds come out of `unearned`).
+		let mut after = pool;
+		Self::recognize(pool_id, &mut after, now, false);
+		after.locked = after.locked.saturating_sub(freed);
+		for (_, cover) in evicted.iter().filter(|(_, c)| c.pool == pool_id) {
+			after.locked = after.locked.saturating_sub(cover.remaining);
+		}
+		let locked = after.locked.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+		ensure!(locked <= after.capital, Error::<T>::InsufficientCapacity);
+		let rate = after.pricing.rate(Self::priced_utilization(&after, locked, now));
 		let period: u128 = period.unique_saturated_into();
 		let per_block = u128::from(rate.deconstruct());
 		let numerator = per_block.checked_mul(period).ok_or(Error::<T>::Overflow)?;
-		multiply_by_rational_with_rounding(
+		let premium = multiply_by_rational_with_rounding(
 			amount.unique_saturated_into(),
 			numerator,
 			u128::from(Perbill::ACCURACY),
 			Rounding::Up,
 		)
 		.and_then(|p| BalanceOf::<T>::try_from(p).ok())
-		.ok_or_else(|| Error::<T>::Overflow.into())
+		.ok_or(Error::<T>::Overflow)?;
+		Ok(Sale { premium, evicted: evicted.into_iter().map(|(id, _)| id).collect() })
+	}
+
+	/// Remove cover `id` to make room for cover `by`: its lock goes back to its pool's free
+	/// capital and its buyer gets the premium its pool has not earned yet back. `record` is
+	/// pool `pool_id`'s record (premiums recognized), stored by the caller; another pool is
+	/// brought up to date and stored here.
+	fn evict(id: CoverId, by: CoverId, pool_id: PoolId, record: &mut Pool<T>) -> DispatchResult {
+		let cover = Covers::<T>::get(id).ok_or(Error::<T>::TooManyCovers)?;
+		let mut other = None;
+		let pool = if cover.pool == pool_id {
+			record
+		} else {
+			let pool = other.insert(Pools::<T>::get(cover.pool).ok_or(Error::<T>::UnknownPool)?);
+			Self::recognize(cover.pool, pool, Self::now(), true);
+			pool
+		};
+		// Re-read: recognizing the other pool's premiums updated the cover.
+		let cover = Covers::<T>::take(id).ok_or(Error::<T>::TooManyCovers)?;
+		let refund = cover.premium.saturating_sub(cover.recognized).min(pool.unearned);
+		if !refund.is_zero() {
+			T::Currency::transfer(
+				&Self::pool_account(cover.pool),
+				&cover.buyer,
+				refund,
+				Preservation::Preserve,
+			)?;
+		}
+		pool.locked = pool.locked.saturating_sub(cover.remaining);
+		pool.unearned = pool.unearned.saturating_sub(refund);
+		pool.refunded = pool.refunded.saturating_add(refund);
+		if let Some(pool) = other {
+			Pools::<T>::insert(cover.pool, pool);
+		}
+		PoolCovers::<T>::mutate(cover.pool, |ids| ids.retain(|c| *c != id));
+		CoversOf::<T>::mutate(&cover.operator, cover.service, |ids| ids.retain(|c| *c != id));
+		Self::deposit_event(Event::CoverEvicted { cover: id, by, refund });
+		Ok(())
 	}
 
 	pub(crate) fn do_buy_cover(
@@ -288,10 +459,13 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 		period: BlockNumberFor<T>,
 	) -> Result<CoverId, DispatchError> {
-		let premium = Self::quote(pool_id, &operator, service, amount, period)?;
+		let Sale { premium, evicted } = Self::sale(pool_id, &operator, service, amount, period)?;
 		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
 		Self::release_expired(pool_id, &mut pool);
 		let id = NextCoverId::<T>::get();
+		for victim in evicted {
+			Self::evict(victim, id, pool_id, &mut pool)?;
+		}
 		PoolCovers::<T>::try_mutate(pool_id, |ids| ids.try_push(id))
 			.map_err(|_| Error::<T>::TooManyCovers)?;
 		CoversOf::<T>::try_mutate(&operator, service, |ids| ids.try_push(id))
@@ -304,8 +478,8 @@ impl<T: Config> Pallet<T> {
 				Preservation::Preserve,
 			)?;
 		}
-		pool.capital = pool.capital.saturating_add(premium);
-		pool.premiums = pool.premiums.saturating_add(premium);
+		// Earned over the cover's period (see `recognize`).
+		pool.unearned = pool.unearned.saturating_add(premium);
 		pool.locked = pool.locked.saturating_add(amount);
 		// Cover starts with the next block: a slash requested in the block of the sale (maybe
 		// before it) is not covered.
@@ -322,6 +496,7 @@ impl<T: Config> Pallet<T> {
 				remaining: amount,
 				amount,
 				premium,
+				recognized: Zero::zero(),
 				start,
 				end,
 				last_paid: None,
@@ -354,9 +529,11 @@ impl<T: Config> Pallet<T> {
 			if !cover.covers(record.requested_at) || cover.last_paid == Some(record.id) {
 				continue;
 			}
-			let Some(pool) =
-				pools.get(&cover.pool).cloned().or_else(|| Pools::<T>::get(cover.pool))
-			else {
+			let Some(pool) = pools.get(&cover.pool).cloned().or_else(|| {
+				let mut pool = Pools::<T>::get(cover.pool)?;
+				Self::recognize(cover.pool, &mut pool, Self::now(), true);
+				Some(pool)
+			}) else {
 				continue;
 			};
 			let claim = cover.remaining.min(loss).saturating_sub(pool.deductible);
@@ -454,6 +631,11 @@ impl<T: Config> Pallet<T> {
 		for (pool, who, amount) in config.deposits.iter().cloned() {
 			Self::do_deposit(who, pool, amount)?;
 		}
+		// Nobody can deposit just in time before genesis: its capital prices cover at once.
+		Pools::<T>::translate_values(|mut pool: Pool<T>| {
+			pool.fresh = Default::default();
+			Some(pool)
+		});
 		for (pool, buyer, operator, service, amount, period) in config.covers.iter().cloned() {
 			Self::do_buy_cover(buyer, pool, operator, service, amount, period)?;
 		}
@@ -481,24 +663,29 @@ impl<T: Config> Pallet<T> {
 
 	/// A pool's figures, `None` if unknown.
 	pub fn pool_state(pool_id: PoolId) -> Option<PoolState<T::AccountId, BalanceOf<T>>> {
-		let pool = Pools::<T>::get(pool_id)?;
-		let (_, freed) = Self::expired_of(pool_id, Self::now());
+		let mut pool = Pools::<T>::get(pool_id)?;
+		let now = Self::now();
+		Self::recognize(pool_id, &mut pool, now, false);
+		let (_, freed) = Self::expired_of(pool_id, now);
 		let locked = pool.locked.saturating_sub(freed);
-		let utilization = if pool.capital.is_zero() {
+		let priced_capital = Self::priced_capital(&pool, now);
+		let utilization = if locked.is_zero() {
 			Perbill::zero()
 		} else {
-			Perbill::from_rational(locked, pool.capital)
+			Self::priced_utilization(&pool, locked, now)
 		};
 		Some(PoolState {
 			owner: pool.owner.clone(),
 			services: pool.services.to_vec(),
 			capital: pool.capital,
+			priced_capital,
 			locked,
 			utilization,
 			rate_per_block: pool.pricing.rate(utilization),
 			deductible: pool.deductible,
 			total_shares: pool.total_shares,
 			premiums: pool.premiums,
+			unearned: pool.unearned,
 			paid_out: pool.paid_out,
 			top_ups: pool.top_ups,
 			covers: PoolCovers::<T>::decode_len(pool_id).unwrap_or_default() as u32,
@@ -536,8 +723,9 @@ impl<T: Config> Pallet<T> {
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (id, pool) in Pools::<T>::iter() {
 			ensure!(
-				T::Currency::balance(&Self::pool_account(id)) == pool.capital.saturating_add(ed),
-				"pool account differs from its capital"
+				T::Currency::balance(&Self::pool_account(id))
+					== pool.capital.saturating_add(pool.unearned).saturating_add(ed),
+				"pool account differs from its capital and unearned premiums"
 			);
 			ensure!(
 				pool.capital.saturating_add(pool.paid_out).saturating_add(pool.withdrawn)
@@ -545,7 +733,7 @@ impl<T: Config> Pallet<T> {
 				"capital + paid + withdrawn != deposited + premiums + top-ups"
 			);
 			ensure!(pool.locked <= pool.capital, "locked cover above capital");
-			let mut locked = BalanceOf::<T>::zero();
+			let (mut locked, mut unearned) = (BalanceOf::<T>::zero(), BalanceOf::<T>::zero());
 			for cover_id in PoolCovers::<T>::get(id) {
 				let cover = Covers::<T>::get(cover_id).ok_or("pool lists an unknown cover")?;
 				ensure!(cover.pool == id, "cover listed under another pool");
@@ -554,21 +742,34 @@ impl<T: Config> Pallet<T> {
 					CoversOf::<T>::get(&cover.operator, cover.service).contains(&cover_id),
 					"cover missing from its target's list"
 				);
+				ensure!(cover.recognized <= cover.premium, "more premium earned than paid");
 				locked = locked.saturating_add(cover.remaining);
+				unearned = unearned.saturating_add(cover.premium.saturating_sub(cover.recognized));
 			}
 			ensure!(pool.locked == locked, "locked differs from the covers' remaining amounts");
+			ensure!(pool.unearned == unearned, "unearned differs from the covers' premiums");
 			let shares = Positions::<T>::iter_prefix_values(id)
 				.fold(BalanceOf::<T>::zero(), |acc, p| acc.saturating_add(p.shares));
 			ensure!(pool.total_shares == shares, "pool shares differ from the positions'");
 			let owner = held.entry(pool.owner.clone()).or_default();
 			*owner = owner.saturating_add(pool.deposit);
 		}
-		for (_, _, position) in Positions::<T>::iter() {
+		let mut leaving: BTreeMap<PoolId, BalanceOf<T>> = BTreeMap::new();
+		for (pool, _, position) in Positions::<T>::iter() {
 			ensure!(!position.shares.is_zero(), "an empty position is kept");
 			if let Some((shares, _)) = position.unbonding {
 				ensure!(shares <= position.shares, "unbonding more shares than held");
+				let sum = leaving.entry(pool).or_default();
+				*sum = sum.saturating_add(shares);
 			}
 		}
+		for (id, pool) in Pools::<T>::iter() {
+			ensure!(
+				leaving.remove(&id).unwrap_or_default() == pool.leaving,
+				"leaving differs from the positions' withdrawal requests"
+			);
+		}
+		ensure!(leaving.is_empty(), "withdrawal requests in an unknown pool");
 		for (id, cover) in Covers::<T>::iter() {
 			ensure!(
 				PoolCovers::<T>::get(cover.pool).contains(&id),

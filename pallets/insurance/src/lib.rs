@@ -14,8 +14,13 @@
 //!   the covers it sold never add up to more than its capital.
 //! - **Covers.** [`Pallet::buy_cover`] for `(operator, service)`, an amount and a period. The
 //!   premium is `amount × rate × period`, the rate rising linearly with the pool's utilization
-//!   after the sale (`base` to `base + slope`, both bounded by the runtime). Premiums go to the
-//!   underwriters (the pool's capital grows). A cover stays locked until `ClaimGrace` blocks
+//!   after the sale (`base` to `base + slope`, both bounded by the runtime). Utilization is
+//!   measured against the *priced capital*: that of shares in the pool for more than a
+//!   cooldown and not asked to be withdrawn, so capital deposited just before a sale, or on
+//!   its way out, cannot lower a premium (it still backs the covers in full). Premiums go to the
+//!   underwriters (the pool's capital grows). A full list of covers (per target, per pool)
+//!   makes room for a cover that can pay more over its period than the weakest one, whose
+//!   buyer gets the unused premium back. A cover stays locked until `ClaimGrace` blocks
 //!   after its end, so a slash requested while it was active can still pay it.
 //! - **Payouts.** As the slashing pallet's `OnSlashExecuted`, the pallet pays each cover on the
 //!   slashed `(operator, service)` that was active when the slash was requested:
@@ -295,6 +300,9 @@ pub mod pallet {
 		PoolToppedUp { pool: PoolId, amount: BalanceOf<T> },
 		/// A cover past its end and grace was released; `unused` went back to free capital.
 		CoverReleased { cover: CoverId, unused: BalanceOf<T> },
+		/// A cover made room for the higher-ranked cover `by` on a full list; its buyer got
+		/// `refund`, the unused part of its premium, back.
+		CoverEvicted { cover: CoverId, by: CoverId, refund: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -333,8 +341,12 @@ pub mod pallet {
 		InvalidPeriod,
 		/// The cover exceeds the pool's free capital.
 		InsufficientCapacity,
-		/// `MaxCoversPerPool` or `MaxCoversPerTarget` covers are active.
+		/// `MaxCoversPerPool` or `MaxCoversPerTarget` covers are active and none of them that
+		/// no waiting slash may claim ranks below the new cover (`(amount − deductible) ×
+		/// blocks left`).
 		TooManyCovers,
+		/// After the pool's deductible the cover could pay less than `MinCover` per slash.
+		CoverWorthless,
 		/// An arithmetic operation overflowed.
 		Overflow,
 	}
@@ -421,15 +433,24 @@ pub mod pallet {
 		}
 
 		/// Buy cover of `amount` for `operator`'s delegators against slashes by `service`,
-		/// requested from the next block on, for `period` blocks. The premium (see the runtime API's
-		/// `insurance_quote`) goes to the pool.
+		/// requested from the next block on, for `period` blocks. The premium (see the runtime
+		/// API's `insurance_quote`, which gives what this call charges in the same block) goes
+		/// to the pool. After the pool's deductible the cover must be able to pay `MinCover`.
+		///
+		/// When the target's or the pool's list of covers is full, the cover takes the place of
+		/// the lowest-ranked cover of that list, by what it can still pay over the rest of its
+		/// period (`(remaining − deductible) × blocks left`), if that ranks below the new
+		/// cover's `(amount − deductible) × period` and no waiting slash may claim it; the
+		/// evicted cover's buyer gets the unused part of its premium back
+		/// ([`Event::CoverEvicted`]). So no cheap cover can keep a real buyer out.
 		///
 		/// - Origin: signed (anyone).
 		///
-		/// Emits [`Event::CoverBought`]. Errors: [`Error::UnknownPool`],
-		/// [`Error::AmountTooLow`], [`Error::InvalidPeriod`], [`Error::ServiceNotCovered`],
-		/// [`Error::NotAllocated`], [`Error::InsufficientCapacity`], [`Error::TooManyCovers`],
-		/// [`Error::Overflow`], and the currency's error when the premium cannot be paid.
+		/// Emits [`Event::CoverBought`] (and [`Event::CoverReleased`], [`Event::CoverEvicted`]).
+		/// Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`], [`Error::CoverWorthless`],
+		/// [`Error::InvalidPeriod`], [`Error::ServiceNotCovered`], [`Error::NotAllocated`],
+		/// [`Error::InsufficientCapacity`], [`Error::TooManyCovers`], [`Error::Overflow`], and
+		/// the currency's error when the premium cannot be paid.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::buy_cover(T::MaxCoversPerPool::get()))]
 		pub fn buy_cover(

@@ -19,6 +19,11 @@ fn cover(amount: Balance) -> u64 {
 	id
 }
 
+/// Capital locked in pool `id`.
+fn pools_locked(id: restaking_primitives::insurance::PoolId) -> Balance {
+	Pools::<Runtime>::get(id).expect("pool exists").locked
+}
+
 fn pool() -> Pool<Runtime> {
 	Pools::<Runtime>::get(POOL).expect("the genesis pool exists")
 }
@@ -79,20 +84,24 @@ mod pools {
 				Insurance::deposit(signed(BUYER), POOL, 10 * ENDOWMENT),
 				TokenError::FundsUnavailable
 			);
-			// Premiums raise the value of a share: a later deposit gets fewer shares.
+			// Premiums earned raise the value of a share: a later deposit gets fewer shares. A
+			// cover's premium (19 for 100 blocks) is earned over its period: half of it (9) by
+			// block 52, the rest still unearned.
 			cover(1_000);
-			let premium = pool().premiums;
-			assert!(premium > 0);
+			assert_eq!((pool().premiums, pool().unearned), (0, 19));
+			run_to_block(52);
 			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 1_000));
+			assert_eq!((pool().premiums, pool().unearned), (9, 10));
 			let shares = Positions::<Runtime>::get(POOL, BUYER).unwrap().shares;
-			assert_eq!(shares, 1_000 * CAPITAL / (CAPITAL + premium));
+			assert_eq!(shares, 1_000 * CAPITAL / (CAPITAL + 9));
 		});
 	}
 
 	#[test]
 	fn withdrawals_wait_the_cooldown_and_leave_locked_capital() {
 		ExtBuilder::build_and_execute(|| {
-			cover(6_000);
+			let id = cover(6_000);
+			let premium = Covers::<Runtime>::get(id).unwrap().premium;
 			assert_noop!(
 				Insurance::withdraw(signed(UNDERWRITER), POOL),
 				Error::<Runtime>::NoWithdrawal
@@ -123,9 +132,9 @@ mod pools {
 			// After the cover and its grace, everything (with the premium) can leave.
 			run_to_block(2 + PERIOD + MAX_VETO_WINDOW);
 			let before = free(UNDERWRITER);
-			let premiums = pool().premiums;
 			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
-			assert_eq!(free(UNDERWRITER), before + CAPITAL + premiums);
+			assert_eq!(free(UNDERWRITER), before + CAPITAL + premium);
+			assert_eq!((pool().premiums, pool().unearned), (premium, 0));
 			assert!(Positions::<Runtime>::get(POOL, UNDERWRITER).is_none());
 			assert!(events()
 				.iter()
@@ -148,8 +157,9 @@ mod covers {
 			assert_eq!(free(BUYER), buyer - 19);
 			// The next 1,000 brings utilization to 20 %: 0.028 % a block.
 			assert_eq!(Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD), Ok(28));
+			// The premium is earned over the cover's period, not at the sale.
 			let p = pool();
-			assert_eq!((p.locked, p.capital, p.premiums), (1_000, CAPITAL + 19, 19));
+			assert_eq!((p.locked, p.capital, p.unearned), (1_000, CAPITAL, 19));
 		});
 	}
 
@@ -369,10 +379,189 @@ mod attacks {
 			run_to_block(1 + COOLDOWN);
 			let _ = request(SlashTier::Critical, 1);
 			assert_ok!(Slashing::pause(RuntimeOrigin::root()));
-			let late = cover(10);
+			let late = cover(20);
 			run_to_block(System::block_number() + 1);
 			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
 			assert!(Covers::<Runtime>::contains_key(late));
+		});
+	}
+
+	/// A buyer (or a sniper) deposits capital just before a large purchase to lower the
+	/// utilization, meaning to withdraw it after the cooldown while the cover runs: the fresh
+	/// capital backs the cover but does not price it, so the buyer pays the quote of the
+	/// capital that stays. Once it has stayed past a cooldown it prices cover like the rest.
+	#[test]
+	fn a_just_in_time_deposit_cannot_lower_a_premium() {
+		ExtBuilder::build_and_execute(|| {
+			let quote = || Insurance::quote(POOL, &OPERATOR, SERVICE, 5_000, PERIOD).unwrap();
+			// 50 % of the genesis capital: 0.055 % per block for 100 blocks.
+			let honest = quote();
+			assert_eq!(honest, 275);
+			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 90_000));
+			assert_eq!(Insurance::priced_capital(&pool(), System::block_number()), CAPITAL);
+			assert_eq!(quote(), honest);
+			let before = free(BUYER);
+			cover(5_000);
+			assert_eq!(before - free(BUYER), honest);
+			// The buyer leaves after the cooldown; the cover was priced on what stays.
+			// And it gets back only its part of the premium earned while it underwrote (9 of
+			// the cover's 100 blocks): 90 % of 24.
+			assert_ok!(Insurance::request_withdraw(signed(BUYER), POOL, 90_000));
+			run_to_block(1 + COOLDOWN);
+			let before = free(BUYER);
+			assert_ok!(Insurance::withdraw(signed(BUYER), POOL));
+			assert_eq!(free(BUYER) - before, 90_000 + 24 * 9 / 10);
+			assert_eq!(pool().locked, 5_000);
+			// Capital that stays more than a cooldown (into the second epoch after its deposit)
+			// prices cover.
+			assert_ok!(Insurance::deposit(signed(STAKER), POOL, 10_000));
+			let deposited = System::block_number();
+			run_to_block(deposited + COOLDOWN);
+			assert!(Insurance::priced_capital(&pool(), System::block_number()) < pool().capital);
+			run_to_block((deposited / COOLDOWN + 2) * COOLDOWN);
+			assert_eq!(Insurance::priced_capital(&pool(), System::block_number()), pool().capital);
+		});
+	}
+
+	/// Shares asked to be withdrawn can leave before a cover ends: they stop pricing cover
+	/// the moment they are asked for, and price it again only as new capital would.
+	#[test]
+	fn capital_on_its_way_out_does_not_price_cover() {
+		ExtBuilder::build_and_execute(|| {
+			let quote = || Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD).unwrap();
+			// 10 % utilization: 0.019 % per block.
+			assert_eq!(quote(), 19);
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL / 2));
+			assert_eq!(pool().leaving, CAPITAL / 2);
+			// 20 % of the capital that stays: 0.028 % per block.
+			assert_eq!(quote(), 28);
+			let state = Insurance::pool_state(POOL).unwrap();
+			assert_eq!((state.capital, state.priced_capital), (CAPITAL, CAPITAL / 2));
+			run_to_block(1 + COOLDOWN);
+			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
+			assert_eq!(pool().leaving, 0);
+			assert_eq!(quote(), 28);
+		});
+	}
+
+	/// A stranger fills the target's cover slots from its own zero-premium pool with the
+	/// cheapest covers it can buy; a real buyer still buys at the quoted price, taking the
+	/// place of the weakest, and the stranger's next cheap cover displaces only its own.
+	#[test]
+	fn a_griefer_cannot_keep_a_real_buyer_from_cover() {
+		ExtBuilder::build_and_execute(|| {
+			let free_pricing = Pricing { base: Perbill::zero(), slope: Perbill::zero() };
+			assert_ok!(Insurance::create_pool(signed(NOBODY), vec![SERVICE], free_pricing, 0));
+			assert_ok!(Insurance::deposit(signed(NOBODY), 1, 100));
+			let grief = |n| {
+				let id = NextCoverId::<Runtime>::get();
+				assert_ok!(Insurance::buy_cover(signed(NOBODY), 1, OPERATOR, SERVICE, 10, n));
+				id
+			};
+			let (first, second) = (grief(1_000), grief(1_000));
+			assert_eq!(Insurance::covers_of(&OPERATOR, SERVICE).len(), 2);
+			run_to_block(2);
+			let quoted = Insurance::quote(POOL, &OPERATOR, SERVICE, 500, PERIOD).unwrap();
+			let before = free(BUYER);
+			let real = cover(500);
+			assert_eq!(before - free(BUYER), quoted);
+			assert_eq!(Covers::<Runtime>::get(real).unwrap().premium, quoted);
+			assert!(events().contains(&Event::CoverEvicted { cover: first, by: real, refund: 0 }));
+			assert!(!Covers::<Runtime>::contains_key(first));
+			// A block later the stranger's other cover ranks a little lower: another cheap cover
+			// takes its place, not the buyer's.
+			run_to_block(3);
+			let third = grief(1_000);
+			assert!(!Covers::<Runtime>::contains_key(second));
+			let ids: Vec<_> =
+				Insurance::covers_of(&OPERATOR, SERVICE).iter().map(|c| c.id).collect();
+			assert_eq!(ids, vec![real, third]);
+			// A cover ranking below both finds no room.
+			assert_noop!(
+				Insurance::buy_cover(signed(NOBODY), 1, OPERATOR, SERVICE, 10, 5),
+				Error::<Runtime>::TooManyCovers
+			);
+			assert_eq!(pools_locked(1), 10);
+		});
+	}
+
+	/// A cover that could pay less than `MinCover` after the deductible is no cover.
+	#[test]
+	fn a_cover_that_cannot_pay_is_refused() {
+		ExtBuilder::build_and_execute(|| {
+			assert_noop!(
+				Insurance::buy_cover(
+					signed(BUYER),
+					POOL,
+					OPERATOR,
+					SERVICE,
+					DEDUCTIBLE + 9,
+					PERIOD
+				),
+				Error::<Runtime>::CoverWorthless
+			);
+			assert_eq!(
+				Insurance::quote(POOL, &OPERATOR, SERVICE, DEDUCTIBLE + 9, PERIOD),
+				Err(Error::<Runtime>::CoverWorthless.into())
+			);
+			cover(DEDUCTIBLE + 10);
+		});
+	}
+
+	/// The buyer of an evicted cover gets back the premium of the blocks it no longer covers;
+	/// the pool's lock goes, and the new cover's quote counts both.
+	#[test]
+	fn an_evicted_buyer_gets_its_unused_premium_back() {
+		ExtBuilder::build_and_execute(|| {
+			let small = cover(100);
+			let premium = Covers::<Runtime>::get(small).unwrap().premium;
+			let other = NextCoverId::<Runtime>::get();
+			assert_ok!(Insurance::buy_cover(signed(NOBODY), POOL, OPERATOR, SERVICE, 200, PERIOD));
+			// 40 of the small cover's 100 blocks have passed.
+			run_to_block(42);
+			let quoted = Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD).unwrap();
+			let before = (free(BUYER), pool().capital);
+			let big = NextCoverId::<Runtime>::get();
+			assert_ok!(Insurance::buy_cover(
+				signed(STAKER),
+				POOL,
+				OPERATOR,
+				SERVICE,
+				1_000,
+				PERIOD
+			));
+			// The pool earned 40 of its 100 blocks' premium (rounded down); the rest goes back.
+			let refund = premium - premium * 40 / 100;
+			assert!(refund > 0);
+			assert!(events().contains(&Event::CoverEvicted { cover: small, by: big, refund }));
+			assert_eq!(free(BUYER) - before.0, refund);
+			assert_eq!(Covers::<Runtime>::get(big).unwrap().premium, quoted);
+			let earned = premium * 40 / 100 + Covers::<Runtime>::get(other).unwrap().recognized;
+			assert_eq!(pool().capital, before.1 + earned);
+			assert_eq!(pool().locked, 200 + 1_000);
+			assert_eq!(pool().refunded, refund);
+			assert!(Covers::<Runtime>::contains_key(other));
+		});
+	}
+
+	/// A cover that a waiting slash may claim is never evicted: the claim is paid.
+	#[test]
+	fn a_cover_with_a_waiting_claim_keeps_its_place() {
+		ExtBuilder::build_and_execute(|| {
+			let (a, b) = (cover(20), cover(30));
+			run_to_block(2);
+			let slash = request(SlashTier::Critical, 1);
+			assert_eq!(
+				Insurance::quote(POOL, &OPERATOR, SERVICE, 5_000, PERIOD),
+				Err(Error::<Runtime>::TooManyCovers.into())
+			);
+			assert_noop!(
+				Insurance::buy_cover(signed(STAKER), POOL, OPERATOR, SERVICE, 5_000, PERIOD),
+				Error::<Runtime>::TooManyCovers
+			);
+			run_to_block(System::block_number() + WINDOW);
+			assert!(events().contains(&Event::CoverPaid { cover: a, slash, amount: 10 }));
+			assert!(events().contains(&Event::CoverPaid { cover: b, slash, amount: 20 }));
 		});
 	}
 
