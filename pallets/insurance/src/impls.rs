@@ -46,6 +46,7 @@ impl<T: Config> Pallet<T> {
 	/// Move the premiums `pool`'s covers earned by `now` from `unearned` into capital (and,
 	/// with `write`, record them on the covers; without, only `record` changes, for views).
 	fn recognize(pool: PoolId, record: &mut Pool<T>, now: BlockNumberFor<T>, write: bool) {
+		let mut earned_now = BalanceOf::<T>::zero();
 		for id in PoolCovers::<T>::get(pool) {
 			let Some(mut cover) = Covers::<T>::get(id) else { continue };
 			let earned = cover.earned(now);
@@ -53,13 +54,45 @@ impl<T: Config> Pallet<T> {
 			if delta.is_zero() {
 				continue;
 			}
-			record.unearned = record.unearned.saturating_sub(delta);
-			record.capital = record.capital.saturating_add(delta);
-			record.premiums = record.premiums.saturating_add(delta);
+			earned_now = earned_now.saturating_add(delta);
 			if write {
 				cover.recognized = earned;
 				Covers::<T>::insert(id, cover);
 			}
+		}
+		Self::earn(pool, record, earned_now, write);
+	}
+
+	/// Premium `amount` of `pool`'s unearned premiums is earned: it joins the capital, or, while
+	/// the pool has no underwriter to earn it (its shares all withdrawn), the reserve (with
+	/// `write`; a view only leaves it out).
+	fn earn(pool: PoolId, record: &mut Pool<T>, amount: BalanceOf<T>, write: bool) {
+		let amount = amount.min(record.unearned);
+		if amount.is_zero() {
+			return;
+		}
+		if !record.total_shares.is_zero() {
+			record.unearned = record.unearned.saturating_sub(amount);
+			record.capital = record.capital.saturating_add(amount);
+			record.premiums = record.premiums.saturating_add(amount);
+			return;
+		}
+		if !write {
+			return;
+		}
+		let sent = with_storage_layer(|| {
+			T::Currency::transfer(
+				&Self::pool_account(pool),
+				&Self::reserve_account(),
+				amount,
+				Preservation::Preserve,
+			)
+		});
+		// The reserve account exists once it received a slash's share; until then the pool
+		// keeps the premium unearned (its books stay whole either way).
+		if sent.is_ok() {
+			record.unearned = record.unearned.saturating_sub(amount);
+			Self::deposit_event(Event::PremiumToReserve { pool, amount });
 		}
 	}
 
@@ -430,18 +463,28 @@ impl<T: Config> Pallet<T> {
 		};
 		// Re-read: recognizing the other pool's premiums updated the cover.
 		let cover = Covers::<T>::take(id).ok_or(Error::<T>::TooManyCovers)?;
-		let refund = cover.premium.saturating_sub(cover.recognized).min(pool.unearned);
-		if !refund.is_zero() {
-			T::Currency::transfer(
-				&Self::pool_account(cover.pool),
-				&cover.buyer,
-				refund,
-				Preservation::Preserve,
-			)?;
-		}
+		let unused = cover.premium.saturating_sub(cover.recognized).min(pool.unearned);
+		let paid_back = !unused.is_zero()
+			&& with_storage_layer(|| {
+				T::Currency::transfer(
+					&Self::pool_account(cover.pool),
+					&cover.buyer,
+					unused,
+					Preservation::Preserve,
+				)
+			})
+			.is_ok();
+		let refund = if paid_back {
+			pool.unearned = pool.unearned.saturating_sub(unused);
+			pool.refunded = pool.refunded.saturating_add(unused);
+			unused
+		} else {
+			// The buyer cannot take it (a reaped account and less than the existential
+			// deposit): its pool earns it, and the sale goes on.
+			Self::earn(cover.pool, pool, unused, true);
+			Zero::zero()
+		};
 		pool.locked = pool.locked.saturating_sub(cover.remaining);
-		pool.unearned = pool.unearned.saturating_sub(refund);
-		pool.refunded = pool.refunded.saturating_add(refund);
 		if let Some(pool) = other {
 			Pools::<T>::insert(cover.pool, pool);
 		}
@@ -549,56 +592,68 @@ impl<T: Config> Pallet<T> {
 				claim.2 = Self::ratio(claim.2, loss, total, Rounding::Down).unwrap_or_default();
 			}
 		}
-		// Each pool pays its covers, pro rata if its capital falls short.
+		// Each pool pays its covers, pro rata if its capital falls short. It is stored even
+		// when it pays nothing: its premiums were recognized.
 		for (pool_id, mut pool) in pools {
-			let owed = claims
-				.iter()
-				.filter(|c| c.1.pool == pool_id)
-				.fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.2));
-			if owed.is_zero() {
-				continue;
-			}
-			let payable = owed.min(pool.capital);
-			let mut pays: Vec<(CoverId, BalanceOf<T>)> = claims
-				.iter()
-				.filter(|c| c.1.pool == pool_id)
-				.map(|c| {
-					let pay = if payable < owed {
-						Self::ratio(c.2, payable, owed, Rounding::Down).unwrap_or_default()
-					} else {
-						c.2
-					};
-					(c.0, pay)
-				})
-				.collect();
-			pays.retain(|(_, pay)| !pay.is_zero());
-			let paid = pays.iter().fold(BalanceOf::<T>::zero(), |acc, p| acc.saturating_add(p.1));
-			if paid.is_zero() {
-				continue;
-			}
-			let account = Self::pool_account(pool_id);
-			let compensated = with_storage_layer(|| {
-				T::Restaking::compensate(&record.operator, &account, paid).map(|_| ())
-			});
-			if compensated.is_err() {
-				// Nobody to compensate (the pool has no delegators left): nothing is paid.
-				continue;
-			}
-			for (id, pay) in pays {
-				Covers::<T>::mutate(id, |cover| {
-					if let Some(cover) = cover {
-						cover.remaining = cover.remaining.saturating_sub(pay);
-						cover.last_paid = Some(record.id);
-					}
-				});
-				Self::deposit_event(Event::CoverPaid { cover: id, slash: record.id, amount: pay });
-			}
-			pool.capital = pool.capital.saturating_sub(paid);
-			pool.locked = pool.locked.saturating_sub(paid);
-			pool.paid_out = pool.paid_out.saturating_add(paid);
-			Self::top_up(pool_id, &mut pool, paid);
+			Self::pay_pool(record, &claims, pool_id, &mut pool);
 			Pools::<T>::insert(pool_id, pool);
 		}
+	}
+
+	/// Pool `pool_id`'s part of a payout: its covers' claims, pro rata if its capital falls
+	/// short, into the operator pool's compensation. The caller stores `pool`.
+	fn pay_pool(
+		record: &RecordOf<T>,
+		claims: &[(CoverId, Cover<T>, BalanceOf<T>)],
+		pool_id: PoolId,
+		pool: &mut Pool<T>,
+	) {
+		let owed = claims
+			.iter()
+			.filter(|c| c.1.pool == pool_id)
+			.fold(BalanceOf::<T>::zero(), |acc, c| acc.saturating_add(c.2));
+		if owed.is_zero() {
+			return;
+		}
+		let payable = owed.min(pool.capital);
+		let mut pays: Vec<(CoverId, BalanceOf<T>)> = claims
+			.iter()
+			.filter(|c| c.1.pool == pool_id)
+			.map(|c| {
+				let pay = if payable < owed {
+					Self::ratio(c.2, payable, owed, Rounding::Down).unwrap_or_default()
+				} else {
+					c.2
+				};
+				(c.0, pay)
+			})
+			.collect();
+		pays.retain(|(_, pay)| !pay.is_zero());
+		let paid = pays.iter().fold(BalanceOf::<T>::zero(), |acc, p| acc.saturating_add(p.1));
+		if paid.is_zero() {
+			return;
+		}
+		let account = Self::pool_account(pool_id);
+		let compensated = with_storage_layer(|| {
+			T::Restaking::compensate(&record.operator, &account, paid).map(|_| ())
+		});
+		if compensated.is_err() {
+			// Nobody to compensate (the pool has no delegators left): nothing is paid.
+			return;
+		}
+		for (id, pay) in pays {
+			Covers::<T>::mutate(id, |cover| {
+				if let Some(cover) = cover {
+					cover.remaining = cover.remaining.saturating_sub(pay);
+					cover.last_paid = Some(record.id);
+				}
+			});
+			Self::deposit_event(Event::CoverPaid { cover: id, slash: record.id, amount: pay });
+		}
+		pool.capital = pool.capital.saturating_sub(paid);
+		pool.locked = pool.locked.saturating_sub(paid);
+		pool.paid_out = pool.paid_out.saturating_add(paid);
+		Self::top_up(pool_id, pool, paid);
 	}
 
 	/// Let the reserve refund `ReserveCoverage` of `paid` to `pool`, as far as it can.

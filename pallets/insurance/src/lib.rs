@@ -300,8 +300,11 @@ pub mod pallet {
 		PoolToppedUp { pool: PoolId, amount: BalanceOf<T> },
 		/// A cover past its end and grace was released; `unused` went back to free capital.
 		CoverReleased { cover: CoverId, unused: BalanceOf<T> },
+		/// Premium a pool earned while it had no underwriter went to the reserve.
+		PremiumToReserve { pool: PoolId, amount: BalanceOf<T> },
 		/// A cover made room for the higher-ranked cover `by` on a full list; its buyer got
-		/// `refund`, the unused part of its premium, back.
+		/// `refund`, the unused part of its premium, back (none if it could not take it: the
+		/// pool earned it).
 		CoverEvicted { cover: CoverId, by: CoverId, refund: BalanceOf<T> },
 	}
 

@@ -444,6 +444,66 @@ mod attacks {
 		});
 	}
 
+	/// A slash a pool's covers pay nothing of (what is left of the cover is the deductible)
+	/// still brings its premium books up to date: the premium earned so far joins the capital.
+	#[test]
+	fn a_payout_that_pays_nothing_keeps_the_premium_books() {
+		ExtBuilder::build_and_execute(|| {
+			let id = cover(800);
+			run_to_block(2);
+			critical_slash(1);
+			assert_eq!(Covers::<Runtime>::get(id).unwrap().remaining, DEDUCTIBLE);
+			run_to_block(50);
+			let slash = critical_slash(2);
+			assert!(!events()
+				.iter()
+				.any(|e| matches!(e, Event::CoverPaid { slash: s, .. } if *s == slash)));
+			let cover = Covers::<Runtime>::get(id).unwrap();
+			assert!(cover.recognized > 0);
+			assert_eq!(pool().premiums, cover.recognized);
+			assert_eq!(pool().unearned, cover.premium - cover.recognized);
+		});
+	}
+
+	/// Premiums a pool earns after its last underwriter left belong to nobody in the pool: they
+	/// go to the reserve, and the next underwriter buys its shares at the capital it brings.
+	#[test]
+	fn premiums_earned_with_no_underwriter_go_to_the_reserve() {
+		ExtBuilder::build_and_execute(|| {
+			let flat = Pricing { base: Perbill::from_parts(100_000), slope: Perbill::zero() };
+			assert_ok!(Insurance::create_pool(signed(NOBODY), vec![SERVICE], flat, 0));
+			assert_ok!(Insurance::deposit(signed(NOBODY), 1, 1_000));
+			// Reserve funds exist (the reserve account is alive).
+			assert_ok!(Balances::transfer_allow_death(
+				signed(OWNER),
+				Insurance::reserve_account(),
+				100
+			));
+			let id = NextCoverId::<Runtime>::get();
+			assert_ok!(Insurance::buy_cover(signed(BUYER), 1, OPERATOR, SERVICE, 500, PERIOD));
+			let premium = Covers::<Runtime>::get(id).unwrap().premium;
+			assert_eq!(premium, 5);
+			run_to_block(2);
+			critical_slash(1);
+			// The cover paid all it had: nothing is locked, and the underwriter leaves.
+			assert_eq!(pools_locked(1), 0);
+			assert_ok!(Insurance::request_withdraw(signed(NOBODY), 1, 1_000));
+			run_to_block(System::block_number() + COOLDOWN);
+			assert_ok!(Insurance::withdraw(signed(NOBODY), 1));
+			let left = Pools::<Runtime>::get(1).unwrap();
+			assert_eq!((left.total_shares, left.capital), (0, 0));
+			assert!(left.unearned > 0);
+			let reserve = free(Insurance::reserve_account());
+			run_to_block(2 + PERIOD + MAX_VETO_WINDOW);
+			assert_ok!(Insurance::release_covers(signed(NOBODY), 1));
+			assert!(events().contains(&Event::PremiumToReserve { pool: 1, amount: left.unearned }));
+			assert_eq!(free(Insurance::reserve_account()), reserve + left.unearned);
+			assert_ok!(Insurance::deposit(signed(BUYER), 1, 100));
+			let pool = Pools::<Runtime>::get(1).unwrap();
+			assert_eq!((pool.total_shares, pool.capital, pool.unearned), (100, 100, 0));
+		});
+	}
+
 	/// A stranger fills the target's cover slots from its own zero-premium pool with the
 	/// cheapest covers it can buy; a real buyer still buys at the quoted price, taking the
 	/// place of the weakest, and the stranger's next cheap cover displaces only its own.
