@@ -751,4 +751,9 @@ fn no_sequence_of_calls_escapes_shrinks_or_shifts_a_slash() {
 		seeds.len()
 	);
 	assert!(executed > 0, "the sequences executed no slash");
+	if seeds.len() >= 100 {
+		for kind in ["insurance", "cover", "vault"] {
+			assert!(moves.get(kind).is_some_and(|n| *n > 0), "no {kind} move succeeded");
+		}
+	}
 }

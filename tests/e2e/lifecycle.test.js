@@ -122,8 +122,7 @@ describe('restaking lifecycle on the dev chain', () => {
   });
 
   it('5. two slashes: the committee vetoes one, the other executes and is paid out', async () => {
-    // The cover starts in the block after its sale.
-    await waitForBlock(api, (await head()) + 1);
+    // The cover covers slashes requested from its sale's block on.
     let events = await submitOk(
       api,
       api.tx.slashing.requestSlash(service, operator.address, 'Critical', hash32('01')),

@@ -58,13 +58,17 @@ fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
 	frame_system::Pallet::<T>::set_block_number(later);
 }
 
-/// Put `n` covers of one unit on `pool`, each on its own operator: ended (at block 0) or
-/// running for the shortest period from now.
-fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, ended: bool) {
+/// Put `n` covers of one unit on `pool`, each on its own operator: ended long ago (at block
+/// 0), or just now (within their grace, so still listed until a sale evicts one).
+fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, long_ago: bool) {
 	let mut record = Pools::<T>::get(pool).expect("pool exists");
+	let premium = T::MinCover::get();
 	let now = frame_system::Pallet::<T>::block_number();
-	let (start, end) =
-		if ended { (Zero::zero(), Zero::zero()) } else { (now, now + T::MinCoverPeriod::get()) };
+	let (start, end) = if long_ago {
+		(Zero::zero(), Zero::zero())
+	} else {
+		(now.saturating_sub(T::MinCoverPeriod::get()), now)
+	};
 	for i in 0..n {
 		let id = NextCoverId::<T>::get();
 		NextCoverId::<T>::put(id + 1);
@@ -79,7 +83,7 @@ fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, ended: bo
 				service,
 				remaining: amount,
 				amount,
-				premium: Zero::zero(),
+				premium,
 				recognized: Zero::zero(),
 				start,
 				end,
@@ -89,7 +93,11 @@ fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, ended: bo
 		PoolCovers::<T>::mutate(pool, |ids| ids.try_push(id).expect("within the bound"));
 		CoversOf::<T>::mutate(&operator, service, |ids| ids.try_push(id).expect("one each"));
 		record.locked = record.locked.saturating_add(amount);
+		record.unearned = record.unearned.saturating_add(premium);
 	}
+	// Each premium is unearned until the sale's recognition (a write per cover), and funded.
+	T::Currency::mint_into(&Insurance::<T>::pool_account(pool), premium * n.into())
+		.expect("premiums fund the pool");
 	Pools::<T>::insert(pool, record);
 }
 

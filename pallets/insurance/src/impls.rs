@@ -230,6 +230,7 @@ impl<T: Config> Pallet<T> {
 		Positions::<T>::mutate(pool_id, &who, |position| {
 			let position = position.get_or_insert_with(Default::default);
 			position.shares = position.shares.saturating_add(shares);
+			position.fresh.add(Self::epoch(Self::now()), shares);
 		});
 		Pools::<T>::insert(pool_id, pool);
 		Self::deposit_event(Event::Deposited { pool: pool_id, who, amount, shares });
@@ -248,6 +249,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(shares <= position.shares, Error::<T>::InsufficientShares);
 		let at = Self::now().saturating_add(T::UnderwriterCooldown::get());
 		position.unbonding = Some((shares, at));
+		// Fresh shares asked to be withdrawn count as leaving, no longer as fresh (the oldest
+		// first), so that nothing is left out of the priced capital twice.
+		let epoch = Self::epoch(Self::now());
+		let parts = position.fresh.take(epoch, shares);
+		record.fresh.remove(epoch, parts);
 		record.leaving = record.leaving.saturating_add(shares);
 		Positions::<T>::insert(pool, &who, position);
 		Pools::<T>::insert(pool, record);
@@ -348,20 +354,23 @@ impl<T: Config> Pallet<T> {
 		Self::sale(pool_id, operator, service, amount, period).map(|sale| sale.premium)
 	}
 
-	/// What a cover can still pay over the rest of its period: `(remaining − deductible) ×
-	/// blocks left`. When a list of covers is full, a new cover that ranks higher takes the
-	/// place of the lowest-ranked one.
-	fn rank(cover: &Cover<T>, deductible: BalanceOf<T>, now: BlockNumberFor<T>) -> u128 {
-		let left: u128 = cover.end.saturating_sub(now.max(cover.start)).unique_saturated_into();
-		let pays: u128 = cover.remaining.saturating_sub(deductible).unique_saturated_into();
-		pays.saturating_mul(left)
+	/// How a cover ranks for a place on a full list of covers: what it can still pay per
+	/// slash, `remaining − deductible`, then the blocks it still runs. A new cover takes the
+	/// place of the lowest-ranked one only if it ranks higher, so an eviction never lowers
+	/// the protection a slash finds on the target.
+	fn rank(
+		cover: &Cover<T>,
+		deductible: BalanceOf<T>,
+		now: BlockNumberFor<T>,
+	) -> (BalanceOf<T>, BlockNumberFor<T>) {
+		(cover.remaining.saturating_sub(deductible), cover.end.saturating_sub(now.max(cover.start)))
 	}
 
-	/// The lowest-ranked cover of `ids` (ties: the oldest) that ranks below `than` and that no
-	/// waiting slash may claim, or `TooManyCovers`.
+	/// The lowest-ranked cover of a target's `ids` (ties: the oldest) that ranks below `than`
+	/// and that no waiting slash may claim, or `TooManyCovers`.
 	fn weakest(
 		ids: impl Iterator<Item = CoverId>,
-		than: u128,
+		than: (BalanceOf<T>, BlockNumberFor<T>),
 		now: BlockNumberFor<T>,
 	) -> Result<(CoverId, Cover<T>), DispatchError> {
 		ids.filter_map(|id| Covers::<T>::get(id).map(|cover| (id, cover)))
@@ -374,6 +383,32 @@ impl<T: Config> Pallet<T> {
 			.min_by_key(|(rank, id, _)| (*rank, *id))
 			.map(|(_, id, cover)| (id, cover))
 			.ok_or_else(|| Error::<T>::TooManyCovers.into())
+	}
+
+	/// The oldest cover of a pool's `ids` that covers nothing any more (it has ended) and
+	/// that no waiting slash may claim, or `TooManyCovers`. A pool's full list only makes
+	/// room this way: evicting a running cover there would take protection off another
+	/// target.
+	fn ended(
+		ids: impl Iterator<Item = CoverId>,
+		now: BlockNumberFor<T>,
+	) -> Result<(CoverId, Cover<T>), DispatchError> {
+		ids.filter_map(|id| Covers::<T>::get(id).map(|cover| (id, cover)))
+			.find(|(_, cover)| cover.end <= now && !Self::claim_waits(cover))
+			.ok_or_else(|| Error::<T>::TooManyCovers.into())
+	}
+
+	/// The first block a cover sold now covers: this one, unless a slash of its target was
+	/// already requested in it (a cover is never bought for a known request).
+	fn start_of(operator: &T::AccountId, service: ServiceId) -> BlockNumberFor<T> {
+		let now = Self::now();
+		let requested_now = T::SlashGuard::waiting_requests(operator, service)
+			.is_some_and(|(_, latest)| latest >= now);
+		if requested_now {
+			now.saturating_add(One::one())
+		} else {
+			now
+		}
 	}
 
 	/// Price a cover and find the covers it takes the place of (see [`Sale`]).
@@ -401,10 +436,7 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let (expired, freed) = Self::expired_of(pool_id, now);
 		let released = |id: &CoverId| expired.iter().any(|(e, _)| e == id);
-		let rank = {
-			let pays: u128 = amount.saturating_sub(pool.deductible).unique_saturated_into();
-			pays.saturating_mul(period.unique_saturated_into())
-		};
+		let rank = (amount.saturating_sub(pool.deductible), period);
 		// Room on the target, then in the pool (a cover evicted for the first may make both).
 		let mut evicted: Vec<(CoverId, Cover<T>)> = Vec::new();
 		let target: Vec<CoverId> = CoversOf::<T>::get(operator, service)
@@ -420,7 +452,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|id| !released(id) && !taken(id))
 			.collect();
 		if listed.len() >= T::MaxCoversPerPool::get() as usize {
-			evicted.push(Self::weakest(listed.into_iter(), rank, now)?);
+			evicted.push(Self::ended(listed.into_iter(), now)?);
 		}
 		// The pool as the sale finds it: premiums earned so far recognized, expired covers
 		// released, evicted ones of its own unlocked (their refunds come out of `unearned`).
@@ -524,9 +556,10 @@ impl<T: Config> Pallet<T> {
 		// Earned over the cover's period (see `recognize`).
 		pool.unearned = pool.unearned.saturating_add(premium);
 		pool.locked = pool.locked.saturating_add(amount);
-		// Cover starts with the next block: a slash requested in the block of the sale (maybe
-		// before it) is not covered.
-		let start = Self::now().saturating_add(One::one());
+		// Cover starts in the block of the sale, unless a slash of the target was requested
+		// in it already: a slash requested after the sale in its block is covered (so no cover
+		// evicted for this one leaves a gap), one requested before it is not.
+		let start = Self::start_of(&operator, service);
 		let end = start.saturating_add(period);
 		NextCoverId::<T>::put(id.saturating_add(1));
 		Covers::<T>::insert(
@@ -691,6 +724,10 @@ impl<T: Config> Pallet<T> {
 			pool.fresh = Default::default();
 			Some(pool)
 		});
+		Positions::<T>::translate_values(|mut position: Position<T>| {
+			position.fresh = Default::default();
+			Some(position)
+		});
 		for (pool, buyer, operator, service, amount, period) in config.covers.iter().cloned() {
 			Self::do_buy_cover(buyer, pool, operator, service, amount, period)?;
 		}
@@ -809,22 +846,29 @@ impl<T: Config> Pallet<T> {
 			let owner = held.entry(pool.owner.clone()).or_default();
 			*owner = owner.saturating_add(pool.deposit);
 		}
-		let mut leaving: BTreeMap<PoolId, BalanceOf<T>> = BTreeMap::new();
+		let epoch = Self::epoch(Self::now());
+		let mut tallies: BTreeMap<PoolId, (BalanceOf<T>, BalanceOf<T>)> = BTreeMap::new();
 		for (pool, _, position) in Positions::<T>::iter() {
 			ensure!(!position.shares.is_zero(), "an empty position is kept");
-			if let Some((shares, _)) = position.unbonding {
-				ensure!(shares <= position.shares, "unbonding more shares than held");
-				let sum = leaving.entry(pool).or_default();
-				*sum = sum.saturating_add(shares);
-			}
+			let (leaving, fresh) = tallies.entry(pool).or_default();
+			let unbonding = position.unbonding.map_or_else(Zero::zero, |(shares, _)| shares);
+			ensure!(unbonding <= position.shares, "unbonding more shares than held");
+			ensure!(
+				position.fresh.at(epoch).saturating_add(unbonding) <= position.shares,
+				"a position's fresh and leaving shares exceed its shares"
+			);
+			*leaving = leaving.saturating_add(unbonding);
+			*fresh = fresh.saturating_add(position.fresh.at(epoch));
 		}
 		for (id, pool) in Pools::<T>::iter() {
+			let (leaving, fresh) = tallies.remove(&id).unwrap_or_default();
+			ensure!(leaving == pool.leaving, "leaving differs from the positions' requests");
 			ensure!(
-				leaving.remove(&id).unwrap_or_default() == pool.leaving,
-				"leaving differs from the positions' withdrawal requests"
+				fresh == pool.fresh.at(epoch),
+				"fresh differs from the positions' fresh shares"
 			);
 		}
-		ensure!(leaving.is_empty(), "withdrawal requests in an unknown pool");
+		ensure!(tallies.is_empty(), "positions in an unknown pool");
 		for (id, cover) in Covers::<T>::iter() {
 			ensure!(
 				PoolCovers::<T>::get(cover.pool).contains(&id),

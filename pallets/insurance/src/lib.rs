@@ -18,9 +18,9 @@
 //!   measured against the *priced capital*: that of shares in the pool for more than a
 //!   cooldown and not asked to be withdrawn, so capital deposited just before a sale, or on
 //!   its way out, cannot lower a premium (it still backs the covers in full). Premiums go to the
-//!   underwriters (the pool's capital grows). A full list of covers (per target, per pool)
-//!   makes room for a cover that can pay more over its period than the weakest one, whose
-//!   buyer gets the unused premium back. A cover stays locked until `ClaimGrace` blocks
+//!   underwriters as it is earned over the cover's period. A full list of covers on a target
+//!   makes room for a cover that pays more per slash (or as much, for longer) than its
+//!   weakest one, whose buyer gets the unearned premium back. A cover stays locked until `ClaimGrace` blocks
 //!   after its end, so a slash requested while it was active can still pay it.
 //! - **Payouts.** As the slashing pallet's `OnSlashExecuted`, the pallet pays each cover on the
 //!   slashed `(operator, service)` that was active when the slash was requested:
@@ -435,17 +435,21 @@ pub mod pallet {
 			Self::do_withdraw(who, pool)
 		}
 
-		/// Buy cover of `amount` for `operator`'s delegators against slashes by `service`,
-		/// requested from the next block on, for `period` blocks. The premium (see the runtime
-		/// API's `insurance_quote`, which gives what this call charges in the same block) goes
-		/// to the pool. After the pool's deductible the cover must be able to pay `MinCover`.
+		/// Buy cover of `amount` for `operator`'s delegators against slashes by `service`
+		/// requested from this block on (from the next if one was requested in this block
+		/// already), for `period` blocks. The premium (see the runtime API's `insurance_quote`,
+		/// which gives what this call charges in the same block) goes to the pool's unearned
+		/// premiums and is earned over the period. After the pool's deductible the cover must
+		/// be able to pay `MinCover`.
 		///
-		/// When the target's or the pool's list of covers is full, the cover takes the place of
-		/// the lowest-ranked cover of that list, by what it can still pay over the rest of its
-		/// period (`(remaining − deductible) × blocks left`), if that ranks below the new
-		/// cover's `(amount − deductible) × period` and no waiting slash may claim it; the
-		/// evicted cover's buyer gets the unused part of its premium back
-		/// ([`Event::CoverEvicted`]). So no cheap cover can keep a real buyer out.
+		/// When the target's list of covers is full, the cover takes the place of the
+		/// lowest-ranked one there (by what it can still pay per slash, `remaining −
+		/// deductible`, then by the blocks it still runs) if that ranks below the new cover
+		/// and no waiting slash may claim it; the evicted cover's buyer gets back the premium
+		/// its pool has not earned yet ([`Event::CoverEvicted`]). When the pool's list is full,
+		/// the cover takes the place of an ended cover no waiting slash may claim. So no cheap
+		/// cover can keep a real buyer out, and no eviction lowers what a slash of the target
+		/// finds.
 		///
 		/// - Origin: signed (anyone).
 		///

@@ -153,7 +153,7 @@ impl pallet_insurance::Config for Runtime {
 	type UnderwriterCooldown = ConstU64<COOLDOWN>;
 	type MaxRate = MaxRate;
 	type MaxCoveredServices = ConstU32<2>;
-	type MaxCoversPerPool = ConstU32<4>;
+	type MaxCoversPerPool = ConstU32<3>;
 	type MaxCoversPerTarget = ConstU32<2>;
 	type ReserveCoverage = ReserveCoverage;
 	type WeightInfo = ();

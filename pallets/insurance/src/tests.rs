@@ -220,7 +220,7 @@ mod payouts {
 	fn only_covers_active_at_the_request_pay() {
 		ExtBuilder::build_and_execute(|| {
 			let slash = request(SlashTier::Critical, 1);
-			// Bought in the block of the request (maybe after it): not covered.
+			// Bought in the block of the request, after it: not covered.
 			let late = cover(500);
 			run_to_block(System::block_number() + WINDOW);
 			assert!(!events().iter().any(|e| matches!(e, Event::CoverPaid { .. })));
@@ -404,13 +404,13 @@ mod attacks {
 			cover(5_000);
 			assert_eq!(before - free(BUYER), honest);
 			// The buyer leaves after the cooldown; the cover was priced on what stays.
-			// And it gets back only its part of the premium earned while it underwrote (9 of
-			// the cover's 100 blocks): 90 % of 24.
+			// And it gets back only its part of the premium earned while it underwrote (10 of
+			// the cover's 100 blocks): 90 % of 27.
 			assert_ok!(Insurance::request_withdraw(signed(BUYER), POOL, 90_000));
 			run_to_block(1 + COOLDOWN);
 			let before = free(BUYER);
 			assert_ok!(Insurance::withdraw(signed(BUYER), POOL));
-			assert_eq!(free(BUYER) - before, 90_000 + 24 * 9 / 10);
+			assert_eq!(free(BUYER) - before, 90_000 + 27 * 9 / 10);
 			assert_eq!(pool().locked, 5_000);
 			// Capital that stays more than a cooldown (into the second epoch after its deposit)
 			// prices cover.
@@ -504,6 +504,21 @@ mod attacks {
 		});
 	}
 
+	/// Fresh shares asked to be withdrawn leave the priced capital once, not twice: nobody
+	/// can inflate everyone's premium by depositing and asking to leave at once.
+	#[test]
+	fn capital_both_fresh_and_leaving_is_left_out_once() {
+		ExtBuilder::build_and_execute(|| {
+			let before = Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD).unwrap();
+			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 10_000));
+			assert_ok!(Insurance::request_withdraw(signed(BUYER), POOL, 10_000));
+			let now = System::block_number();
+			assert_eq!(Insurance::priced_capital(&pool(), now), CAPITAL);
+			assert_eq!(Insurance::quote(POOL, &OPERATOR, SERVICE, 1_000, PERIOD).unwrap(), before);
+			assert_eq!(pool().fresh.at(now / COOLDOWN), 0);
+		});
+	}
+
 	/// A stranger fills the target's cover slots from its own zero-premium pool with the
 	/// cheapest covers it can buy; a real buyer still buys at the quoted price, taking the
 	/// place of the weakest, and the stranger's next cheap cover displaces only its own.
@@ -542,6 +557,54 @@ mod attacks {
 				Error::<Runtime>::TooManyCovers
 			);
 			assert_eq!(pools_locked(1), 10);
+		});
+	}
+
+	/// A cover evicted in the block of a request, before it, leaves no gap: the cover that
+	/// took its place covers the request, and pays at least as much per slash.
+	#[test]
+	fn an_eviction_leaves_no_gap_before_a_request_in_its_block() {
+		ExtBuilder::build_and_execute(|| {
+			let (a, b) = (cover(300), cover(400));
+			run_to_block(5);
+			let big = NextCoverId::<Runtime>::get();
+			assert_ok!(Insurance::buy_cover(signed(NOBODY), POOL, OPERATOR, SERVICE, 350, 10));
+			assert!(events().iter().any(
+				|e| matches!(e, Event::CoverEvicted { cover, by, .. } if *cover == a && *by == big)
+			));
+			let slash = request(SlashTier::Critical, 1);
+			run_to_block(System::block_number() + WINDOW);
+			assert!(events().contains(&Event::CoverPaid { cover: big, slash, amount: 340 }));
+			assert!(events().contains(&Event::CoverPaid { cover: b, slash, amount: 390 }));
+		});
+	}
+
+	/// A running cover of a full pool protects its own target: a sale on another target makes
+	/// room only by evicting an ended one (that no waiting slash may claim).
+	#[test]
+	fn a_full_pool_evicts_only_ended_covers() {
+		ExtBuilder::build_and_execute(|| {
+			let both = vec![SERVICE, COMMITTEE_SERVICE];
+			assert_ok!(Insurance::create_pool(signed(NOBODY), both, pricing(), DEDUCTIBLE));
+			assert_ok!(Insurance::deposit(signed(NOBODY), 1, 10_000));
+			let buy = |operator, service, amount, period| {
+				let id = NextCoverId::<Runtime>::get();
+				Insurance::buy_cover(signed(BUYER), 1, operator, service, amount, period)
+					.map(|_| id)
+			};
+			// The pool's three places: two on BONDED_OPERATOR, one (short) on OPERATOR.
+			buy(BONDED_OPERATOR, COMMITTEE_SERVICE, 100, PERIOD).unwrap();
+			buy(BONDED_OPERATOR, COMMITTEE_SERVICE, 100, PERIOD).unwrap();
+			let short = buy(OPERATOR, SERVICE, 100, 5).unwrap();
+			// OPERATOR's list has room, the pool's has none, and every cover runs.
+			assert_eq!(
+				buy(OPERATOR, SERVICE, 5_000, PERIOD),
+				Err(Error::<Runtime>::TooManyCovers.into())
+			);
+			// Once the short cover has ended, it makes room.
+			run_to_block(1 + 5);
+			let big = buy(OPERATOR, SERVICE, 5_000, PERIOD).unwrap();
+			assert!(events().contains(&Event::CoverEvicted { cover: short, by: big, refund: 0 }));
 		});
 	}
 
@@ -590,13 +653,13 @@ mod attacks {
 				1_000,
 				PERIOD
 			));
-			// The pool earned 40 of its 100 blocks' premium (rounded down); the rest goes back.
-			let refund = premium - premium * 40 / 100;
+			// The pool earned 41 of its 100 blocks' premium (rounded down); the rest goes back.
+			let refund = premium - premium * 41 / 100;
 			assert!(refund > 0);
 			assert!(events().contains(&Event::CoverEvicted { cover: small, by: big, refund }));
 			assert_eq!(free(BUYER) - before.0, refund);
 			assert_eq!(Covers::<Runtime>::get(big).unwrap().premium, quoted);
-			let earned = premium * 40 / 100 + Covers::<Runtime>::get(other).unwrap().recognized;
+			let earned = premium * 41 / 100 + Covers::<Runtime>::get(other).unwrap().recognized;
 			assert_eq!(pool().capital, before.1 + earned);
 			assert_eq!(pool().locked, 200 + 1_000);
 			assert_eq!(pool().refunded, refund);
@@ -631,7 +694,8 @@ mod attacks {
 	fn a_late_execution_still_finds_its_cover() {
 		ExtBuilder::build_and_execute(|| {
 			let id = cover(500);
-			run_to_block(1 + PERIOD);
+			// The cover's last block (it started in its sale's block, 1).
+			run_to_block(PERIOD);
 			let slash = request(SlashTier::Critical, 1);
 			assert_ok!(Slashing::pause(RuntimeOrigin::root()));
 			// Past the cover's end and grace, the cover stays while the request waits.

@@ -120,14 +120,41 @@ impl<Balance: Copy + Saturating + Default, BlockNumber: Copy + PartialEq + Satur
 		}
 	}
 
-	/// Count `shares` deposited in epoch `now`.
-	pub fn add(&mut self, now: BlockNumber, shares: Balance) {
+	/// Bring the buckets to epoch `now`.
+	fn roll(&mut self, now: BlockNumber) {
 		if now != self.epoch {
 			self.previous = self.at(now);
 			self.current = Default::default();
 			self.epoch = now;
 		}
+	}
+
+	/// Count `shares` deposited in epoch `now`.
+	pub fn add(&mut self, now: BlockNumber, shares: Balance) {
+		self.roll(now);
 		self.current = self.current.saturating_add(shares);
+	}
+
+	/// Take up to `shares` out of the shares still fresh in epoch `now`, the oldest first;
+	/// returns what was taken from the previous and the current epoch's bucket.
+	pub fn take(&mut self, now: BlockNumber, shares: Balance) -> (Balance, Balance)
+	where
+		Balance: Ord,
+	{
+		self.roll(now);
+		let from_previous = shares.min(self.previous);
+		let from_current = shares.saturating_sub(from_previous).min(self.current);
+		self.previous = self.previous.saturating_sub(from_previous);
+		self.current = self.current.saturating_sub(from_current);
+		(from_previous, from_current)
+	}
+
+	/// Take exactly these parts out of the buckets of epoch `now` (what [`Self::take`] took
+	/// from a position, out of its pool's buckets).
+	pub fn remove(&mut self, now: BlockNumber, (previous, current): (Balance, Balance)) {
+		self.roll(now);
+		self.previous = self.previous.saturating_sub(previous);
+		self.current = self.current.saturating_sub(current);
 	}
 }
 
@@ -205,6 +232,9 @@ pub struct Position<T: Config> {
 	pub shares: BalanceOf<T>,
 	/// Shares asked to be withdrawn, and the first block they can be.
 	pub unbonding: Option<(BalanceOf<T>, BlockNumberFor<T>)>,
+	/// Of `shares`, those deposited lately and not asked to be withdrawn: the position's part
+	/// of its pool's [`FreshShares`].
+	pub fresh: FreshShares<BalanceOf<T>, BlockNumberFor<T>>,
 }
 
 /// A cover sale as priced: the premium, and the covers the new one takes the place of (the
