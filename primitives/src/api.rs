@@ -238,7 +238,8 @@ sp_api::decl_runtime_apis! {
 		/// A pool's figures, `None` if unknown.
 		fn pool_state(pool: crate::insurance::PoolId) -> Option<PoolState<AccountId, Balance>>;
 		/// The premium for `amount` of cover on `(operator, service)` from `pool` over `period`
-		/// blocks, or the error buying it would fail with.
+		/// blocks bought in the next block (as nothing else changes the pool first), or the
+		/// error buying it would fail with.
 		fn insurance_quote(
 			pool: crate::insurance::PoolId,
 			operator: AccountId,

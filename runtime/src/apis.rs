@@ -260,7 +260,7 @@ impl_runtime_apis! {
 			amount: Balance,
 			period: BlockNumber,
 		) -> Result<Balance, sp_runtime::DispatchError> {
-			Insurance::quote(pool, &operator, service, amount, period)
+			Insurance::quote_next_block(pool, &operator, service, amount, period)
 		}
 
 		fn covers_of(

@@ -43,17 +43,24 @@ describe('insurance on the dev chain', () => {
   it('sells cover at the quoted premium', async () => {
     const amount = 1_000n * UNIT;
     const period = 100;
-    const quote = await api.call.insuranceApi.insuranceQuote(0, eve.address, 0, amount, period);
-    assert.ok(quote.isOk, 'the cover can be sold');
-    const premium = quote.asOk.toBigInt();
     const before = (await api.query.system.account(bob.address)).data.free.toBigInt();
-    const events = await submitOk(
+    const result = await submit(
       api,
       api.tx.insurance.buyCover(0, eve.address, 0, amount, period),
       bob,
     );
+    assert.equal(result.error, null);
+    const { events } = result;
     const bought = findEvent(events, 'insurance', 'CoverBought');
-    assert.equal(bought.data.premium.toBigInt(), premium);
+    const premium = bought.data.premium.toBigInt();
+    // The quote answers for a sale in the next block: asked on the state the including block
+    // started from, it is what the sale charged (premiums are earned block by block, so the
+    // price moves a little from one block to the next).
+    const parent = (await api.rpc.chain.getHeader(result.blockHash)).parentHash;
+    const quote = await (await api.at(parent)).call.insuranceApi.insuranceQuote(
+      0, eve.address, 0, amount, period);
+    assert.ok(quote.isOk, 'the cover can be sold');
+    assert.equal(quote.asOk.toBigInt(), premium);
     const fee = findEvent(events, 'transactionPayment', 'TransactionFeePaid').data.actualFee.toBigInt();
     const after = (await api.query.system.account(bob.address)).data.free.toBigInt();
     assert.equal(before - after, premium + fee);

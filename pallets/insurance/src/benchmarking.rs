@@ -1,8 +1,10 @@
 //! Benchmarks of the insurance pallet (FRAME benchmarks v2).
 //!
 //! Worst cases: the most covered services, covers to release before a withdrawal or a sale,
-//! a reserve top-up after every payout. The payout path takes the number of matching covers
-//! `c` and the operator pool's delegator count `d`; it must not depend on `d`.
+//! full lists a sale evicts from, premiums to recognize on every touched cover, a reserve
+//! top-up after every payout. The payout path takes the number of matching covers `c`, each
+//! of its own full pool, and the operator pool's delegator count `d`; it must not depend on
+//! `d`.
 
 use super::*;
 use crate::{impls::RecordOf, Pallet as Insurance};
@@ -52,22 +54,34 @@ fn funded_pool<T: Config>(services: Vec<ServiceId>) -> (PoolId, T::AccountId) {
 
 /// Put `n` covers that ended long ago (past their grace) on `pool`, locking capital.
 fn expired_covers<T: Config>(pool: PoolId, service: ServiceId, n: u32) {
-	covers_on_pool::<T>(pool, service, n, true);
+	covers_on_pool::<T>(pool, service, n, Running::EndedLongAgo);
 	let now = frame_system::Pallet::<T>::block_number();
 	let later = now.saturating_add(T::ClaimGrace::get()).saturating_add(One::one());
 	frame_system::Pallet::<T>::set_block_number(later);
 }
 
-/// Put `n` covers of one unit on `pool`, each on its own operator: ended long ago (at block
-/// 0), or just now (within their grace, so still listed until a sale evicts one).
-fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, long_ago: bool) {
+/// When the covers `covers_on_pool` puts on a pool run.
+#[derive(Clone, Copy, PartialEq)]
+enum Running {
+	/// Ended at block 0, long past their grace.
+	EndedLongAgo,
+	/// Ended in this block: within their grace, still listed until a sale evicts one.
+	EndedNow,
+	/// From this block for the longest period.
+	Longest,
+}
+
+/// Put `n` covers of one unit, each with a premium still to earn, on `pool`, each on its own
+/// operator.
+fn covers_on_pool<T: Config>(pool: PoolId, service: ServiceId, n: u32, running: Running) {
 	let mut record = Pools::<T>::get(pool).expect("pool exists");
-	let premium = T::MinCover::get();
+	// Large enough that every block earns part of it: each cover is written when recognized.
+	let premium = unit::<T>();
 	let now = frame_system::Pallet::<T>::block_number();
-	let (start, end) = if long_ago {
-		(Zero::zero(), Zero::zero())
-	} else {
-		(now.saturating_sub(T::MinCoverPeriod::get()), now)
+	let (start, end) = match running {
+		Running::EndedLongAgo => (Zero::zero(), Zero::zero()),
+		Running::EndedNow => (now.saturating_sub(T::MinCoverPeriod::get()), now),
+		Running::Longest => (now, now.saturating_add(T::MaxCoverPeriod::get())),
 	};
 	for i in 0..n {
 		let id = NextCoverId::<T>::get();
@@ -123,14 +137,20 @@ fn weak_covers_on<T: Config>(operator: &T::AccountId, service: ServiceId) {
 	}
 }
 
-/// An executed slash of an operator with `d` delegators, covered by `c` covers of one pool;
-/// the reserve is funded for a top-up. Returns the record, the pool and the operator.
+/// An executed slash of an operator with `d` delegators, covered by `c` covers, each of a
+/// pool of its own whose other places are full of running covers with premiums to recognize
+/// (the payout's worst case: every pool read, brought up to date, paid from and topped up);
+/// the reserve is funded for the top-ups. Returns the record, the first pool and the operator.
 fn covered_slash<T: Config>(c: u32, d: u32) -> (RecordOf<T>, PoolId, T::AccountId) {
 	let (service, operator) = T::BenchmarkHelper::allocated_operator(0, d);
-	let (pool, _) = funded_pool::<T>(vec![service]);
 	let buyer: T::AccountId = account("buyer", 0, SEED);
 	fund::<T>(&buyer);
+	let mut first = None;
 	for _ in 0..c {
+		let (pool, _) = funded_pool::<T>(vec![service]);
+		first.get_or_insert(pool);
+		let others = T::MaxCoversPerPool::get().saturating_sub(1);
+		covers_on_pool::<T>(pool, service, others, Running::Longest);
 		Insurance::<T>::do_buy_cover(
 			buyer.clone(),
 			pool,
@@ -142,6 +162,7 @@ fn covered_slash<T: Config>(c: u32, d: u32) -> (RecordOf<T>, PoolId, T::AccountI
 		)
 		.expect("cover sells");
 	}
+	let pool = first.expect("at least one cover");
 	fund::<T>(&Insurance::<T>::reserve_account());
 	let now = frame_system::Pallet::<T>::block_number();
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
@@ -224,7 +245,7 @@ mod benchmarks {
 		let (pool, _) = funded_pool::<T>(vec![service]);
 		expired_covers::<T>(pool, service, c);
 		if c == 0 {
-			covers_on_pool::<T>(pool, service, T::MaxCoversPerPool::get(), false);
+			covers_on_pool::<T>(pool, service, T::MaxCoversPerPool::get(), Running::EndedNow);
 		}
 		weak_covers_on::<T>(&operator, service);
 		let buyer: T::AccountId = account("buyer", 0, SEED);
@@ -251,8 +272,8 @@ mod benchmarks {
 		assert!(PoolCovers::<T>::get(pool).is_empty());
 	}
 
-	/// Paying `c` matching covers into the compensation of a pool with `d` delegators, with a
-	/// reserve top-up: flat in `d`.
+	/// Paying `c` matching covers, each of its own full pool, into the compensation of an
+	/// operator pool with `d` delegators, with a reserve top-up per pool: flat in `d`.
 	#[benchmark]
 	fn payout(c: Linear<1, { T::MaxCoversPerTarget::get() }>, d: Linear<1, 1_000>) {
 		let (record, pool, _) = covered_slash::<T>(c, d);

@@ -351,7 +351,21 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 		period: BlockNumberFor<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
-		Self::sale(pool_id, operator, service, amount, period).map(|sale| sale.premium)
+		Self::sale(pool_id, operator, service, amount, period, Self::now()).map(|sale| sale.premium)
+	}
+
+	/// [`Self::quote`] for a sale in the next block, as nothing else changed the pool first:
+	/// what the runtime API answers, since a call a client submits now executes there (a
+	/// pool's premiums are earned block by block, so its price moves a little every block).
+	pub fn quote_next_block(
+		pool_id: PoolId,
+		operator: &T::AccountId,
+		service: ServiceId,
+		amount: BalanceOf<T>,
+		period: BlockNumberFor<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let next = Self::now().saturating_add(One::one());
+		Self::sale(pool_id, operator, service, amount, period, next).map(|sale| sale.premium)
 	}
 
 	/// How a cover ranks for a place on a full list of covers: what it can still pay per
@@ -400,8 +414,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The first block a cover sold now covers: this one, unless a slash of its target was
 	/// already requested in it (a cover is never bought for a known request).
-	fn start_of(operator: &T::AccountId, service: ServiceId) -> BlockNumberFor<T> {
-		let now = Self::now();
+	fn start_of(
+		operator: &T::AccountId,
+		service: ServiceId,
+		now: BlockNumberFor<T>,
+	) -> BlockNumberFor<T> {
 		let requested_now = T::SlashGuard::waiting_requests(operator, service)
 			.is_some_and(|(_, latest)| latest >= now);
 		if requested_now {
@@ -411,13 +428,15 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Price a cover and find the covers it takes the place of (see [`Sale`]).
+	/// Price a cover sold in block `now` and find the covers it takes the place of (see
+	/// [`Sale`]).
 	pub(crate) fn sale(
 		pool_id: PoolId,
 		operator: &T::AccountId,
 		service: ServiceId,
 		amount: BalanceOf<T>,
 		period: BlockNumberFor<T>,
+		now: BlockNumberFor<T>,
 	) -> Result<Sale<T>, DispatchError> {
 		let pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
 		ensure!(!amount.is_zero() && amount >= T::MinCover::get(), Error::<T>::AmountTooLow);
@@ -433,7 +452,6 @@ impl<T: Config> Pallet<T> {
 		let (self_bond, delegated) =
 			T::Restaking::slashable_stake(operator, service).ok_or(Error::<T>::NotAllocated)?;
 		ensure!(!self_bond.saturating_add(delegated).is_zero(), Error::<T>::NotAllocated);
-		let now = Self::now();
 		let (expired, freed) = Self::expired_of(pool_id, now);
 		let released = |id: &CoverId| expired.iter().any(|(e, _)| e == id);
 		let rank = (amount.saturating_sub(pool.deductible), period);
@@ -534,7 +552,8 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 		period: BlockNumberFor<T>,
 	) -> Result<CoverId, DispatchError> {
-		let Sale { premium, evicted } = Self::sale(pool_id, &operator, service, amount, period)?;
+		let Sale { premium, evicted } =
+			Self::sale(pool_id, &operator, service, amount, period, Self::now())?;
 		let mut pool = Pools::<T>::get(pool_id).ok_or(Error::<T>::UnknownPool)?;
 		Self::release_expired(pool_id, &mut pool);
 		let id = NextCoverId::<T>::get();
@@ -559,7 +578,7 @@ impl<T: Config> Pallet<T> {
 		// Cover starts in the block of the sale, unless a slash of the target was requested
 		// in it already: a slash requested after the sale in its block is covered (so no cover
 		// evicted for this one leaves a gap), one requested before it is not.
-		let start = Self::start_of(&operator, service);
+		let start = Self::start_of(&operator, service, Self::now());
 		let end = start.saturating_add(period);
 		NextCoverId::<T>::put(id.saturating_add(1));
 		Covers::<T>::insert(

@@ -163,6 +163,21 @@ mod covers {
 		});
 	}
 
+	/// The runtime API's quote answers for a sale in the next block: premiums earned block
+	/// by block move the price, and the quote accounts for the block it will run in.
+	#[test]
+	fn the_next_blocks_quote_is_what_a_sale_there_charges() {
+		ExtBuilder::build_and_execute(|| {
+			cover(5_000);
+			run_to_block(30);
+			assert_ok!(Insurance::deposit(signed(STAKER), POOL, 100));
+			let quote = Insurance::quote_next_block(POOL, &OPERATOR, SERVICE, 1_000, PERIOD);
+			run_to_block(31);
+			let id = cover(1_000);
+			assert_eq!(Ok(Covers::<Runtime>::get(id).unwrap().premium), quote);
+		});
+	}
+
 	#[test]
 	fn buy_cover_rejects_bad_input() {
 		ExtBuilder::build_and_execute(|| {
