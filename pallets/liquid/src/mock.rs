@@ -374,9 +374,8 @@ pub fn service_reward(amount: Balance) {
 	assert_ok!(Restaking::pay_rewards(signed(OWNER), SERVICE, OPERATOR, amount));
 }
 
-/// Request a `tier` slash of OPERATOR by SERVICE and let the slashing pallet's `on_idle`
-/// execute it once its window passes.
-pub fn service_slash(tier: SlashTier, n: u8) -> SlashId {
+/// Request a `tier` slash of OPERATOR by SERVICE (evidence `n`); it waits its window.
+pub fn request_slash(tier: SlashTier, n: u8) -> SlashId {
 	let id = pallet_slashing::NextSlashId::<Runtime>::get();
 	assert_ok!(Slashing::request_slash(
 		signed(SLASHER),
@@ -385,6 +384,13 @@ pub fn service_slash(tier: SlashTier, n: u8) -> SlashId {
 		tier,
 		H256::repeat_byte(n)
 	));
+	id
+}
+
+/// Request a `tier` slash of OPERATOR by SERVICE and let the slashing pallet's `on_idle`
+/// execute it once its window passes.
+pub fn service_slash(tier: SlashTier, n: u8) -> SlashId {
+	let id = request_slash(tier, n);
 	run_to_block(System::block_number() + WINDOW + 1);
 	assert!(pallet_slashing::Records::<Runtime>::contains_key(id), "slash {id} executed");
 	id

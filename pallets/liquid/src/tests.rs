@@ -394,13 +394,7 @@ fn vault_state_shows_a_pending_slash_and_withholds_the_deposit_rate() {
 		deposit(ALICE, 1_000);
 		let state = Liquid::vault_state(VAULT).unwrap();
 		assert_eq!((state.slash_pending, state.deposit_rate), (false, Some(state.rate)));
-		assert_ok!(Slashing::request_slash(
-			signed(SLASHER),
-			SERVICE,
-			OPERATOR,
-			SlashTier::Critical,
-			sp_core::H256::repeat_byte(1)
-		));
+		request_slash(SlashTier::Critical, 1);
 		let state = Liquid::vault_state(VAULT).unwrap();
 		assert_eq!((state.slash_pending, state.deposit_rate), (true, None));
 		assert_noop!(Liquid::deposit(signed(BOB), VAULT, 1_000, 0), Error::<Runtime>::SlashPending);
@@ -512,13 +506,7 @@ fn a_redeemer_cannot_escape_a_pending_slash() {
 		set_era(BONDING_DURATION);
 		run_to_block(1 + UNDELEGATION_DELAY);
 		let before = free(ALICE);
-		assert_ok!(Slashing::request_slash(
-			signed(SLASHER),
-			SERVICE,
-			OPERATOR,
-			SlashTier::Critical,
-			sp_core::H256::repeat_byte(1)
-		));
+		request_slash(SlashTier::Critical, 1);
 		let value_before = Liquid::vault_state(VAULT).unwrap().value;
 		assert_noop!(
 			Liquid::withdraw(signed(ALICE), VAULT, ALICE, id),
