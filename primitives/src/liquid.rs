@@ -22,10 +22,14 @@ pub struct VaultState<AccountId, Balance> {
 	/// What the vault holds for its token holders and redeemers: bond (active and unbonding)
 	/// less pending restaking loss, plus unclaimed rewards and liquid funds.
 	pub value: Balance,
+	/// The part of `value` the rate does not count yet: gains (rewards, donations) that enter it
+	/// linearly over the pallet's `RewardVesting` blocks.
+	pub unvested: Balance,
 	/// Vault tokens in circulation.
 	pub supply: Balance,
 	/// Value of one token at the currency's scale (10^offset token units): the tokens' and
-	/// queued redemptions' part of the value over their shares, 1 for a new vault.
+	/// queued redemptions' part of the value, less what is unvested, over their shares; 1 for
+	/// a new vault.
 	pub rate: FixedU128,
 	/// The rate a deposit in this block gets (tokens minted = amount / rate), `None` while the
 	/// vault takes no deposit: paused, depleted, or a slash of its operator waits.

@@ -164,29 +164,67 @@ impl<T: Config> Pallet<T> {
 	) -> Pricing<T::Balance> {
 		let shares = Self::supply(id).saturating_add(record.redeeming);
 		let released = Self::released_claim(record, value).min(value);
+		let unvested = Self::unvested(record, value).min(value.saturating_sub(released));
 		Pricing {
 			value,
 			shares,
 			released,
-			active_value: value.saturating_sub(released),
+			unvested,
+			active_value: value.saturating_sub(released).saturating_sub(unvested),
 			active_shares: shares.saturating_sub(record.released_shares),
 		}
+	}
+
+	/// `part` of the vault's books after its value went from `last_value` to `value`: a loss
+	/// cuts it in proportion, a gain leaves it.
+	fn after_loss(record: &Vault<T>, part: T::Balance, value: T::Balance) -> T::Balance {
+		if value >= record.last_value {
+			return part;
+		}
+		Self::mul_div(part, value, record.last_value, Rounding::Down).unwrap_or_else(Zero::zero)
 	}
 
 	/// What the released redemptions are owed when the vault is worth `value`: a loss since the
 	/// last update cuts their claim in proportion; a gain goes to the tokens.
 	pub(crate) fn released_claim(record: &Vault<T>, value: T::Balance) -> T::Balance {
-		if value >= record.last_value {
-			return record.released_value;
-		}
-		Self::mul_div(record.released_value, value, record.last_value, Rounding::Down)
-			.unwrap_or_else(Zero::zero)
+		Self::after_loss(record, record.released_value, value)
+	}
+
+	/// The gains the rate does not count yet when the vault is worth `value`: what is left of
+	/// the earlier gains (cut in proportion by a loss since the last update), plus a gain since
+	/// the last update in full (none when gains count at once).
+	pub(crate) fn unvested(record: &Vault<T>, value: T::Balance) -> T::Balance {
+		let left = record.unvested.at(frame_system::Pallet::<T>::block_number());
+		let gain = if T::RewardVesting::get().is_zero() {
+			Zero::zero()
+		} else {
+			value.saturating_sub(record.last_value)
+		};
+		Self::after_loss(record, left, value).saturating_add(gain)
 	}
 
 	/// Book the vault's gains and losses since its last update, now that it is worth
-	/// `value`: losses cut the released redemptions' claim in proportion.
+	/// `value`: losses cut the released redemptions' claim and the unvested gains in
+	/// proportion; a gain vests, together with what still vests, over the next
+	/// `RewardVesting` blocks. Restarting the whole span (rather than averaging the ends) is
+	/// what keeps every gain from entering the rate faster than over `RewardVesting` blocks
+	/// from its booking: any earlier end would count part of the new gain sooner.
 	fn mark(record: &mut Vault<T>, value: T::Balance) {
+		let now = frame_system::Pallet::<T>::block_number();
+		let gain = value.saturating_sub(record.last_value);
+		let left = Self::after_loss(record, record.unvested.at(now), value);
+		let amount = left.saturating_add(gain);
+		let until = if gain.is_zero() {
+			record.unvested.until
+		} else {
+			now.saturating_add(T::RewardVesting::get())
+		};
 		record.released_value = Self::released_claim(record, value);
+		record.unvested = if amount.is_zero() || until <= now {
+			Unvested::default()
+		} else {
+			Unvested { amount, from: now, until }
+		};
 		record.last_value = value;
 	}
 
@@ -414,7 +452,12 @@ impl<T: Config> Pallet<T> {
 	/// the vault's value, and the vault's calls go on.
 	pub(crate) fn sync(id: VaultId, record: &mut Vault<T>) {
 		let books = Self::books(record);
+		let gain = books.value.saturating_sub(record.last_value);
 		Self::mark(record, books.value);
+		if !gain.is_zero() {
+			let (unvested, until) = (record.unvested.amount, record.unvested.until);
+			Self::deposit_event(Event::GainVesting { vault: id, gain, unvested, until });
+		}
 		let account = record.account.clone();
 		if !books.claimable.is_zero() {
 			if let Err(error) = with_storage_layer(|| T::Restaking::claim(&account)) {
@@ -643,6 +686,14 @@ impl<T: Config> Pallet<T> {
 				"nothing owed without released shares"
 			);
 			ensure!(record.queue_head <= record.queue_tail, "queue head before its tail");
+			ensure!(
+				record.unvested.amount <= record.last_value,
+				"unvested gains are part of the value"
+			);
+			ensure!(
+				record.unvested.amount.is_zero() || record.unvested.from < record.unvested.until,
+				"unvested gains vest over a span"
+			);
 			let queued = record.queue_tail.saturating_sub(record.queue_head);
 			ensure!(waiting == queued, "the queue holds every redemption not fully released");
 			for position in record.queue_head..record.queue_tail {

@@ -17,10 +17,16 @@
 //!   not yet realized. Base-layer rewards arrive as free balance and are bonded again
 //!   (compounded) at the vault's next action; restaking rewards and insurance compensation are
 //!   claimed the same way; service and base-layer slashes lower the value at once.
+//! - **Vesting.** A gain of the value (rewards, compensation beyond a loss, a donation) enters
+//!   the rate linearly over `RewardVesting` blocks (one era in the demo runtime); a loss counts
+//!   at once and cuts what is still vesting in proportion. Base-layer rewards are paid after
+//!   their era, so a deposit just before a payout would otherwise share an era it was not
+//!   staked in: now it gains only what vests while it stays.
 //! - **Shares.** Tokens in circulation and redemptions not yet paid are shares of that value.
 //!   Released redemptions are owed what they reserved at release, cut in proportion by the
 //!   vault's losses since; the rest of the value (the *active value*) belongs to the tokens and
-//!   the queued redemptions, at the rate `(active value + 1) / (active shares + V)`, with
+//!   the queued redemptions, less what still vests, at the rate
+//!   `(active value + 1) / (active shares + V)`, with
 //!   `V = 10^DecimalsOffset` virtual shares (the tokens have that many decimals more than the
 //!   currency, so a donation cannot make the share unit coarse).
 //!   [`Pallet::deposit`] mints `amount / rate` tokens and [`Pallet::redeem`] burns tokens into
@@ -185,6 +191,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type DecimalsOffset: Get<u8>;
 
+		/// Blocks over which a gain of a vault's value (base-layer and restaking rewards,
+		/// compensation beyond a loss, donations) enters its rate, linearly; losses count at
+		/// once. Base-layer rewards of an era are paid out after it, so a deposit made just
+		/// before a payout would otherwise take a share of an era it was not staked in: with
+		/// one era here, a holder gains per block held about the vault's average reward rate,
+		/// and a deposit redeemed around a payout gains nothing of it. Zero counts gains at once.
+		#[pallet::constant]
+		type RewardVesting: Get<BlockNumberFor<Self>>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -277,6 +292,15 @@ pub mod pallet {
 		/// The vault could not nominate its operator (the staking layer refused); its bond
 		/// stays, not nominating, until a later deposit or compounding nominates.
 		NominationDeferred { vault: VaultId, error: DispatchError },
+		/// The vault's value rose by `gain` since its last update (rewards, compensation
+		/// beyond a loss, a donation): it enters the rate linearly; `unvested` is not counted
+		/// yet and all of it counts from block `until`.
+		GainVesting {
+			vault: VaultId,
+			gain: T::Balance,
+			unvested: T::Balance,
+			until: BlockNumberFor<T>,
+		},
 		/// Rewards and liquid funds were bonded (and restaked) again.
 		Compounded { vault: VaultId, amount: T::Balance },
 		/// Liquid funds could not be bonded again now (the staking or restaking layer refused

@@ -62,6 +62,10 @@ parameter_types! {
 	/// plain (one token per unit); `build_with_offset` sets another for the tests of the
 	/// offset itself, and the property tests draw it.
 	pub static DecimalsOffset: u8 = 0;
+	/// Blocks a vault's gains take to enter its rate. Zero (gains count at once) keeps the
+	/// unit tests' arithmetic plain; the tests of vesting set it, and the property tests draw
+	/// it.
+	pub static RewardVesting: u64 = 0;
 	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
 	pub const TestParameters: Parameters = Parameters {
 		max_restake_ratio: Perbill::from_percent(80),
@@ -194,6 +198,7 @@ impl pallet_liquid_restaking::Config for Runtime {
 	type MaxSlashingSpans = ConstU32<16>;
 	type CurrencyDecimals = ConstU8<12>;
 	type DecimalsOffset = DecimalsOffset;
+	type RewardVesting = RewardVesting;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
@@ -227,6 +232,7 @@ impl ExtBuilder {
 	/// OPERATOR's vault, empty; its tokens are `offset` decimals finer than the currency.
 	pub fn build_with_offset(offset: u8) -> sp_io::TestExternalities {
 		DecimalsOffset::set(offset);
+		RewardVesting::set(0);
 		let mut storage =
 			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
 		let balances = [OWNER, SLASHER, OPERATOR, OPERATOR_2, ALICE, BOB, CHARLIE, NOBODY]

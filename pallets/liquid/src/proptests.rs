@@ -1,7 +1,8 @@
 //! Property tests: random sequences of deposits, transfers, redemptions, withdrawals, rewards
 //! and slashes keep every invariant of the liquid, restaking and slashing pallets and create
-//! no funds; and no deposit followed by a redemption gains anything (beyond the planck each
-//! release of another holder's redemption leaves with the tokens while ours are among them).
+//! no funds; and no deposit followed by a redemption gains beyond what vests while it is held
+//! (rewards paid around it included), plus the planck each release of another holder's
+//! redemption leaves with the tokens while ours are among them.
 //!
 //! After every step: the three pallets' `try_state` (the liquid one checks shares × rate ≤
 //! value, redemptions ≤ value, the redemption books, and that the staking ledger never holds
@@ -155,8 +156,14 @@ fn offset() -> impl Strategy<Value = u8> {
 	prop_oneof![Just(0u8), Just(3), Just(6)]
 }
 
-fn run(offset: u8, ops: Vec<Op>) -> Result<(), TestCaseError> {
+/// Blocks a gain takes to vest: at once, or over a few eras of `next_era`.
+fn vesting() -> impl Strategy<Value = u64> {
+	prop_oneof![Just(0u64), Just(7), Just(30)]
+}
+
+fn run(offset: u8, vesting: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
 	ExtBuilder::build_with_offset(offset).execute_with(|| {
+		RewardVesting::set(vesting);
 		let mut issuance = Balances::total_issuance();
 		let mut evidence = 0u8;
 		for (i, op) in ops.iter().enumerate() {
@@ -175,10 +182,21 @@ fn run(offset: u8, ops: Vec<Op>) -> Result<(), TestCaseError> {
 	})
 }
 
-/// After `setup`, `NOBODY` deposits `amount` and redeems every token it got; the redemption is
-/// worth at most `amount`, and once paid (with nothing else happening) pays at most `amount`.
-fn round_trip(offset: u8, setup: Vec<Op>, amount: Balance) -> Result<(), TestCaseError> {
+/// After `setup`, `NOBODY` deposits `amount`; rewards `around` are paid in the same block (an
+/// era's payout it was not staked in, or a service's), `hold` blocks pass, and it redeems every
+/// token it got. The deposit is worth at most `amount`, and once paid (with nothing else
+/// happening) the redemption pays at most `amount` plus NOBODY's part of what vested while it
+/// held: of the gains unvested once the rewards are booked, what vested by the block its
+/// redemption was fully released, over the fewest active shares it shared them with.
+fn round_trip(
+	(offset, vesting): (u8, u64),
+	setup: Vec<Op>,
+	amount: Balance,
+	around: Vec<Op>,
+	hold: u64,
+) -> Result<(), TestCaseError> {
 	ExtBuilder::build_with_offset(offset).execute_with(|| {
+		RewardVesting::set(vesting);
 		let mut evidence = 0u8;
 		for op in &setup {
 			apply(op, &mut evidence);
@@ -191,12 +209,38 @@ fn round_trip(offset: u8, setup: Vec<Op>, amount: Balance) -> Result<(), TestCas
 		let minted = tokens(VAULT, NOBODY);
 		let worth = Liquid::positions_of(&NOBODY)[0].value;
 		prop_assert!(worth <= amount, "{minted} tokens minted for {amount} are worth {worth}");
+		let start = System::block_number();
+		if vesting > 0 {
+			// With gains counted at once a reward around the deposit is the sandwich itself.
+			for op in &around {
+				apply(op, &mut evidence);
+			}
+		}
+		// Booked now, everything unvested follows one schedule from the start.
+		let _ = Liquid::poke(signed(NOBODY), VAULT);
+		let schedule = Vaults::<Runtime>::get(VAULT).unwrap().unvested;
+		// The fewest active shares NOBODY's tokens shared the vesting with.
+		let active_shares = || {
+			let record = Vaults::<Runtime>::get(VAULT).unwrap();
+			Liquid::pricing(VAULT, &record).active_shares
+		};
+		let mut fewest = active_shares();
+		run_to_block(start + hold);
+		fewest = fewest.min(active_shares());
 		let id = Vaults::<Runtime>::get(VAULT).unwrap().next_redemption;
 		if Liquid::redeem(signed(NOBODY), VAULT, minted, 0).is_err() {
 			return Ok(());
 		}
+		let mut released_at = None;
 		let mut paid = false;
 		for _ in 0..40 {
+			let entry = Redemptions::<Runtime>::get((NOBODY, VAULT, id));
+			if released_at.is_none() && entry.is_some_and(|r| r.fully_released()) {
+				released_at = Some(System::block_number());
+			}
+			if released_at.is_none() {
+				fewest = fewest.min(active_shares());
+			}
 			next_era();
 			let _ = Liquid::poke(signed(NOBODY), VAULT);
 			if Liquid::withdraw(signed(NOBODY), VAULT, NOBODY, id).is_ok() {
@@ -205,6 +249,12 @@ fn round_trip(offset: u8, setup: Vec<Op>, amount: Balance) -> Result<(), TestCas
 			}
 		}
 		prop_assert!(paid, "the redemption was paid within 40 eras");
+		// What vested while the tokens were held, and NOBODY's part of it: its tokens over the
+		// fewest active shares (and the virtual ones) they shared it with.
+		let released_at = released_at.unwrap_or(System::block_number());
+		let vested = schedule.at(start) - schedule.at(released_at);
+		let virtual_shares = 10u128.pow(u32::from(offset));
+		let mine = (vested * minted).div_ceil(fewest + virtual_shares);
 		// Releasing a redemption rounds its value down, and the planck it leaves behind stays
 		// with the tokens, which for a while include ours: each release of another
 		// redemption's part (queued ahead of ours) may add a planck, never more.
@@ -218,12 +268,24 @@ fn round_trip(offset: u8, setup: Vec<Op>, amount: Balance) -> Result<(), TestCas
 			.saturating_sub(1);
 		let after = Balances::balance(&NOBODY);
 		prop_assert!(
-			after <= before + others,
-			"paid {} for a deposit of {amount} ({others} other releases)",
+			after <= before + others + mine,
+			"paid {} for a deposit of {amount} ({others} other releases, {vested} vested by \
+			 block {released_at} since {start}, {mine} of it NOBODY's)",
 			after + amount - before
 		);
 		Ok(())
 	})
+}
+
+/// Rewards paid around a deposit.
+fn around() -> impl Strategy<Value = Vec<Op>> {
+	prop::collection::vec(
+		prop_oneof![
+			(1..5_000u128).prop_map(|amount| Op::BaseReward { amount }),
+			(1..5_000u128).prop_map(|amount| Op::ServiceReward { amount }),
+		],
+		0..3,
+	)
 }
 
 proptest! {
@@ -232,9 +294,10 @@ proptest! {
 	#[test]
 	fn vault_sequences_keep_invariants(
 		offset in offset(),
+		vesting in vesting(),
 		ops in prop::collection::vec(op(), 1..40),
 	) {
-		run(offset, ops)?;
+		run(offset, vesting, ops)?;
 	}
 }
 
@@ -242,11 +305,14 @@ proptest! {
 	#![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
 
 	#[test]
-	fn no_deposit_and_redemption_gains(
+	fn no_deposit_and_redemption_gains_beyond_what_vests_while_held(
 		offset in offset(),
+		vesting in vesting(),
 		setup in prop::collection::vec(op(), 0..15),
 		amount in 10..50_000u128,
+		around in around(),
+		hold in 0..40u64,
 	) {
-		round_trip(offset, setup, amount)?;
+		round_trip((offset, vesting), setup, amount, around, hold)?;
 	}
 }

@@ -293,6 +293,105 @@ fn a_deposit_then_a_redemption_never_gains() {
 	});
 }
 
+// ---- vesting: the reward sandwich ----
+
+/// Alice holds 1,000; Bob deposits 100 just before an era's base-layer reward of 100 is paid
+/// out, redeems in the same block (released at once, within the cap) and is paid after the
+/// unlock. Returns what Bob was paid and what Alice's tokens are worth once everything vested.
+fn sandwich(vesting: u64) -> (Balance, Balance) {
+	RewardVesting::set(vesting);
+	deposit(ALICE, 1_000);
+	run_to_block(10);
+	let before = free(BOB);
+	deposit(BOB, 100);
+	base_reward(VAULT, 100);
+	let bob = redeem(BOB, 100);
+	set_era(BONDING_DURATION);
+	run_to_block(System::block_number() + UNDELEGATION_DELAY.max(vesting));
+	assert_ok!(Liquid::withdraw(signed(BOB), VAULT, BOB, bob));
+	(free(BOB) + 100 - before, Liquid::positions_of(&ALICE)[0].value)
+}
+
+#[test]
+fn a_deposit_just_before_a_payout_gains_nothing_of_it() {
+	// Gains counted at once: Bob takes 9 of the 100 paid for an era he was not staked in.
+	ExtBuilder::build_and_execute(|| {
+		assert_eq!(sandwich(0), (100 * 1_201 / 1_101, 1_000 * (1_201 - 109) / 1_001));
+	});
+	// Gains vesting over an era: Bob is paid his 100, Alice's 1,000 get the whole reward (to
+	// the planck the rate's virtual share keeps).
+	ExtBuilder::build_and_execute(|| {
+		assert_eq!(sandwich(30), (100, 1_000 * 1_101 / 1_001));
+	});
+}
+
+#[test]
+fn a_gain_vests_linearly_and_the_view_shows_it() {
+	ExtBuilder::build_and_execute(|| {
+		RewardVesting::set(30);
+		deposit(ALICE, 1_000);
+		base_reward(VAULT, 100);
+		// Not yet booked: the view counts the whole gain as unvested.
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.value, state.unvested), (1_100, 100));
+		assert_eq!(state.rate, FixedU128::one());
+		let start = System::block_number();
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert!(events().contains(&Event::GainVesting {
+			vault: VAULT,
+			gain: 100,
+			unvested: 100,
+			until: start + 30
+		}));
+		// A third of the way: two thirds wait (rounded up, for the holders who stay).
+		run_to_block(start + 10);
+		assert_eq!(Liquid::vault_state(VAULT).unwrap().unvested, 67);
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000 * 1_034 / 1_001);
+		// Bob enters a third of the way and stays to the end: of the reward he gains only his
+		// share of what vests while he holds (about 1,000 × 67 / 2,033 units).
+		deposit(BOB, 1_000);
+		let bob = tokens(VAULT, BOB);
+		assert_eq!(bob, 1_000 * 1_001 / 1_034);
+		run_to_block(start + 30);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!(state.unvested, 0);
+		assert_eq!(Liquid::positions_of(&BOB)[0].value, bob * 2_101 / (1_001 + bob));
+		// A second gain while the first still vests: both vest over the next 30 blocks, so
+		// the new one counts no sooner than its own span allows.
+		run_to_block(start + 40);
+		base_reward(VAULT, 100);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		base_reward(VAULT, 300);
+		run_to_block(start + 55);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		let record = Vaults::<Runtime>::get(VAULT).unwrap();
+		assert_eq!((record.unvested.amount, record.unvested.until), (50 + 300, start + 85));
+		run_to_block(start + 70);
+		assert_eq!(Liquid::vault_state(VAULT).unwrap().unvested, 175);
+	});
+}
+
+#[test]
+fn a_loss_counts_at_once_and_cuts_what_still_vests() {
+	ExtBuilder::build_and_execute(|| {
+		RewardVesting::set(30);
+		deposit(ALICE, 1_000);
+		base_reward(VAULT, 100);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert_eq!(Staking::stake(&account(VAULT)).unwrap().total, 1_100);
+		// A tenth of the bond is slashed: the rate falls a tenth at once, and a tenth of the
+		// unvested gain is gone too.
+		base_slash(account(VAULT), 110);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.value, state.unvested), (990, 90));
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000 * 901 / 1_001);
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert_eq!(Vaults::<Runtime>::get(VAULT).unwrap().unvested.amount, 90);
+		run_to_block(System::block_number() + 30);
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000 * 991 / 1_001);
+	});
+}
+
 // ---- the decimals offset and slippage bounds ----
 
 /// The donation attack on an almost empty vault: the attacker keeps one token unit, donates

@@ -1,9 +1,10 @@
 //! Types stored by the liquid restaking pallet.
 
 use codec::{Decode, Encode, MaxEncodedLen};
-use frame_support::{CloneNoBound, DebugNoBound, PartialEqNoBound};
+use frame_support::{CloneNoBound, DebugNoBound, DefaultNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
+use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 use sp_staking::EraIndex;
 
 use crate::{BlockNumberFor, Config};
@@ -39,8 +40,11 @@ pub struct Vault<T: Config> {
 	/// losses since (rewards go to the tokens). The liquidity the vault keeps for them.
 	pub released_value: T::Balance,
 	/// The vault's value after its last update: a lower value at the next update is a loss,
-	/// shared by the released redemptions in proportion.
+	/// shared by the released redemptions and the unvested gains in proportion; a higher value
+	/// is a gain, which vests.
 	pub last_value: T::Balance,
+	/// Gains of the vault's value not yet counted in its rate.
+	pub unvested: Unvested<T>,
 	/// The era of the last release and the value released in it (against the cap).
 	pub era_released: (EraIndex, T::Balance),
 	/// Position of the oldest redemption not fully released in the vault's queue.
@@ -65,6 +69,7 @@ impl<T: Config> Vault<T> {
 			released_reserved: Zero::zero(),
 			released_value: Zero::zero(),
 			last_value: Zero::zero(),
+			unvested: Unvested::default(),
 			era_released: (0, Zero::zero()),
 			queue_head: 0,
 			queue_tail: 0,
@@ -75,6 +80,45 @@ impl<T: Config> Vault<T> {
 	/// Redemption shares still waiting in the queue.
 	pub fn queued(&self) -> T::Balance {
 		self.redeeming.saturating_sub(self.released_shares)
+	}
+}
+
+/// Gains of a vault's value (base-layer and restaking rewards, compensation beyond a loss,
+/// donations) that its rate does not count yet: `amount` at block `from`, counted in linearly
+/// until block `until`. A deposit made just before a reward is paid out (a reward of an era
+/// the deposit was not staked in) thus gains only what vests while it stays.
+#[derive(
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	DebugNoBound,
+	DefaultNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct Unvested<T: Config> {
+	/// Not yet counted at block `from`.
+	pub amount: T::Balance,
+	/// When `amount` was last set.
+	pub from: BlockNumberFor<T>,
+	/// When all of it counts.
+	pub until: BlockNumberFor<T>,
+}
+
+impl<T: Config> Unvested<T> {
+	/// What is not yet counted at block `now` (rounded up, in favour of the holders who stay).
+	pub fn at(&self, now: BlockNumberFor<T>) -> T::Balance {
+		if now >= self.until || self.amount.is_zero() {
+			return Zero::zero();
+		}
+		let left: u128 = self.until.saturating_sub(now.max(self.from)).unique_saturated_into();
+		let span: u128 = self.until.saturating_sub(self.from).unique_saturated_into();
+		let amount: u128 = self.amount.unique_saturated_into();
+		multiply_by_rational_with_rounding(amount, left, span, Rounding::Up)
+			.and_then(|r| T::Balance::try_from(r).ok())
+			.map_or(self.amount, |r| r.min(self.amount))
 	}
 }
 
@@ -113,7 +157,9 @@ pub struct Pricing<Balance> {
 	pub shares: Balance,
 	/// What the released shares are owed: their value at release, cut by losses since.
 	pub released: Balance,
-	/// The value of the tokens and the queued redemptions: `value − released`.
+	/// Gains not yet counted in the rate (see [`Unvested`]).
+	pub unvested: Balance,
+	/// The value of the tokens and the queued redemptions: `value − released − unvested`.
 	pub active_value: Balance,
 	/// Tokens and queued redemption shares: `shares − released shares`.
 	pub active_shares: Balance,

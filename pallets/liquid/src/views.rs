@@ -30,6 +30,7 @@ impl<T: Config> Pallet<T> {
 			account: record.account.clone(),
 			asset: codec::Encode::encode(&Self::asset_of(id)),
 			value: books.value,
+			unvested: price.unvested,
 			supply: Self::supply(id),
 			rate,
 			deposit_rate: (!record.paused && !slash_pending && !depleted).then_some(rate),

@@ -15,7 +15,8 @@ use sp_runtime::{traits::ConvertInto, Perbill};
 
 use super::super::{
 	currency::{MILLI_UNIT, TOKEN_DECIMALS, UNIT},
-	AccountId, Balance, Balances, Runtime, RuntimeEvent, Staking,
+	time::{SESSIONS_PER_ERA, SESSION_PERIOD},
+	AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, Staking,
 };
 use super::{MinDelegation, UndelegationDelay};
 
@@ -56,6 +57,9 @@ parameter_types! {
 	/// Vault tokens have 18 decimals: a donation to a vault costs its donor a million times
 	/// what rounding can take from the next depositor.
 	pub const VaultDecimalsOffset: u8 = 6;
+	/// Gains of a vault enter its rate over one era (30 blocks): a deposit just before an
+	/// era's rewards are paid out shares only what vests while it stays.
+	pub const VaultRewardVesting: BlockNumber = SESSIONS_PER_ERA as BlockNumber * SESSION_PERIOD;
 }
 
 impl pallet_liquid_restaking::Config for Runtime {
@@ -78,6 +82,7 @@ impl pallet_liquid_restaking::Config for Runtime {
 	type MaxSlashingSpans = ConstU32<128>;
 	type CurrencyDecimals = CurrencyDecimals;
 	type DecimalsOffset = VaultDecimalsOffset;
+	type RewardVesting = VaultRewardVesting;
 	type WeightInfo = pallet_liquid_restaking::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Runtime>;
