@@ -189,6 +189,8 @@ pub struct StakerPosition<AccountId, Balance> {
 	pub pending_loss: Balance,
 	/// Rewards and compensation it can claim.
 	pub claimable: Balance,
+	/// Of `claimable`, the compensation (insurance payouts for slashes its stake bore).
+	pub compensation: Balance,
 }
 
 /// The losses imposed on one operator's pool and how far they have been realized on its

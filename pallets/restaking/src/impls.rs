@@ -2116,6 +2116,7 @@ impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				.saturating_add(ledger.unclaimed_compensation)
 				.saturating_add(rewards)
 				.saturating_add(compensation),
+			compensation: ledger.unclaimed_compensation.saturating_add(compensation),
 			operator: ledger.operator,
 		})
 	}

@@ -806,7 +806,8 @@ pub mod pallet {
 		///
 		/// Emits [`Event::OptedIn`]. Errors: [`Error::NotOperator`], [`Error::UnknownService`],
 		/// [`Error::ServiceRetired`], [`Error::ServicePaused`], [`Error::AlreadyOptedIn`],
-		/// [`Error::SelfBondTooLow`], [`Error::TooManyOperators`], [`Error::TooManyServices`].
+		/// [`Error::SelfBondTooLow`], [`Error::TooManyOperators`], [`Error::TooManyServices`],
+		/// [`Error::SlashPending`] (a slash of the operator waits).
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::opt_in())]
 		pub fn opt_in(origin: OriginFor<T>, service: ServiceId) -> DispatchResult {
@@ -855,7 +856,8 @@ pub mod pallet {
 		/// Emits [`Event::AllocationScheduled`]. Errors: [`Error::NotOptedIn`],
 		/// [`Error::NotApproved`], [`Error::ServicePaused`] (increases only),
 		/// [`Error::ServiceRetired`], [`Error::LeverageExceeded`],
-		/// [`Error::AllocationUnchanged`], [`Error::ServiceConcentrationExceeded`].
+		/// [`Error::AllocationUnchanged`], [`Error::ServiceConcentrationExceeded`],
+		/// [`Error::SlashPending`] (decreases only, while a slash of the operator waits).
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::allocate())]
 		pub fn allocate(
@@ -1045,7 +1047,8 @@ pub mod pallet {
 		///
 		/// Emits [`Event::OperatorRemoved`] or [`Event::OperatorRemovalScheduled`]. Errors:
 		/// [`Error::UnknownService`], [`Error::NotServiceOwner`], [`Error::ServiceRetired`],
-		/// [`Error::NotOptedIn`].
+		/// [`Error::NotOptedIn`], [`Error::SlashPending`] (an operator with nothing allocated
+		/// while a slash of it waits).
 		#[pallet::call_index(23)]
 		#[pallet::weight(T::WeightInfo::remove_operator())]
 		pub fn remove_operator(

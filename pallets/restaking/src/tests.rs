@@ -1387,6 +1387,26 @@ mod attacks {
 	}
 
 	#[test]
+	fn a_base_slash_of_unbonding_stake_takes_its_share_only() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup_pool();
+			// The staker unbonds 9,000 of its 10,000 and does not withdraw: 1,000 stay active,
+			// 9,000 unbond, and 3,000 of it all are restaked.
+			assert_ok!(Staking::unbond(signed(STAKER), 9_000));
+			assert_eq!(bonded(STAKER), 10_000);
+			// The base layer slashes 30 % of what was bonded at the offence, unbonding chunks
+			// included: 3,000.
+			base_slash(STAKER, 3_000);
+			assert_eq!(bonded(STAKER), 7_000);
+			// The restaked 3,000 were 30 % of the bond: they lose 30 %, and the freeze falls by
+			// those 900 only.
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().value, 2_100);
+			assert_eq!(frozen(STAKER), 2_100);
+			assert_eq!(Balances::total_balance(&STAKER), ENDOWMENT - 3_000);
+		});
+	}
+
+	#[test]
 	fn a_base_slash_of_a_partly_restaked_bond_takes_its_share_only() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup_pool();
