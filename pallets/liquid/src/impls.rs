@@ -50,6 +50,19 @@ pub struct Books<Balance> {
 	pub pending_loss: Balance,
 	/// Restaking rewards and compensation to claim.
 	pub claimable: Balance,
+	/// What is at risk: the bond less the pending loss, plus the compensation to claim for
+	/// it. A fall of it since the last update is a loss (see [`Vault::last_at_risk`]).
+	pub at_risk: Balance,
+}
+
+/// What a vault's books show since its last update: a `loss` (a fall of the value at risk),
+/// counted at once, and a `gain` of the rest of the value, which vests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Change<Balance> {
+	/// Taken from the value at risk (slashes, net of their compensation).
+	pub loss: Balance,
+	/// Added to the value beyond the loss (rewards, donations).
+	pub gain: Balance,
 }
 
 impl<T: Config> Pallet<T> {
@@ -153,18 +166,20 @@ impl<T: Config> Pallet<T> {
 	/// How a vault's value splits between its released redemptions (worth at most what they
 	/// were worth when released) and its tokens and queued redemptions (everything else).
 	pub fn pricing(id: VaultId, record: &Vault<T>) -> Pricing<T::Balance> {
-		Self::pricing_at(id, record, Self::books(record).value)
+		Self::pricing_at(id, record, &Self::books(record))
 	}
 
-	/// [`Self::pricing`] for a vault worth `value` (its books already read).
+	/// [`Self::pricing`] for a vault with these `books` (already read).
 	pub(crate) fn pricing_at(
 		id: VaultId,
 		record: &Vault<T>,
-		value: T::Balance,
+		books: &Books<T::Balance>,
 	) -> Pricing<T::Balance> {
+		let value = books.value;
+		let change = Self::change(record, books);
 		let shares = Self::supply(id).saturating_add(record.redeeming);
-		let released = Self::released_claim(record, value).min(value);
-		let unvested = Self::unvested(record, value).min(value.saturating_sub(released));
+		let released = Self::released_claim(record, change).min(value);
+		let unvested = Self::unvested(record, change).min(value.saturating_sub(released));
 		Pricing {
 			value,
 			shares,
@@ -175,57 +190,77 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// `part` of the vault's books after its value went from `last_value` to `value`: a loss
-	/// cuts it in proportion, a gain leaves it.
-	fn after_loss(record: &Vault<T>, part: T::Balance, value: T::Balance) -> T::Balance {
-		if value >= record.last_value {
+	/// The loss and the gain since the last update, now that the books are `books`. A fall of
+	/// the value at risk is a loss even when rewards paid meanwhile make up for it: counted at
+	/// once, while the rewards vest, so nobody leaves at the rate before a slash by paying out
+	/// a reward in its block. A fall of the rest of the value (none happens between updates)
+	/// is a loss too.
+	pub(crate) fn change(record: &Vault<T>, books: &Books<T::Balance>) -> Change<T::Balance> {
+		let loss = record.last_at_risk.saturating_sub(books.at_risk).min(record.last_value);
+		let base = record.last_value.saturating_sub(loss);
+		if books.value >= base {
+			Change { loss, gain: books.value.saturating_sub(base) }
+		} else {
+			Change { loss: record.last_value.saturating_sub(books.value), gain: Zero::zero() }
+		}
+	}
+
+	/// `part` of the vault's books after a `loss` since the last update: cut in proportion.
+	fn after_loss(record: &Vault<T>, part: T::Balance, loss: T::Balance) -> T::Balance {
+		if loss.is_zero() {
 			return part;
 		}
-		Self::mul_div(part, value, record.last_value, Rounding::Down).unwrap_or_else(Zero::zero)
+		let left = record.last_value.saturating_sub(loss);
+		Self::mul_div(part, left, record.last_value, Rounding::Down).unwrap_or_else(Zero::zero)
 	}
 
-	/// What the released redemptions are owed when the vault is worth `value`: a loss since the
-	/// last update cuts their claim in proportion; a gain goes to the tokens.
-	pub(crate) fn released_claim(record: &Vault<T>, value: T::Balance) -> T::Balance {
-		Self::after_loss(record, record.released_value, value)
+	/// What the released redemptions are owed after `change`: a loss cuts their claim in
+	/// proportion; a gain goes to the tokens.
+	pub(crate) fn released_claim(record: &Vault<T>, change: Change<T::Balance>) -> T::Balance {
+		Self::after_loss(record, record.released_value, change.loss)
 	}
 
-	/// The gains the rate does not count yet when the vault is worth `value`: what is left of
-	/// the earlier gains (cut in proportion by a loss since the last update), plus a gain since
-	/// the last update in full (none when gains count at once).
-	pub(crate) fn unvested(record: &Vault<T>, value: T::Balance) -> T::Balance {
+	/// The gains the rate does not count yet after `change`: what is left of the earlier
+	/// gains (cut in proportion by the loss), plus the new gain in full (none when gains count
+	/// at once).
+	pub(crate) fn unvested(record: &Vault<T>, change: Change<T::Balance>) -> T::Balance {
 		let left = record.unvested.at(frame_system::Pallet::<T>::block_number());
-		let gain = if T::RewardVesting::get().is_zero() {
-			Zero::zero()
-		} else {
-			value.saturating_sub(record.last_value)
-		};
-		Self::after_loss(record, left, value).saturating_add(gain)
+		let gain = if T::RewardVesting::get().is_zero() { Zero::zero() } else { change.gain };
+		Self::after_loss(record, left, change.loss).saturating_add(gain)
 	}
 
-	/// Book the vault's gains and losses since its last update, now that it is worth
-	/// `value`: losses cut the released redemptions' claim and the unvested gains in
-	/// proportion; a gain vests, together with what still vests, over the next
+	/// Book the vault's loss and gain since its last update, now that its books are
+	/// `books`: the loss cuts the released redemptions' claim and the unvested gains in
+	/// proportion; the gain vests, together with what still vests, over the next
 	/// `RewardVesting` blocks. Restarting the whole span (rather than averaging the ends) is
 	/// what keeps every gain from entering the rate faster than over `RewardVesting` blocks
 	/// from its booking: any earlier end would count part of the new gain sooner.
-	fn mark(record: &mut Vault<T>, value: T::Balance) {
+	fn mark(record: &mut Vault<T>, books: &Books<T::Balance>) -> Change<T::Balance> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let gain = value.saturating_sub(record.last_value);
-		let left = Self::after_loss(record, record.unvested.at(now), value);
-		let amount = left.saturating_add(gain);
-		let until = if gain.is_zero() {
+		let change = Self::change(record, books);
+		let left = Self::after_loss(record, record.unvested.at(now), change.loss);
+		let amount = left.saturating_add(change.gain);
+		let until = if change.gain.is_zero() {
 			record.unvested.until
 		} else {
 			now.saturating_add(T::RewardVesting::get())
 		};
-		record.released_value = Self::released_claim(record, value);
+		record.released_value = Self::released_claim(record, change);
 		record.unvested = if amount.is_zero() || until <= now {
 			Unvested::default()
 		} else {
 			Unvested { amount, from: now, until }
 		};
-		record.last_value = value;
+		Self::rebase(record, books);
+		change
+	}
+
+	/// Take `books` as the vault's books after an update: what moves from here on is a loss
+	/// or a gain. Called after each of the pallet's own moves of the vault's funds (bonding,
+	/// unbonding, claiming, paying out), which change where the value sits, not what it is.
+	fn rebase(record: &mut Vault<T>, books: &Books<T::Balance>) {
+		record.last_value = books.value;
+		record.last_at_risk = books.at_risk;
 	}
 
 	/// Where a vault's value sits, read from the staking and restaking layers.
@@ -236,17 +271,23 @@ impl<T: Config> Pallet<T> {
 		let liquid = T::Currency::balance(&record.account).saturating_sub(record.deposit);
 		let mut books =
 			Books { active, unlocking: total.saturating_sub(active), liquid, ..Default::default() };
+		let mut compensation = Zero::zero();
 		if let Some(p) = T::Restaking::position(&record.account) {
 			books.restaked = p.active;
 			books.queued_outflow = p.queued_outflow;
 			books.withdrawable = p.withdrawable;
 			books.pending_loss = p.pending_loss;
 			books.claimable = p.claimable;
+			compensation = p.compensation.min(p.claimable);
 		}
 		books.value = total
 			.saturating_add(liquid)
 			.saturating_add(books.claimable)
 			.saturating_sub(books.pending_loss);
+		books.at_risk = total
+			.saturating_add(compensation)
+			.saturating_sub(books.pending_loss)
+			.min(books.value);
 		books
 	}
 
@@ -307,7 +348,8 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&who, &record.account, amount, Preservation::Preserve)?;
 		Self::stake(id, &mut record, amount)?;
 		T::Assets::mint_into(Self::asset_of(id), &who, tokens)?;
-		record.last_value = Self::books(&record).value;
+		let books = Self::books(&record);
+		Self::rebase(&mut record, &books);
 		Vaults::<T>::insert(id, record);
 		Self::deposit_event(Event::Deposited { vault: id, who, amount, tokens });
 		Ok(())
@@ -409,7 +451,8 @@ impl<T: Config> Pallet<T> {
 		RedemptionCount::<T>::mutate_exists(&owner, id, |count| {
 			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
 		});
-		record.last_value = Self::books(&record).value;
+		let books = Self::books(&record);
+		Self::rebase(&mut record, &books);
 		Vaults::<T>::insert(id, record);
 		Self::deposit_event(Event::Withdrawn { vault: id, who: owner, id: redemption, amount });
 		Ok(())
@@ -452,9 +495,8 @@ impl<T: Config> Pallet<T> {
 	/// the vault's value, and the vault's calls go on.
 	pub(crate) fn sync(id: VaultId, record: &mut Vault<T>) {
 		let books = Self::books(record);
-		let gain = books.value.saturating_sub(record.last_value);
-		Self::mark(record, books.value);
-		if !gain.is_zero() {
+		let gain = Self::mark(record, &books).gain;
+		if !gain.is_zero() && !T::RewardVesting::get().is_zero() {
 			let (unvested, until) = (record.unvested.amount, record.unvested.until);
 			Self::deposit_event(Event::GainVesting { vault: id, gain, unvested, until });
 		}
@@ -485,6 +527,9 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Self::compound(id, record);
+		// The moves above changed where the value sits, not what it is: the release prices
+		// against these books.
+		Self::rebase(record, &Self::books(record));
 		Self::try_release(id, record);
 	}
 
@@ -516,7 +561,11 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn try_release(id: VaultId, record: &mut Vault<T>) {
 		let mut draft = record.clone();
 		match with_storage_layer(|| Self::release(id, &mut draft)) {
-			Ok(()) => *record = draft,
+			Ok(()) => {
+				*record = draft;
+				// Undelegating may have realized a pending loss (value unchanged).
+				Self::rebase(record, &Self::books(record));
+			},
 			Err(error) => Self::deposit_event(Event::ReleaseDeferred { vault: id, error }),
 		}
 	}
@@ -532,7 +581,7 @@ impl<T: Config> Pallet<T> {
 			record.era_released = (era, Zero::zero());
 		}
 		let books = Self::books(record);
-		let price = Self::pricing_at(id, record, books.value);
+		let price = Self::pricing_at(id, record, &books);
 		let cap = T::MaxRedeemPerEra::get()
 			.mul_floor(price.value)
 			.max(T::MinDeposit::get())
@@ -687,9 +736,10 @@ impl<T: Config> Pallet<T> {
 			);
 			ensure!(record.queue_head <= record.queue_tail, "queue head before its tail");
 			ensure!(
-				record.unvested.amount <= record.last_value,
-				"unvested gains are part of the value"
+				record.unvested.amount.saturating_add(record.released_value) <= record.last_value,
+				"unvested gains and released claims are parts of the value"
 			);
+			ensure!(record.last_at_risk <= record.last_value, "the value at risk is part of it");
 			ensure!(
 				record.unvested.amount.is_zero() || record.unvested.from < record.unvested.until,
 				"unvested gains vest over a span"

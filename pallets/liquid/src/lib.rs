@@ -292,9 +292,10 @@ pub mod pallet {
 		/// The vault could not nominate its operator (the staking layer refused); its bond
 		/// stays, not nominating, until a later deposit or compounding nominates.
 		NominationDeferred { vault: VaultId, error: DispatchError },
-		/// The vault's value rose by `gain` since its last update (rewards, compensation
-		/// beyond a loss, a donation): it enters the rate linearly; `unvested` is not counted
-		/// yet and all of it counts from block `until`.
+		/// The vault's value rose by `gain` beyond any loss since its last update (rewards, a
+		/// donation, compensation for a slash booked earlier): it enters the rate linearly;
+		/// `unvested` is not counted yet and all of it counts from block `until`. Not emitted
+		/// when `RewardVesting` is zero (gains count at once).
 		GainVesting {
 			vault: VaultId,
 			gain: T::Balance,

@@ -198,8 +198,15 @@ fn round_trip(
 	ExtBuilder::build_with_offset(offset).execute_with(|| {
 		RewardVesting::set(vesting);
 		let mut evidence = 0u8;
+		let check = |when: &str| {
+			Liquid::do_try_state()
+				.and_then(|_| Restaking::do_try_state())
+				.and_then(|_| Slashing::do_try_state())
+				.map_err(|e| TestCaseError::fail(format!("{when}: {e:?}")))
+		};
 		for op in &setup {
 			apply(op, &mut evidence);
+			check("setup")?;
 		}
 		let before = Balances::balance(&NOBODY);
 		System::reset_events();
@@ -218,7 +225,15 @@ fn round_trip(
 		}
 		// Booked now, everything unvested follows one schedule from the start.
 		let _ = Liquid::poke(signed(NOBODY), VAULT);
+		check("deposit")?;
 		let schedule = Vaults::<Runtime>::get(VAULT).unwrap().unvested;
+		// A gain booked now (in the deposit's block) vests over the whole span from now.
+		for event in events() {
+			if let (crate::Event::GainVesting { until, .. }, true) = (event, vesting > 0) {
+				prop_assert_eq!(until, start + vesting);
+				prop_assert_eq!((schedule.from, schedule.until), (start, start + vesting));
+			}
+		}
 		// The fewest active shares NOBODY's tokens shared the vesting with.
 		let active_shares = || {
 			let record = Vaults::<Runtime>::get(VAULT).unwrap();
@@ -243,6 +258,7 @@ fn round_trip(
 			}
 			next_era();
 			let _ = Liquid::poke(signed(NOBODY), VAULT);
+			check("redeeming")?;
 			if Liquid::withdraw(signed(NOBODY), VAULT, NOBODY, id).is_ok() {
 				paid = true;
 				break;
@@ -251,8 +267,16 @@ fn round_trip(
 		prop_assert!(paid, "the redemption was paid within 40 eras");
 		// What vested while the tokens were held, and NOBODY's part of it: its tokens over the
 		// fewest active shares (and the virtual ones) they shared it with.
+		check("paid")?;
 		let released_at = released_at.unwrap_or(System::block_number());
-		let vested = schedule.at(start) - schedule.at(released_at);
+		// Linear over the schedule's span, rounded up, from the deposit to the release.
+		let span = schedule.until.saturating_sub(schedule.from);
+		let held = released_at.min(schedule.until).saturating_sub(start.max(schedule.from));
+		let vested = if span == 0 {
+			0
+		} else {
+			(schedule.amount * Balance::from(held)).div_ceil(span.into())
+		};
 		let virtual_shares = 10u128.pow(u32::from(offset));
 		let mine = (vested * minted).div_ceil(fewest + virtual_shares);
 		// Releasing a redemption rounds its value down, and the planck it leaves behind stays

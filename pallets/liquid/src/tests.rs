@@ -348,7 +348,11 @@ fn a_gain_vests_linearly_and_the_view_shows_it() {
 		assert_eq!(Liquid::vault_state(VAULT).unwrap().unvested, 67);
 		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000 * 1_034 / 1_001);
 		// Bob enters a third of the way and stays to the end: of the reward he gains only his
-		// share of what vests while he holds (about 1,000 × 67 / 2,033 units).
+		// share of what vests while he holds (about 1,000 × 67 / 2,033 units). The view
+		// announces the rate he gets: the vested part counted, the rest not.
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!(state.rate, FixedU128::from_rational(1_034, 1_001));
+		assert_eq!(state.deposit_rate, Some(state.rate));
 		deposit(BOB, 1_000);
 		let bob = tokens(VAULT, BOB);
 		assert_eq!(bob, 1_000 * 1_001 / 1_034);
@@ -389,6 +393,61 @@ fn a_loss_counts_at_once_and_cuts_what_still_vests() {
 		assert_eq!(Vaults::<Runtime>::get(VAULT).unwrap().unvested.amount, 90);
 		run_to_block(System::block_number() + 30);
 		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000 * 991 / 1_001);
+	});
+}
+
+/// A base-layer slash lands in the block of a reward payout, before anything updates the
+/// vault: the reward cannot hide the slash. Bob redeems in that block at the rate after the
+/// slash (the loss counts at once, the reward vests), not at the rate before it.
+#[test]
+fn a_reward_paid_in_a_slashs_block_cannot_hide_it_from_a_redeemer() {
+	ExtBuilder::build_and_execute(|| {
+		RewardVesting::set(30);
+		deposit(ALICE, 900);
+		deposit(BOB, 100);
+		run_to_block(10);
+		let before = free(BOB);
+		// 1 % of the bond is slashed, and a reward of the same size is paid out.
+		base_slash(account(VAULT), 10);
+		base_reward(VAULT, 10);
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert_eq!((state.value, state.unvested), (1_000, 10));
+		let bob = redeem(BOB, 100);
+		set_era(BONDING_DURATION);
+		run_to_block(System::block_number() + UNDELEGATION_DELAY.max(30));
+		assert_ok!(Liquid::withdraw(signed(BOB), VAULT, BOB, bob));
+		// 100 tokens of 1,000 at (990 + 1) / (1,000 + 1): Bob bears his 1 of the slash.
+		assert_eq!(free(BOB) - before, 100 * 991 / 1_001);
+		// Alice keeps her 900 less her 9 of the slash, plus the whole reward once it vested
+		// (and the planck Bob's redemption rounded off): the 901 left.
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 900 * (901 + 1) / (900 + 1));
+	});
+}
+
+/// Compensation paid in a slash's block makes up for the slash at once: it does not vest
+/// like a reward, so a holder who leaves after a covered slash loses nothing of the cover,
+/// and a depositor after it gains nothing of it.
+#[test]
+fn compensation_in_a_slashs_block_counts_at_once() {
+	ExtBuilder::build_and_execute(|| {
+		RewardVesting::set(30);
+		deposit(ALICE, 1_000);
+		run_to_block(10);
+		let slash = service_slash(SlashTier::Critical, 1);
+		let took = value(VAULT);
+		assert!(took < 1_000);
+		let from_pool = pallet_slashing::Records::<Runtime>::get(slash).unwrap().from_pool;
+		assert_ok!(<Restaking as restaking_primitives::restaking::RestakingInterface<
+			AccountId,
+			Balance,
+		>>::compensate(&OPERATOR, &NOBODY, from_pool));
+		let state = Liquid::vault_state(VAULT).unwrap();
+		assert!(state.value > took);
+		assert_eq!(state.unvested, 0);
+		System::reset_events();
+		assert_ok!(Liquid::poke(signed(NOBODY), VAULT));
+		assert!(!events().iter().any(|e| matches!(e, Event::GainVesting { .. })));
+		assert_eq!(Liquid::positions_of(&ALICE)[0].value, 1_000 * (state.value + 1) / 1_001);
 	});
 }
 

@@ -39,10 +39,15 @@ pub struct Vault<T: Config> {
 	/// What the released, unpaid shares are owed now: `released_reserved`, cut by the vault's
 	/// losses since (rewards go to the tokens). The liquidity the vault keeps for them.
 	pub released_value: T::Balance,
-	/// The vault's value after its last update: a lower value at the next update is a loss,
-	/// shared by the released redemptions and the unvested gains in proportion; a higher value
-	/// is a gain, which vests.
+	/// The vault's value after its last update. What it lost since (see `last_at_risk`) is
+	/// shared by the released redemptions and the unvested gains in proportion; what it gained
+	/// beyond that vests.
 	pub last_value: T::Balance,
+	/// The part of `last_value` at risk after the last update: the bond less the restaking
+	/// loss not yet realized, plus the compensation to claim for it. Any fall of it is a loss,
+	/// counted at once whatever the rest of the value gained meanwhile (rewards paid in the
+	/// same block cannot hide a slash); a rise of the rest is a gain.
+	pub last_at_risk: T::Balance,
 	/// Gains of the vault's value not yet counted in its rate.
 	pub unvested: Unvested<T>,
 	/// The era of the last release and the value released in it (against the cap).
@@ -69,6 +74,7 @@ impl<T: Config> Vault<T> {
 			released_reserved: Zero::zero(),
 			released_value: Zero::zero(),
 			last_value: Zero::zero(),
+			last_at_risk: Zero::zero(),
 			unvested: Unvested::default(),
 			era_released: (0, Zero::zero()),
 			queue_head: 0,

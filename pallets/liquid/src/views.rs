@@ -19,7 +19,7 @@ impl<T: Config> Pallet<T> {
 	pub fn vault_state(id: VaultId) -> Option<VaultState<T::AccountId, T::Balance>> {
 		let record = Vaults::<T>::get(id)?;
 		let books = Self::books(&record);
-		let price = Self::pricing_at(id, &record, books.value);
+		let price = Self::pricing_at(id, &record, &books);
 		let queued = Self::value_of(record.queued(), price.active_value, price.active_shares)
 			.unwrap_or_else(Zero::zero);
 		let rate = Self::rate(price.active_value, price.active_shares);
