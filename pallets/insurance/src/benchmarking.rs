@@ -226,11 +226,13 @@ mod benchmarks {
 	fn withdraw(c: Linear<0, { T::MaxCoversPerPool::get() }>) {
 		let (service, _) = T::BenchmarkHelper::service(0);
 		let (pool, owner) = funded_pool::<T>(vec![service]);
+		expired_covers::<T>(pool, service, c);
+		// Requested after the covers' grace passed, executed as soon as it can be (before the
+		// request expires).
 		Insurance::<T>::do_request_withdraw(owner.clone(), pool, unit::<T>()).unwrap();
 		let cooldown = T::UnderwriterCooldown::get();
 		let now = frame_system::Pallet::<T>::block_number();
 		frame_system::Pallet::<T>::set_block_number(now.saturating_add(cooldown));
-		expired_covers::<T>(pool, service, c);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), pool);
 		assert!(Positions::<T>::get(pool, owner).unwrap().unbonding.is_none());

@@ -101,9 +101,22 @@ impl<T: Config> Pallet<T> {
 		now / T::UnderwriterCooldown::get().max(One::one())
 	}
 
+	/// The first block a withdrawal request executable from block `at` can no longer be
+	/// executed: the start of the third epoch after the request's own (between one and two
+	/// cooldowns after `at`; see [`LeavingShares`]). An underwriter thus cannot wait, ready
+	/// to leave at once, for a fault to happen: it must ask again and wait a new cooldown.
+	pub fn expiry(at: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		let cooldown = T::UnderwriterCooldown::get();
+		let requested = at.saturating_sub(cooldown);
+		Self::epoch(requested)
+			.saturating_add(3u32.into())
+			.saturating_mul(cooldown.max(One::one()))
+	}
+
 	/// The capital that prices cover: that of the shares that have been in the pool for more
-	/// than a cooldown and are not asked to be withdrawn (see [`FreshShares`]). Capital that
-	/// could leave soon still backs covers in full but cannot lower a premium.
+	/// than a cooldown and are not asked to be withdrawn by a request that can still be
+	/// executed (see [`EpochShares`]). Capital that could leave soon still backs covers in
+	/// full but cannot lower a premium.
 	pub fn priced_capital(pool: &Pool<T>, now: BlockNumberFor<T>) -> BalanceOf<T> {
 		if pool.total_shares.is_zero() {
 			return Zero::zero();
@@ -111,7 +124,7 @@ impl<T: Config> Pallet<T> {
 		let staying = pool
 			.total_shares
 			.saturating_sub(pool.fresh.at(Self::epoch(now)))
-			.saturating_sub(pool.leaving);
+			.saturating_sub(pool.leaving.at(Self::epoch(now)));
 		Self::ratio(pool.capital, staying, pool.total_shares, Rounding::Down).unwrap_or_default()
 	}
 
@@ -197,7 +210,7 @@ impl<T: Config> Pallet<T> {
 				top_ups: Zero::zero(),
 				refunded: Zero::zero(),
 				fresh: Default::default(),
-				leaving: Zero::zero(),
+				leaving: Default::default(),
 			},
 		);
 		Self::deposit_event(Event::PoolCreated { pool: id, owner: who, services: services.into() });
@@ -245,7 +258,11 @@ impl<T: Config> Pallet<T> {
 		let mut record = Pools::<T>::get(pool).ok_or(Error::<T>::UnknownPool)?;
 		let mut position = Positions::<T>::get(pool, &who).ok_or(Error::<T>::NoPosition)?;
 		ensure!(!shares.is_zero(), Error::<T>::AmountTooLow);
-		ensure!(position.unbonding.is_none(), Error::<T>::WithdrawalPending);
+		// An expired request is replaced; its shares already price cover again.
+		ensure!(
+			position.unbonding.is_none_or(|(_, at)| Self::now() >= Self::expiry(at)),
+			Error::<T>::WithdrawalPending
+		);
 		ensure!(shares <= position.shares, Error::<T>::InsufficientShares);
 		let at = Self::now().saturating_add(T::UnderwriterCooldown::get());
 		position.unbonding = Some((shares, at));
@@ -254,10 +271,11 @@ impl<T: Config> Pallet<T> {
 		let epoch = Self::epoch(Self::now());
 		let parts = position.fresh.take(epoch, shares);
 		record.fresh.remove(epoch, parts);
-		record.leaving = record.leaving.saturating_add(shares);
+		record.leaving.add(epoch, shares);
 		Positions::<T>::insert(pool, &who, position);
 		Pools::<T>::insert(pool, record);
-		Self::deposit_event(Event::WithdrawRequested { pool, who, shares, at });
+		let expires = Self::expiry(at);
+		Self::deposit_event(Event::WithdrawRequested { pool, who, shares, at, expires });
 		Ok(())
 	}
 
@@ -266,6 +284,7 @@ impl<T: Config> Pallet<T> {
 		let mut position = Positions::<T>::get(pool_id, &who).ok_or(Error::<T>::NoPosition)?;
 		let (shares, at) = position.unbonding.ok_or(Error::<T>::NoWithdrawal)?;
 		ensure!(Self::now() >= at, Error::<T>::CooldownNotOver);
+		ensure!(Self::now() < Self::expiry(at), Error::<T>::WithdrawalExpired);
 		Self::release_expired(pool_id, &mut pool);
 		// Capital that backs a waiting claim stays, whatever the cooldown.
 		ensure!(!Self::pool_claim_waits(pool_id), Error::<T>::ClaimPending);
@@ -274,7 +293,8 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&Self::pool_account(pool_id), &who, amount, Preservation::Preserve)?;
 		pool.capital = pool.capital.saturating_sub(amount);
 		pool.total_shares = pool.total_shares.saturating_sub(shares);
-		pool.leaving = pool.leaving.saturating_sub(shares);
+		let requested = at.saturating_sub(T::UnderwriterCooldown::get());
+		pool.leaving.remove_of(Self::epoch(Self::now()), Self::epoch(requested), shares);
 		pool.withdrawn = pool.withdrawn.saturating_add(amount);
 		position.shares = position.shares.saturating_sub(shares);
 		position.unbonding = None;
@@ -867,6 +887,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let epoch = Self::epoch(Self::now());
 		let mut tallies: BTreeMap<PoolId, (BalanceOf<T>, BalanceOf<T>)> = BTreeMap::new();
+		// Per pool and epoch of request: shares asked for by requests not expired.
+		let mut requests: BTreeMap<(PoolId, BlockNumberFor<T>), BalanceOf<T>> = BTreeMap::new();
 		for (pool, _, position) in Positions::<T>::iter() {
 			ensure!(!position.shares.is_zero(), "an empty position is kept");
 			let (leaving, fresh) = tallies.entry(pool).or_default();
@@ -876,12 +898,28 @@ impl<T: Config> Pallet<T> {
 				position.fresh.at(epoch).saturating_add(unbonding) <= position.shares,
 				"a position's fresh and leaving shares exceed its shares"
 			);
-			*leaving = leaving.saturating_add(unbonding);
+			if let Some((shares, at)) = position.unbonding {
+				if Self::now() < Self::expiry(at) {
+					*leaving = leaving.saturating_add(shares);
+					let requested = Self::epoch(at.saturating_sub(T::UnderwriterCooldown::get()));
+					let of = requests.entry((pool, requested)).or_default();
+					*of = of.saturating_add(shares);
+				}
+			}
 			*fresh = fresh.saturating_add(position.fresh.at(epoch));
 		}
 		for (id, pool) in Pools::<T>::iter() {
 			let (leaving, fresh) = tallies.remove(&id).unwrap_or_default();
-			ensure!(leaving == pool.leaving, "leaving differs from the positions' requests");
+			ensure!(
+				leaving == pool.leaving.at(epoch),
+				"leaving differs from the unexpired withdrawal requests"
+			);
+			for ((_, requested), shares) in requests.range((id, Zero::zero())..=(id, epoch)) {
+				ensure!(
+					pool.leaving.of(epoch, *requested) == *shares,
+					"leaving differs from the requests of its epoch"
+				);
+			}
 			ensure!(
 				fresh == pool.fresh.at(epoch),
 				"fresh differs from the positions' fresh shares"

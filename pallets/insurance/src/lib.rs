@@ -10,7 +10,7 @@
 //! - **Pools.** [`Pallet::create_pool`] (a deposit is held) names the services the pool covers,
 //!   its premium curve and a deductible. Underwriters [`Pallet::deposit`] free balance for pool
 //!   shares; withdrawing takes a [`Pallet::request_withdraw`], `UnderwriterCooldown` blocks, and
-//!   capital not locked behind covers ([`Pallet::withdraw`]). A pool is fully collateralized:
+//!   capital not locked behind covers ([`Pallet::withdraw`]), before the request expires. A pool is fully collateralized:
 //!   the covers it sold never add up to more than its capital.
 //! - **Covers.** [`Pallet::buy_cover`] for `(operator, service)`, an amount and a period. The
 //!   premium is `amount × rate × period`, the rate rising linearly with the pool's utilization
@@ -157,7 +157,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type ClaimGrace: Get<BlockNumberFor<Self>>;
 
-		/// Blocks between an underwriter's withdrawal request and the withdrawal.
+		/// Blocks between an underwriter's withdrawal request and the withdrawal; also the
+		/// length of the epochs in which deposits and requests are counted (a request expires
+		/// at the end of the second epoch after its own). Pools count shares per epoch, so a
+		/// runtime that changes it needs a migration of their `fresh` and `leaving` counts.
 		#[pallet::constant]
 		type UnderwriterCooldown: Get<BlockNumberFor<Self>>;
 
@@ -275,12 +278,14 @@ pub mod pallet {
 		PoolCreated { pool: PoolId, owner: T::AccountId, services: Vec<ServiceId> },
 		/// An underwriter deposited `amount` for `shares`.
 		Deposited { pool: PoolId, who: T::AccountId, amount: BalanceOf<T>, shares: BalanceOf<T> },
-		/// An underwriter asked to withdraw `shares` from block `at`.
+		/// An underwriter asked to withdraw `shares`: it can, from block `at` until block
+		/// `expires` (excluded), when the request expires.
 		WithdrawRequested {
 			pool: PoolId,
 			who: T::AccountId,
 			shares: BalanceOf<T>,
 			at: BlockNumberFor<T>,
+			expires: BlockNumberFor<T>,
 		},
 		/// An underwriter withdrew `amount` for `shares`.
 		Withdrawn { pool: PoolId, who: T::AccountId, amount: BalanceOf<T>, shares: BalanceOf<T> },
@@ -325,7 +330,7 @@ pub mod pallet {
 		NoPosition,
 		/// More shares than the position holds (or than are not already unbonding).
 		InsufficientShares,
-		/// A withdrawal is already waiting for its cooldown.
+		/// A withdrawal request is already waiting or can be executed (until it expires).
 		WithdrawalPending,
 		/// No withdrawal was requested.
 		NoWithdrawal,
@@ -352,6 +357,8 @@ pub mod pallet {
 		CoverWorthless,
 		/// An arithmetic operation overflowed.
 		Overflow,
+		/// The withdrawal request expired (see [`Pallet::request_withdraw`]): ask again.
+		WithdrawalExpired,
 	}
 
 	#[pallet::hooks]
@@ -392,6 +399,7 @@ pub mod pallet {
 		/// - Origin: signed.
 		///
 		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`],
+		/// [`Error::ClaimPending`] (a slash a cover of the pool may have to pay waits),
 		/// [`Error::PoolDepleted`], [`Error::Overflow`], and the currency's transfer error.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::deposit())]
@@ -401,7 +409,11 @@ pub mod pallet {
 		}
 
 		/// Ask to withdraw `shares`; they stay at risk (and earn) until withdrawn after
-		/// `UnderwriterCooldown`.
+		/// `UnderwriterCooldown`, but no longer price cover. The request can be executed from
+		/// a cooldown after it until the end of the second epoch of `UnderwriterCooldown`
+		/// blocks after its own (between one and two cooldowns), then expires: its shares
+		/// price cover again and a new request replaces it. So no underwriter can stay ready
+		/// to leave at once, waiting for a fault to flee from.
 		///
 		/// - Origin: an underwriter of `pool`.
 		///
@@ -420,14 +432,16 @@ pub mod pallet {
 		}
 
 		/// Withdraw the requested shares at the pool's current value, once the cooldown has
-		/// passed, no slash a cover of the pool may have to pay waits, and as far as capital is
-		/// not locked behind covers (expired covers are released first).
+		/// passed and before the request expired, while no slash a cover of the pool may have
+		/// to pay waits, and as far as capital is not locked behind covers (expired covers are
+		/// released first).
 		///
 		/// - Origin: an underwriter of `pool`.
 		///
 		/// Emits [`Event::Withdrawn`] (and [`Event::CoverReleased`]). Errors:
 		/// [`Error::UnknownPool`], [`Error::NoPosition`], [`Error::NoWithdrawal`],
-		/// [`Error::CooldownNotOver`], [`Error::ClaimPending`], [`Error::CapitalLocked`].
+		/// [`Error::CooldownNotOver`], [`Error::WithdrawalExpired`], [`Error::ClaimPending`],
+		/// [`Error::CapitalLocked`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw(T::MaxCoversPerPool::get()))]
 		pub fn withdraw(origin: OriginFor<T>, pool: PoolId) -> DispatchResult {

@@ -129,8 +129,15 @@ mod pools {
 				Insurance::withdraw(signed(UNDERWRITER), POOL),
 				Error::<Runtime>::CapitalLocked
 			);
-			// After the cover and its grace, everything (with the premium) can leave.
+			// After the cover and its grace, everything (with the premium) can leave, on a
+			// new request: the first one expired.
 			run_to_block(2 + PERIOD + MAX_VETO_WINDOW);
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::WithdrawalExpired
+			);
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL));
+			run_to_block(System::block_number() + COOLDOWN);
 			let before = free(UNDERWRITER);
 			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
 			assert_eq!(free(UNDERWRITER), before + CAPITAL + premium);
@@ -368,6 +375,63 @@ mod attacks {
 		});
 	}
 
+	/// A withdrawal request can be executed from a cooldown after it until the end of the
+	/// second epoch after its own, then expires: no underwriter can sit ready to leave the
+	/// moment a fault happens. Asked again, it waits a new cooldown, and a slash requested
+	/// meanwhile on a cover's target is paid out of its capital too.
+	#[test]
+	fn a_withdrawal_request_expires_so_no_underwriter_waits_ready_to_flee() {
+		ExtBuilder::build_and_execute(|| {
+			let priced = || Insurance::pool_state(POOL).unwrap().priced_capital;
+			let capital = || Insurance::pool_state(POOL).unwrap().capital;
+			// Block 1 is in epoch 0: executable from block 11 until block 30 (epoch 3).
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL / 2));
+			assert_eq!(
+				last_event(),
+				Event::WithdrawRequested {
+					pool: POOL,
+					who: UNDERWRITER,
+					shares: CAPITAL / 2,
+					at: 1 + COOLDOWN,
+					expires: 3 * COOLDOWN,
+				}
+			);
+			assert_eq!(priced(), CAPITAL / 2);
+			let id = cover(500);
+			run_to_block(2 * COOLDOWN);
+			assert_noop!(
+				Insurance::request_withdraw(signed(UNDERWRITER), POOL, 1),
+				Error::<Runtime>::WithdrawalPending
+			);
+			// Expired: it cannot be executed, and its shares price cover again.
+			run_to_block(3 * COOLDOWN);
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::WithdrawalExpired
+			);
+			assert_eq!(priced(), capital());
+			// The fault: a slash of the cover's target is requested. Asking again now starts
+			// a new cooldown; the claim is paid before it ends.
+			let slash = request(SlashTier::Critical, 1);
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL / 2));
+			assert_eq!(priced(), capital() / 2);
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::CooldownNotOver
+			);
+			run_to_block(System::block_number() + COOLDOWN);
+			assert!(events().contains(&Event::CoverPaid { cover: id, slash, amount: 490 }));
+			// It leaves with half of what is left after the payout: it bore half of the 490.
+			let p = pool();
+			assert_eq!(p.paid_out, 490);
+			assert_eq!(p.capital, p.deposited + p.premiums + p.top_ups - p.paid_out);
+			let capital = p.capital;
+			let before = free(UNDERWRITER);
+			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
+			assert_eq!(free(UNDERWRITER) - before, capital / 2);
+		});
+	}
+
 	/// Underwriter capital deposited while a claim waits would pay part of it at the old
 	/// price: refused until the claim is settled.
 	#[test]
@@ -447,14 +511,14 @@ mod attacks {
 			// 10 % utilization: 0.019 % per block.
 			assert_eq!(quote(), 19);
 			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, CAPITAL / 2));
-			assert_eq!(pool().leaving, CAPITAL / 2);
+			assert_eq!(pool().leaving.at(0), CAPITAL / 2);
 			// 20 % of the capital that stays: 0.028 % per block.
 			assert_eq!(quote(), 28);
 			let state = Insurance::pool_state(POOL).unwrap();
 			assert_eq!((state.capital, state.priced_capital), (CAPITAL, CAPITAL / 2));
 			run_to_block(1 + COOLDOWN);
 			assert_ok!(Insurance::withdraw(signed(UNDERWRITER), POOL));
-			assert_eq!(pool().leaving, 0);
+			assert_eq!(pool().leaving.at(System::block_number() / COOLDOWN), 0);
 			assert_eq!(quote(), 28);
 		});
 	}

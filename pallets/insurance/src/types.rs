@@ -6,7 +6,7 @@ use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, Part
 use restaking_primitives::{insurance::PoolId, restaking::ServiceId, slashing::SlashId};
 use scale_info::TypeInfo;
 use sp_runtime::{
-	traits::{One, Saturating},
+	traits::{Saturating, UniqueSaturatedInto},
 	Perbill,
 };
 
@@ -81,8 +81,9 @@ pub struct Pool<T: Config> {
 	pub refunded: BalanceOf<T>,
 	/// Shares deposited lately, not yet part of the capital that prices cover.
 	pub fresh: FreshShares<BalanceOf<T>, BlockNumberFor<T>>,
-	/// Shares asked to be withdrawn (not part of the capital that prices cover).
-	pub leaving: BalanceOf<T>,
+	/// Shares asked to be withdrawn by requests that have not expired (not part of the capital
+	/// that prices cover).
+	pub leaving: LeavingShares<BalanceOf<T>, BlockNumberFor<T>>,
 }
 
 impl<T: Config> Pool<T> {
@@ -92,69 +93,120 @@ impl<T: Config> Pool<T> {
 	}
 }
 
-/// Underwriter shares deposited in the last two epochs of `UnderwriterCooldown` blocks: a
-/// deposit of epoch `e` (blocks `e × cooldown` to `(e + 1) × cooldown − 1`) prices cover from
-/// epoch `e + 2` on, more than a cooldown after it, so capital that could leave before a cover
-/// runs long cannot lower its premium the moment it arrives.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct FreshShares<Balance, BlockNumber> {
-	/// The epoch of `current`.
+/// Shares counted per epoch of `UnderwriterCooldown` blocks, for the `N` latest epochs: shares
+/// counted in epoch `e` count in epochs `e` to `e + N − 1` and no longer from epoch `e + N`.
+/// Two uses, both bounded whatever the number of underwriters:
+/// - [`FreshShares`] (`N = 2`): shares deposited lately. A deposit of epoch `e` (blocks
+///   `e × cooldown` to `(e + 1) × cooldown − 1`) prices cover from epoch `e + 2` on, more than a
+///   cooldown after it, so capital that could leave before a cover runs long cannot lower its
+///   premium the moment it arrives.
+/// - [`LeavingShares`] (`N = 3`): shares asked to be withdrawn. A request of epoch `e` can be
+///   executed from a cooldown after it until the end of epoch `e + 2`, and expires then: its
+///   shares stop pricing cover while it can be executed, and price it again once it expired
+///   (more than two cooldowns after they were deposited, so never as fresh capital).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EpochShares<Balance, BlockNumber, const N: usize> {
+	/// The epoch of `shares[0]`.
 	pub epoch: BlockNumber,
-	/// Shares deposited in `epoch`.
-	pub current: Balance,
-	/// Shares deposited in the epoch before it.
-	pub previous: Balance,
+	/// Shares counted in `epoch` (first), then in each of the `N − 1` epochs before it.
+	pub shares: [Balance; N],
 }
 
-impl<Balance: Copy + Saturating + Default, BlockNumber: Copy + PartialEq + Saturating + One>
-	FreshShares<Balance, BlockNumber>
+/// Underwriter shares deposited in the last two epochs (see [`EpochShares`]).
+pub type FreshShares<Balance, BlockNumber> = EpochShares<Balance, BlockNumber, 2>;
+
+/// Underwriter shares asked to be withdrawn in the last three epochs (see [`EpochShares`]).
+pub type LeavingShares<Balance, BlockNumber> = EpochShares<Balance, BlockNumber, 3>;
+
+impl<Balance: Copy + Default, BlockNumber: Default, const N: usize> Default
+	for EpochShares<Balance, BlockNumber, N>
 {
-	/// The shares still fresh in epoch `now`.
+	fn default() -> Self {
+		Self { epoch: Default::default(), shares: [Default::default(); N] }
+	}
+}
+
+impl<Balance, BlockNumber, const N: usize> EpochShares<Balance, BlockNumber, N>
+where
+	Balance: Copy + Default + Ord + Saturating,
+	BlockNumber: Copy + Ord + Saturating + UniqueSaturatedInto<u32>,
+{
+	/// How many epochs `epoch` is behind `now` (zero if ahead).
+	fn lag(from: BlockNumber, now: BlockNumber) -> usize {
+		let lag: u32 = now.saturating_sub(from).unique_saturated_into();
+		lag as usize
+	}
+
+	/// The shares still counted in epoch `now`.
 	pub fn at(&self, now: BlockNumber) -> Balance {
-		if now == self.epoch {
-			self.current.saturating_add(self.previous)
-		} else if now == self.epoch.saturating_add(One::one()) {
-			self.current
-		} else {
-			Default::default()
+		let lag = Self::lag(self.epoch, now);
+		self.shares
+			.iter()
+			.take(N.saturating_sub(lag))
+			.fold(Balance::default(), |acc, s| acc.saturating_add(*s))
+	}
+
+	/// The shares counted in epoch `of` that still count in epoch `now`.
+	pub fn of(&self, now: BlockNumber, of: BlockNumber) -> Balance {
+		if of > self.epoch || Self::lag(of, now) >= N {
+			return Balance::default();
 		}
+		self.shares.get(Self::lag(of, self.epoch)).copied().unwrap_or_default()
 	}
 
 	/// Bring the buckets to epoch `now`.
 	fn roll(&mut self, now: BlockNumber) {
-		if now != self.epoch {
-			self.previous = self.at(now);
-			self.current = Default::default();
-			self.epoch = now;
+		if now <= self.epoch {
+			return;
 		}
+		let lag = Self::lag(self.epoch, now);
+		let mut shares = [Balance::default(); N];
+		for (i, s) in self.shares.iter().enumerate() {
+			if let Some(slot) = shares.get_mut(i.saturating_add(lag)) {
+				*slot = *s;
+			}
+		}
+		self.shares = shares;
+		self.epoch = now;
 	}
 
-	/// Count `shares` deposited in epoch `now`.
+	/// Count `shares` in epoch `now`.
 	pub fn add(&mut self, now: BlockNumber, shares: Balance) {
 		self.roll(now);
-		self.current = self.current.saturating_add(shares);
+		self.shares[0] = self.shares[0].saturating_add(shares);
 	}
 
-	/// Take up to `shares` out of the shares still fresh in epoch `now`, the oldest first;
-	/// returns what was taken from the previous and the current epoch's bucket.
-	pub fn take(&mut self, now: BlockNumber, shares: Balance) -> (Balance, Balance)
-	where
-		Balance: Ord,
-	{
+	/// Take up to `shares` out of the shares still counted in epoch `now`, the oldest first;
+	/// returns what was taken from each bucket.
+	pub fn take(&mut self, now: BlockNumber, shares: Balance) -> [Balance; N] {
 		self.roll(now);
-		let from_previous = shares.min(self.previous);
-		let from_current = shares.saturating_sub(from_previous).min(self.current);
-		self.previous = self.previous.saturating_sub(from_previous);
-		self.current = self.current.saturating_sub(from_current);
-		(from_previous, from_current)
+		let mut left = shares;
+		let mut taken = [Balance::default(); N];
+		for (bucket, took) in self.shares.iter_mut().zip(taken.iter_mut()).rev() {
+			*took = left.min(*bucket);
+			*bucket = bucket.saturating_sub(*took);
+			left = left.saturating_sub(*took);
+		}
+		taken
 	}
 
 	/// Take exactly these parts out of the buckets of epoch `now` (what [`Self::take`] took
 	/// from a position, out of its pool's buckets).
-	pub fn remove(&mut self, now: BlockNumber, (previous, current): (Balance, Balance)) {
+	pub fn remove(&mut self, now: BlockNumber, parts: [Balance; N]) {
 		self.roll(now);
-		self.previous = self.previous.saturating_sub(previous);
-		self.current = self.current.saturating_sub(current);
+		for (bucket, part) in self.shares.iter_mut().zip(parts) {
+			*bucket = bucket.saturating_sub(part);
+		}
+	}
+
+	/// Take `shares` out of the bucket of epoch `of`, if it still counts in epoch `now`.
+	pub fn remove_of(&mut self, now: BlockNumber, of: BlockNumber, shares: Balance) {
+		self.roll(now);
+		if of <= self.epoch {
+			if let Some(bucket) = self.shares.get_mut(Self::lag(of, now)) {
+				*bucket = bucket.saturating_sub(shares);
+			}
+		}
 	}
 }
 
@@ -230,7 +282,8 @@ impl<T: Config> Cover<T> {
 pub struct Position<T: Config> {
 	/// Pool shares held (including those waiting to be withdrawn).
 	pub shares: BalanceOf<T>,
-	/// Shares asked to be withdrawn, and the first block they can be.
+	/// Shares asked to be withdrawn, and the first block they can be (from then until the
+	/// request expires, see [`LeavingShares`]).
 	pub unbonding: Option<(BalanceOf<T>, BlockNumberFor<T>)>,
 	/// Of `shares`, those deposited lately and not asked to be withdrawn: the position's part
 	/// of its pool's [`FreshShares`].
