@@ -848,11 +848,12 @@ fn sequence(w: &World, seed: u64, log: &mut Vec<String>) -> Result<Balance, Stri
 			let now = wealth(who);
 			if now != was {
 				what.push_str(&format!(" [{who:?}: {was} -> {now}]"));
-				if std::env::var("ADVERSARIAL_EVENTS").is_ok() {
-					for e in System::events() {
-						what.push_str(&format!("\n      {:?}", e.event));
-					}
-				}
+			}
+		}
+		// `ADVERSARIAL_EVENTS` logs every step's events, to follow a replayed seed.
+		if std::env::var("ADVERSARIAL_EVENTS").is_ok() {
+			for e in System::events() {
+				what.push_str(&format!("\n      {:?}", e.event));
 			}
 		}
 		log.push(what);

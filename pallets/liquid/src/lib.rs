@@ -17,9 +17,10 @@
 //!   not yet realized. Base-layer rewards arrive as free balance and are bonded again
 //!   (compounded) at the vault's next action; restaking rewards and insurance compensation are
 //!   claimed the same way; service and base-layer slashes lower the value at once.
-//! - **Vesting.** A gain of the value (rewards, compensation beyond a loss, a donation) enters
-//!   the rate linearly over `RewardVesting` blocks (one era in the demo runtime); a loss counts
-//!   at once and cuts what is still vesting in proportion. Base-layer rewards are paid after
+//! - **Vesting.** A gain of the value (rewards, a donation) enters the rate linearly over
+//!   `RewardVesting` blocks (one era in the demo runtime); a loss, a fall of the value at risk
+//!   (the bond less the pending restaking loss, plus the compensation for it), counts at once
+//!   and cuts what is still vesting in proportion. Base-layer rewards are paid after
 //!   their era, so a deposit just before a payout would otherwise share an era it was not
 //!   staked in: now it gains only what vests while it stays.
 //! - **Shares.** Tokens in circulation and redemptions not yet paid are shares of that value.
@@ -192,7 +193,7 @@ pub mod pallet {
 		type DecimalsOffset: Get<u8>;
 
 		/// Blocks over which a gain of a vault's value (base-layer and restaking rewards,
-		/// compensation beyond a loss, donations) enters its rate, linearly; losses count at
+		/// donations) enters its rate, linearly; losses (net of their compensation) count at
 		/// once. Base-layer rewards of an era are paid out after it, so a deposit made just
 		/// before a payout would otherwise take a share of an era it was not staked in: with
 		/// one era here, a holder gains per block held about the vault's average reward rate,

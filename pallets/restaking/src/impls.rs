@@ -1110,6 +1110,9 @@ impl<T: Config> Pallet<T> {
 		pool.active_shares = pool.active_shares.saturating_sub(shares);
 		let value = pool.value_of(shares);
 		ledger.value = pool.value_of(ledger.shares);
+		// The shares that leave are rounded up and the value left down: what waits in the
+		// outflow queue is at most the value left.
+		ledger.queued_outflow = ledger.queued_outflow.min(ledger.value);
 		let unlock_at = Self::now().saturating_add(T::UndelegationDelay::get());
 		let withdrawal = Withdrawal {
 			shares,
@@ -1721,7 +1724,8 @@ impl<T: Config> Pallet<T> {
 		if !part.is_zero() {
 			Self::start_withdrawal(who, &mut ledger, &mut pool, part, &mut outflow, true)?;
 		}
-		ledger.queued_outflow = queued.saturating_sub(part);
+		// At most the value left (see `start_withdrawal`).
+		ledger.queued_outflow = queued.saturating_sub(part).min(ledger.value);
 		let done = ledger.queued_outflow.is_zero();
 		let operator = ledger.operator.clone();
 		Self::put_staker(who, ledger, &mut pool)?;

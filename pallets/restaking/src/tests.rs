@@ -693,6 +693,56 @@ mod delegation {
 		});
 	}
 
+	/// A queued outflow released in part after a slash: the shares that leave are rounded up
+	/// and the value left is rounded down, so what stays queued must be cut to the value left
+	/// (found by the adversarial runtime test, seed 5,919).
+	#[test]
+	fn a_queued_outflow_released_after_a_slash_stays_within_the_value_left() {
+		let mut params = DefaultParams::get();
+		params.max_outflow_per_era = Perbill::from_percent(10);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 4_001));
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 5_000));
+			allocate(OPERATOR, s, 100);
+			// 1,000 of the 10,001 restaked may start per era: 3,001 wait.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 4_001));
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().queued_outflow, 3_001);
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
+			// Next era: part of the queue starts, at a factor of 0.9.
+			set_era(1);
+			run_to_block(System::block_number() + 1);
+			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
+			assert!(ledger.withdrawals.len() == 2, "part of the queue started");
+			assert!(ledger.queued_outflow > 0, "part of it still waits");
+			assert!(ledger.queued_outflow <= ledger.value, "{ledger:?}");
+		});
+	}
+
+	/// The same rounding when a staker with a queued outflow undelegates the rest of its
+	/// value in a new era's first block, before the queue is released.
+	#[test]
+	fn an_undelegation_beside_a_queued_outflow_stays_within_the_value_left() {
+		let mut params = DefaultParams::get();
+		params.max_outflow_per_era = Perbill::from_percent(10);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 4_001));
+			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 5_000));
+			allocate(OPERATOR, s, 100);
+			// 1,000 start, 2,000 wait, 1,001 stay.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 3_000));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
+			// 3,001 shares at 0.9: 2,700, of which 2,000 wait and 700 are free to leave.
+			set_era(1);
+			assert_ok!(Restaking::undelegate(signed(STAKER), 700));
+			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
+			assert!(ledger.queued_outflow <= ledger.value, "{ledger:?}");
+		});
+	}
+
 	#[test]
 	fn outflow_queue_is_bounded() {
 		let mut params = DefaultParams::get();
