@@ -106,11 +106,15 @@ impl<T: Config> Pallet<T> {
 	/// cooldowns after `at`; see [`LeavingShares`]). An underwriter thus cannot wait, ready
 	/// to leave at once, for a fault to happen: it must ask again and wait a new cooldown.
 	pub fn expiry(at: BlockNumberFor<T>) -> BlockNumberFor<T> {
-		let cooldown = T::UnderwriterCooldown::get();
-		let requested = at.saturating_sub(cooldown);
-		Self::epoch(requested)
+		Self::request_epoch(at)
 			.saturating_add(3u32.into())
-			.saturating_mul(cooldown.max(One::one()))
+			.saturating_mul(T::UnderwriterCooldown::get().max(One::one()))
+	}
+
+	/// The epoch a withdrawal request executable from block `at` was made in (its shares are
+	/// counted in that epoch's bucket of [`LeavingShares`]).
+	fn request_epoch(at: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		Self::epoch(at.saturating_sub(T::UnderwriterCooldown::get()))
 	}
 
 	/// The capital that prices cover: that of the shares that have been in the pool for more
@@ -293,8 +297,8 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&Self::pool_account(pool_id), &who, amount, Preservation::Preserve)?;
 		pool.capital = pool.capital.saturating_sub(amount);
 		pool.total_shares = pool.total_shares.saturating_sub(shares);
-		let requested = at.saturating_sub(T::UnderwriterCooldown::get());
-		pool.leaving.remove_of(Self::epoch(Self::now()), Self::epoch(requested), shares);
+		pool.leaving
+			.remove_of(Self::epoch(Self::now()), Self::request_epoch(at), shares);
 		pool.withdrawn = pool.withdrawn.saturating_add(amount);
 		position.shares = position.shares.saturating_sub(shares);
 		position.unbonding = None;
@@ -901,8 +905,7 @@ impl<T: Config> Pallet<T> {
 			if let Some((shares, at)) = position.unbonding {
 				if Self::now() < Self::expiry(at) {
 					*leaving = leaving.saturating_add(shares);
-					let requested = Self::epoch(at.saturating_sub(T::UnderwriterCooldown::get()));
-					let of = requests.entry((pool, requested)).or_default();
+					let of = requests.entry((pool, Self::request_epoch(at))).or_default();
 					*of = of.saturating_add(shares);
 				}
 			}

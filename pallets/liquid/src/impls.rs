@@ -238,8 +238,7 @@ impl<T: Config> Pallet<T> {
 	fn mark(record: &mut Vault<T>, books: &Books<T::Balance>) -> Change<T::Balance> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let change = Self::change(record, books);
-		let left = Self::after_loss(record, record.unvested.at(now), change.loss);
-		let amount = left.saturating_add(change.gain);
+		let amount = Self::unvested(record, change);
 		let until = if change.gain.is_zero() {
 			record.unvested.until
 		} else {
@@ -527,9 +526,6 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Self::compound(id, record);
-		// The moves above changed where the value sits, not what it is: the release prices
-		// against these books.
-		Self::rebase(record, &Self::books(record));
 		Self::try_release(id, record);
 	}
 
@@ -559,8 +555,13 @@ impl<T: Config> Pallet<T> {
 	/// Release the queue for this era, or leave it for a later era if the staking or
 	/// restaking layer refuses.
 	pub(crate) fn try_release(id: VaultId, record: &mut Vault<T>) {
+		// The pallet's own moves since the last update (claiming, unbonding, bonding) changed
+		// where the value sits, not what it is: the release prices against the books as they
+		// are now.
+		let books = Self::books(record);
+		Self::rebase(record, &books);
 		let mut draft = record.clone();
-		match with_storage_layer(|| Self::release(id, &mut draft)) {
+		match with_storage_layer(|| Self::release(id, &mut draft, &books)) {
 			Ok(()) => {
 				*record = draft;
 				// Undelegating may have realized a pending loss (value unchanged).
@@ -574,14 +575,13 @@ impl<T: Config> Pallet<T> {
 	/// `MaxRedeemPerEra` of the vault's value (at least `MinDeposit`) less what this era
 	/// released: each released share reserves its value at the rate of the tokens; the
 	/// vault undelegates from the operator and unbonds what its liquid and unbonding funds
-	/// do not already cover.
-	fn release(id: VaultId, record: &mut Vault<T>) -> DispatchResult {
+	/// do not already cover. Priced on `books`, the vault's books read just before.
+	fn release(id: VaultId, record: &mut Vault<T>, books: &Books<T::Balance>) -> DispatchResult {
 		let era = T::Staking::current_era();
 		if record.era_released.0 != era {
 			record.era_released = (era, Zero::zero());
 		}
-		let books = Self::books(record);
-		let price = Self::pricing_at(id, record, &books);
+		let price = Self::pricing_at(id, record, books);
 		let cap = T::MaxRedeemPerEra::get()
 			.mul_floor(price.value)
 			.max(T::MinDeposit::get())

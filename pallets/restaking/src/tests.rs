@@ -693,11 +693,9 @@ mod delegation {
 		});
 	}
 
-	/// A queued outflow released in part after a slash: the shares that leave are rounded up
-	/// and the value left is rounded down, so what stays queued must be cut to the value left
-	/// (found by the adversarial runtime test, seed 5,919).
-	#[test]
-	fn a_queued_outflow_released_after_a_slash_stays_within_the_value_left() {
+	/// With 10 % of the restaked stake allowed to start undelegating per era: OPERATOR
+	/// (1,000) with STAKER (4,001) and STAKER_2 (5,000), all allocated to service `s`.
+	fn outflow_capped_pool(test: impl FnOnce(ServiceId)) {
 		let mut params = DefaultParams::get();
 		params.max_outflow_per_era = Perbill::from_percent(10);
 		ExtBuilder::default().params(params).build_and_execute(|| {
@@ -706,6 +704,16 @@ mod delegation {
 			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 4_001));
 			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 5_000));
 			allocate(OPERATOR, s, 100);
+			test(s);
+		});
+	}
+
+	/// A queued outflow released in part after a slash: the shares that leave are rounded up
+	/// and the value left is rounded down, so what stays queued must be cut to the value left
+	/// (found by the adversarial runtime test, seed 5,919).
+	#[test]
+	fn a_queued_outflow_released_after_a_slash_stays_within_the_value_left() {
+		outflow_capped_pool(|s| {
 			// 1,000 of the 10,001 restaked may start per era: 3,001 wait.
 			assert_ok!(Restaking::undelegate(signed(STAKER), 4_001));
 			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().queued_outflow, 3_001);
@@ -724,14 +732,7 @@ mod delegation {
 	/// value in a new era's first block, before the queue is released.
 	#[test]
 	fn an_undelegation_beside_a_queued_outflow_stays_within_the_value_left() {
-		let mut params = DefaultParams::get();
-		params.max_outflow_per_era = Perbill::from_percent(10);
-		ExtBuilder::default().params(params).build_and_execute(|| {
-			let s = service(OWNER);
-			operator(OPERATOR, 1_000);
-			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 4_001));
-			assert_ok!(Restaking::delegate(signed(STAKER_2), OPERATOR, 5_000));
-			allocate(OPERATOR, s, 100);
+		outflow_capped_pool(|s| {
 			// 1,000 start, 2,000 wait, 1,001 stay.
 			assert_ok!(Restaking::undelegate(signed(STAKER), 3_000));
 			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
