@@ -1480,7 +1480,7 @@ impl<T: Config> Pallet<T> {
 		let factor_before = pool.factor;
 		let from_self_bond = Self::slash_self_bond(operator, &mut pool, want_self);
 		let from_pool = Self::lower_factor(&mut pool, want_pool);
-		if !from_pool.is_zero() {
+		if pool.factor != factor_before {
 			let rounding = Self::rounding_bound(&pool);
 			Losses::<T>::mutate(operator, |l| {
 				l.from_service_slashes = l.from_service_slashes.saturating_add(from_pool);
@@ -1621,12 +1621,16 @@ impl<T: Config> Pallet<T> {
 		let from_self_bond = Self::slash_self_bond(operator, &mut pool, cut);
 		let keep = Perquintill::one().saturating_sub(fraction);
 		let value_before = pool.pool_value();
+		let factor_before = pool.factor;
 		pool.factor = pool.factor.saturating_mul(FixedU128::from_rational(
 			keep.deconstruct().into(),
 			Perquintill::ACCURACY.into(),
 		));
 		let dropped = value_before.saturating_sub(pool.pool_value());
-		if !dropped.is_zero() {
+		// A factor lowered by less than a unit of the pool's value may still round each
+		// delegator's share value down by one: the rounding is booked whenever shares are priced
+		// at the new factor, not only when the pool's value visibly dropped.
+		if !pool.total_shares.is_zero() && pool.factor != factor_before {
 			let rounding = Self::rounding_bound(&pool);
 			Losses::<T>::mutate(operator, |l| {
 				l.from_base_slashes = l.from_base_slashes.saturating_add(dropped);
