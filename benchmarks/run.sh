@@ -30,6 +30,9 @@ selected=("$@")
 
 SETUP_SKIP_NPM=1 "$ROOT/scripts/setup.sh"
 bin="$(build_bench_node "$PROFILE")"
+# Paths relative to the repository, so that the command recorded in each weights file does not
+# depend on where the repository is checked out.
+cd "$ROOT"
 
 for pallet in "${selected[@]}"; do
 	folder="${PALLETS[$pallet]:-}"
@@ -47,6 +50,6 @@ for pallet in "${selected[@]}"; do
 		--steps "$STEPS" \
 		--repeat "$REPEAT" \
 		--heap-pages 4096 \
-		--template "$ROOT/benchmarks/weight-template.hbs" \
-		--output "$ROOT/$folder/src/weights.rs"
+		--template benchmarks/weight-template.hbs \
+		--output "$folder/src/weights.rs"
 done
