@@ -2,7 +2,8 @@
 # Install what building and testing need and a fresh Debian/Ubuntu machine lacks:
 # - Debian packages: clang and libclang (bindgen), protobuf-compiler (libp2p), cmake, mold
 #   (linker, see .cargo/config.toml), pkg-config, libssl-dev;
-# - the rustup target wasm32v1-none and the rust-src component (the runtime's wasm);
+# - the rustup target wasm32v1-none and the rust-src component (the runtime's wasm; also named
+#   in rust-toolchain.toml, which rustup honours on its own);
 # - the end-to-end tests' npm packages (from tests/e2e/package-lock.json).
 # Safe to run again: it installs only what is missing.
 source "$(dirname "$0")/common.sh"
@@ -39,7 +40,12 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
 fi
 
 if [ "${SETUP_SKIP_NPM:-0}" != 1 ]; then
+	# Checked before any long build: the end-to-end tests run last and need Node.js 20.
+	need_cmd node "Install Node.js 20 or newer (with npm) for the end-to-end tests."
 	need_cmd npm "Install Node.js 20 or newer (with npm) for the end-to-end tests."
+	node_major="$(node -p 'process.versions.node.split(".")[0]')"
+	[ "$node_major" -ge 20 ] \
+		|| die "Node.js $(node --version) is too old: the end-to-end tests need Node.js 20 or newer."
 	if [ ! -d "$ROOT/tests/e2e/node_modules" ] \
 		|| [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules" ]; then
 		say "Installing the end-to-end tests' npm packages"
