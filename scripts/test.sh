@@ -14,6 +14,11 @@ stage() {
 
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
+# The end-to-end tests start their node on this port; find out now, not after the build.
+E2E_RPC_PORT="${E2E_RPC_PORT:-9955}"
+! port_busy "$E2E_RPC_PORT" \
+	|| die "port $E2E_RPC_PORT (E2E_RPC_PORT) is busy: stop what listens there or choose another."
+export E2E_RPC_PORT
 
 stage "cargo fmt --check" cargo fmt --all -- --check
 # Lints do not need the runtime's wasm blob.
@@ -28,6 +33,13 @@ stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
 # Benchmarks run once, in the mock, so they cannot rot (weights come from benchmarks/run.sh).
 stage "Benchmarks in test mode" env SKIP_WASM_BUILD=1 \
 	cargo test --locked "${BENCHMARKED[@]}" --features runtime-benchmarks benchmark
+# Storage migrations: the node and runtime compile with `try-runtime`, and a runtime upgrade on
+# a populated chain runs every migration's checks and every pallet's `try_state`.
+stage "cargo clippy (try-runtime)" env SKIP_WASM_BUILD=1 \
+	cargo clippy --locked -p restaking-node -p restaking-runtime --all-targets --features try-runtime \
+	-- -D warnings
+stage "Runtime upgrade test (try-runtime)" env SKIP_WASM_BUILD=1 \
+	cargo test --locked -p restaking-runtime --features try-runtime --test upgrade
 stage "Build the node" build_node
 stage "Rust tests (pallets, runtime)" cargo test --locked --workspace
 stage "End-to-end tests" env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test

@@ -37,6 +37,7 @@ pub type Hash = sp_core::H256;
 pub type Moment = u64;
 
 pub mod api;
+pub mod arithmetic;
 pub mod insurance;
 pub mod liquid;
 pub mod restaking;

@@ -27,10 +27,13 @@ pub type ServiceId = u32;
 )]
 pub enum SlashTier {
 	/// Only the operator's self-bond pays.
+	#[codec(index = 0)]
 	Minor,
 	/// The self-bond pays first, then the delegators' pool.
+	#[codec(index = 1)]
 	Major,
 	/// Self-bond and pool pay pro rata to their slashable stake.
+	#[codec(index = 2)]
 	Critical,
 }
 

@@ -150,8 +150,9 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations beyond the ones pallets run themselves.
-type Migrations = ();
+/// Storage migrations, run on a runtime upgrade. Each runs only from the storage version it
+/// expects and bumps it, so a new chain (which starts at the current versions) runs none.
+pub type Migrations = (pallet_insurance::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -63,14 +63,23 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod capital;
+mod covers;
+mod genesis;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod payouts;
+mod pricing;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod try_state;
 pub mod types;
+mod views;
 pub mod weights;
 
 pub use impls::FeedReserve;
@@ -105,7 +114,7 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -198,6 +207,7 @@ pub mod pallet {
 	#[pallet::composite_enum]
 	pub enum HoldReason {
 		/// A pool creator's deposit.
+		#[codec(index = 0)]
 		PoolDeposit,
 	}
 
@@ -355,8 +365,6 @@ pub mod pallet {
 		TooManyCovers,
 		/// After the pool's deductible the cover could pay less than `MinCover` per slash.
 		CoverWorthless,
-		/// An arithmetic operation overflowed.
-		Overflow,
 		/// The withdrawal request expired (see [`Pallet::request_withdraw`]): ask again.
 		WithdrawalExpired,
 	}
@@ -400,7 +408,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`],
 		/// [`Error::ClaimPending`] (a slash a cover of the pool may have to pay waits),
-		/// [`Error::PoolDepleted`], [`Error::Overflow`], and the currency's transfer error.
+		/// [`Error::PoolDepleted`], `ArithmeticError::Overflow`, and the currency's transfer error.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::deposit())]
 		pub fn deposit(origin: OriginFor<T>, pool: PoolId, amount: BalanceOf<T>) -> DispatchResult {
@@ -470,7 +478,7 @@ pub mod pallet {
 		/// Emits [`Event::CoverBought`] (and [`Event::CoverReleased`], [`Event::CoverEvicted`]).
 		/// Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`], [`Error::CoverWorthless`],
 		/// [`Error::InvalidPeriod`], [`Error::ServiceNotCovered`], [`Error::NotAllocated`],
-		/// [`Error::InsufficientCapacity`], [`Error::TooManyCovers`], [`Error::Overflow`], and
+		/// [`Error::InsufficientCapacity`], [`Error::TooManyCovers`], `ArithmeticError::Overflow`, and
 		/// the currency's error when the premium cannot be paid.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::buy_cover(T::MaxCoversPerPool::get()))]

@@ -816,3 +816,47 @@ fn constants_are_consistent() {
 		assert!(<Balances as Inspect<AccountId>>::minimum_balance() <= 10);
 	});
 }
+
+mod migrations {
+	use super::*;
+	use crate::migrations::v1::{v0, MigrateToV1};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	/// Given requests of three epochs, one of them expired, stored the way version 0 kept them,
+	/// when the migration runs, then each pool counts the unexpired requests per epoch exactly
+	/// as the calls would have, the version is 1, and a second run changes nothing.
+	#[test]
+	fn v1_counts_leaving_shares_per_request_epoch() {
+		ExtBuilder::build_and_execute(|| {
+			// Given: STAKER and BUYER underwrite too; three requests in epochs 0, 3 and 4.
+			assert_ok!(Insurance::deposit(signed(STAKER), POOL, 1_000));
+			assert_ok!(Insurance::deposit(signed(BUYER), POOL, 2_000));
+			assert_ok!(Insurance::request_withdraw(signed(UNDERWRITER), POOL, 700));
+			run_to_block(3 * COOLDOWN + 1);
+			assert_ok!(Insurance::request_withdraw(signed(STAKER), POOL, 300));
+			run_to_block(4 * COOLDOWN + 1);
+			assert_ok!(Insurance::request_withdraw(signed(BUYER), POOL, 500));
+			let expected = pool();
+			// UNDERWRITER's request (epoch 0) expired at block 30: only 300 and 500 leave.
+			assert_eq!(expected.leaving.at(4), 800);
+			v0::Pool::put_as_v0(POOL, expected.clone());
+			StorageVersion::new(0).put::<Insurance>();
+
+			// When
+			MigrateToV1::<Runtime>::on_runtime_upgrade();
+
+			// Then
+			assert_eq!(pool(), expected);
+			assert_eq!(Insurance::on_chain_storage_version(), StorageVersion::new(1));
+			MigrateToV1::<Runtime>::on_runtime_upgrade();
+			assert_eq!(pool(), expected);
+			// The expired request is refused, the others execute when due.
+			assert_noop!(
+				Insurance::withdraw(signed(UNDERWRITER), POOL),
+				Error::<Runtime>::WithdrawalExpired
+			);
+			run_to_block(5 * COOLDOWN + 1);
+			assert_ok!(Insurance::withdraw(signed(BUYER), POOL));
+		});
+	}
+}

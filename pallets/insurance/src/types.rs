@@ -246,24 +246,16 @@ impl<T: Config> Cover<T> {
 
 	/// The part of the premium earned by block `now`: linear over the period.
 	pub fn earned(&self, now: BlockNumberFor<T>) -> BalanceOf<T> {
-		use sp_arithmetic::{
-			helpers_128bit::multiply_by_rational_with_rounding, traits::UniqueSaturatedInto,
-			Rounding,
-		};
+		use restaking_primitives::arithmetic::mul_div;
+		use sp_arithmetic::{traits::UniqueSaturatedInto, Rounding};
 		let period: u128 = self.end.saturating_sub(self.start).unique_saturated_into();
 		let served: u128 = now.min(self.end).saturating_sub(self.start).unique_saturated_into();
 		if served >= period {
 			return self.premium;
 		}
-		multiply_by_rational_with_rounding(
-			self.premium.unique_saturated_into(),
-			served,
-			period,
-			Rounding::Down,
-		)
-		.and_then(|earned| BalanceOf::<T>::try_from(earned).ok())
-		.unwrap_or_default()
-		.min(self.premium)
+		mul_div::<BalanceOf<T>>(self.premium, served, period, Rounding::Down)
+			.unwrap_or_default()
+			.min(self.premium)
 	}
 }
 

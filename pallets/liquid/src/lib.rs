@@ -65,16 +65,21 @@
 
 extern crate alloc;
 
+mod accounting;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod impls;
+mod funds;
+mod integrity;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod try_state;
 pub mod types;
+mod vaults;
 mod views;
 pub mod weights;
 
@@ -357,8 +362,6 @@ pub mod pallet {
 		/// The unbonded funds have not reached the vault's account yet (the restaking layer
 		/// still holds them); try again later.
 		AwaitingLiquidity,
-		/// An arithmetic operation overflowed.
-		Overflow,
 	}
 
 	#[pallet::hooks]
@@ -402,7 +405,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownVault`], [`Error::VaultPaused`],
 		/// [`Error::SlashPending`], [`Error::DepositTooSmall`], [`Error::RecursiveDeposit`],
-		/// [`Error::VaultDepleted`], [`Error::RateMoved`], [`Error::Overflow`], or the
+		/// [`Error::VaultDepleted`], [`Error::RateMoved`], `ArithmeticError::Overflow`, or the
 		/// transfer's, the staking layer's, the restaking pallet's (an operator over its
 		/// concentration cap takes no more stake) or the assets pallet's error.
 		#[pallet::call_index(1)]
@@ -427,7 +430,7 @@ pub mod pallet {
 		/// Emits [`Event::RedemptionQueued`]. Errors: [`Error::UnknownVault`],
 		/// [`Error::VaultPaused`], [`Error::ZeroTokens`], [`Error::InsufficientTokens`],
 		/// [`Error::RedeemTooSmall`], [`Error::RateMoved`], [`Error::TooManyRedemptions`],
-		/// [`Error::Overflow`].
+		/// `ArithmeticError::Overflow`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::redeem())]
 		pub fn redeem(
@@ -449,7 +452,7 @@ pub mod pallet {
 		/// Emits [`Event::Withdrawn`]. Errors: [`Error::UnknownVault`],
 		/// [`Error::UnknownRedemption`], [`Error::NotReleased`], [`Error::SlashPending`],
 		/// [`Error::NotUnlocked`],
-		/// [`Error::AwaitingLiquidity`], [`Error::Overflow`].
+		/// [`Error::AwaitingLiquidity`], `ArithmeticError::Overflow`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(

@@ -2,9 +2,10 @@
 
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{CloneNoBound, DebugNoBound, DefaultNoBound, PartialEqNoBound};
+use restaking_primitives::arithmetic::mul_div;
 use scale_info::TypeInfo;
-use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
-use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
+use sp_arithmetic::Rounding;
+use sp_runtime::traits::{Saturating, Zero};
 use sp_staking::EraIndex;
 
 use crate::{BlockNumberFor, Config};
@@ -119,11 +120,9 @@ impl<T: Config> Unvested<T> {
 		if now >= self.until || self.amount.is_zero() {
 			return Zero::zero();
 		}
-		let left: u128 = self.until.saturating_sub(now.max(self.from)).unique_saturated_into();
-		let span: u128 = self.until.saturating_sub(self.from).unique_saturated_into();
-		let amount: u128 = self.amount.unique_saturated_into();
-		multiply_by_rational_with_rounding(amount, left, span, Rounding::Up)
-			.and_then(|r| T::Balance::try_from(r).ok())
+		let left = self.until.saturating_sub(now.max(self.from));
+		let span = self.until.saturating_sub(self.from);
+		mul_div::<T::Balance>(self.amount, left, span, Rounding::Up)
 			.map_or(self.amount, |r| r.min(self.amount))
 	}
 }

@@ -13,6 +13,7 @@ use sp_arithmetic::{
 };
 
 use crate::{pallet::*, Config};
+use restaking_primitives::arithmetic::mul_div;
 
 impl<T: Config> Pallet<T> {
 	/// A vault's value, supply, rate, redemptions and exposure.
@@ -65,7 +66,7 @@ impl<T: Config> Pallet<T> {
 				// parts follow the tokens' rate.
 				let redeeming = mine.iter().fold(T::Balance::zero(), |acc, r| {
 					let queued = active(r.shares.saturating_sub(r.released));
-					let released = Self::mul_div(
+					let released = mul_div::<T::Balance>(
 						r.reserved,
 						price.released,
 						record.released_reserved,
@@ -80,8 +81,13 @@ impl<T: Config> Pallet<T> {
 					.into_iter()
 					.map(|(service, slashable)| ServiceExposure {
 						service,
-						slashable: Self::mul_div(slashable, shares, price.shares, Rounding::Down)
-							.unwrap_or_else(Zero::zero),
+						slashable: mul_div::<T::Balance>(
+							slashable,
+							shares,
+							price.shares,
+							Rounding::Down,
+						)
+						.unwrap_or_else(Zero::zero),
 					})
 					.collect();
 				Some(VaultPosition {

@@ -223,7 +223,7 @@ fn delegator_with_withdrawals_and_loss<T: Config>() -> (T::AccountId, T::Account
 	let who = new_delegator::<T>(&operator, 0);
 	let part = Stakers::<T>::get(&who).unwrap().value / (T::MaxWithdrawals::get() + 1).into();
 	for _ in 0..T::MaxWithdrawals::get() {
-		Restaking::<T>::do_undelegate(who.clone(), part, crate::impls::Exit::Staker).unwrap();
+		Restaking::<T>::do_undelegate(who.clone(), part, crate::delegation::Exit::Staker).unwrap();
 	}
 	leave_pending_loss::<T>(&operator, service);
 	(operator, who)

@@ -65,13 +65,23 @@ extern crate alloc;
 pub mod adapters;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod delegation;
+mod genesis;
+mod idle;
 mod impls;
+mod ledger;
+mod math;
 #[cfg(test)]
 mod mock;
+mod operators;
 #[cfg(test)]
 mod proptests;
+mod services;
+mod slashing;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod try_state;
 pub mod types;
 mod views;
 pub mod weights;
@@ -236,10 +246,13 @@ pub mod pallet {
 	#[pallet::composite_enum]
 	pub enum HoldReason {
 		/// A service's registration deposit.
+		#[codec(index = 0)]
 		ServiceDeposit,
 		/// An operator's registration deposit.
+		#[codec(index = 1)]
 		OperatorDeposit,
 		/// An operator's self-bond.
+		#[codec(index = 2)]
 		SelfBond,
 	}
 
@@ -247,6 +260,7 @@ pub mod pallet {
 	#[pallet::composite_enum]
 	pub enum FreezeReason {
 		/// Stake restaked through an operator, active or queued for withdrawal.
+		#[codec(index = 0)]
 		Restaked,
 	}
 
@@ -593,8 +607,6 @@ pub mod pallet {
 		InvalidParameters,
 		/// A slash fraction of zero, or an operator with nothing slashable for the service.
 		NothingToSlash,
-		/// An arithmetic operation overflowed.
-		Overflow,
 		/// A slash of the operator waits to execute; no stake may enter or leave its pool (or
 		/// start leaving a service) until then.
 		SlashPending,
@@ -919,7 +931,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::undelegate())]
 		pub fn undelegate(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_undelegate(who, amount, crate::impls::Exit::Staker)
+			Self::do_undelegate(who, amount, crate::delegation::Exit::Staker)
 		}
 
 		/// Complete every withdrawal past its undelegation delay: the value (after any slash)
@@ -934,7 +946,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_withdraw_unbonded(who, crate::impls::Exit::Staker).map(|_| ())
+			Self::do_withdraw_unbonded(who, crate::delegation::Exit::Staker).map(|_| ())
 		}
 
 		/// Realize `staker`'s pending loss and collect it, with any debt left from earlier: take

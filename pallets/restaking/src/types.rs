@@ -27,10 +27,13 @@ use crate::{BalanceOf, BlockNumberFor, Config};
 )]
 pub enum ServiceStatus {
 	/// Takes opt-ins, allocations and reward payments.
+	#[codec(index = 0)]
 	Active,
 	/// Takes no new opt-ins or allocations; existing ones stay slashable.
+	#[codec(index = 1)]
 	Paused,
 	/// Closed for good: nothing allocated, deposit returned.
+	#[codec(index = 2)]
 	Retired,
 }
 

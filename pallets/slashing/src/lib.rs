@@ -73,12 +73,18 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod execution;
+mod genesis;
 mod impls;
 #[cfg(test)]
 mod mock;
+mod requests;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod try_state;
 pub mod types;
+mod views;
 pub mod weights;
 
 pub use pallet::*;
@@ -232,8 +238,10 @@ pub mod pallet {
 	#[pallet::composite_enum]
 	pub enum HoldReason {
 		/// An operator's bond on a disputed slash.
+		#[codec(index = 0)]
 		DisputeBond,
 		/// A slasher's deposit on a waiting request.
+		#[codec(index = 1)]
 		RequestDeposit,
 	}
 

@@ -13,9 +13,11 @@ use crate::{BalanceOf, BlockNumberFor};
 )]
 pub enum Slasher<AccountId> {
 	/// One account (the service's own slashing contract or operator of its fraud proofs).
+	#[codec(index = 0)]
 	Account(AccountId),
 	/// The runtime's committee origin (`Config::CommitteeOrigin`): in the demo runtime, a
 	/// majority of the audit committee.
+	#[codec(index = 1)]
 	Committee,
 }
 
