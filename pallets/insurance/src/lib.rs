@@ -10,8 +10,8 @@
 //! - **Pools.** [`Pallet::create_pool`] (a deposit is held) names the services the pool covers,
 //!   its premium curve and a deductible. Underwriters [`Pallet::deposit`] free balance for pool
 //!   shares; withdrawing takes a [`Pallet::request_withdraw`], `UnderwriterCooldown` blocks, and
-//!   capital not locked behind covers ([`Pallet::withdraw`]), before the request expires. A pool is fully collateralized:
-//!   the covers it sold never add up to more than its capital.
+//!   capital not locked behind covers ([`Pallet::withdraw`]), before the request expires. A pool
+//!   is fully collateralized: the covers it sold never add up to more than its capital.
 //! - **Covers.** [`Pallet::buy_cover`] for `(operator, service)`, an amount and a period. The
 //!   premium is `amount × rate × period`, the rate rising linearly with the pool's utilization
 //!   after the sale (`base` to `base + slope`, both bounded by the runtime). Utilization is
@@ -20,8 +20,9 @@
 //!   its way out, cannot lower a premium (it still backs the covers in full). Premiums go to the
 //!   underwriters as it is earned over the cover's period. A full list of covers on a target
 //!   makes room for a cover that pays more per slash (or as much, for longer) than its
-//!   weakest one, whose buyer gets the unearned premium back. A cover stays locked until `ClaimGrace` blocks
-//!   after its end, so a slash requested while it was active can still pay it.
+//!   weakest one, whose buyer gets the unearned premium back. A cover stays locked until
+//!   `ClaimGrace` blocks after its end, so a slash requested while it was active can still pay
+//!   it.
 //! - **Payouts.** As the slashing pallet's `OnSlashExecuted`, the pallet pays each cover on the
 //!   slashed `(operator, service)` that was active when the slash was requested:
 //!   `min(remaining, loss) − deductible`, where `loss` is what the slash took from the
@@ -478,8 +479,8 @@ pub mod pallet {
 		/// Emits [`Event::CoverBought`] (and [`Event::CoverReleased`], [`Event::CoverEvicted`]).
 		/// Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`], [`Error::CoverWorthless`],
 		/// [`Error::InvalidPeriod`], [`Error::ServiceNotCovered`], [`Error::NotAllocated`],
-		/// [`Error::InsufficientCapacity`], [`Error::TooManyCovers`], `ArithmeticError::Overflow`, and
-		/// the currency's error when the premium cannot be paid.
+		/// [`Error::InsufficientCapacity`], [`Error::TooManyCovers`],
+		/// `ArithmeticError::Overflow`, and the currency's error when the premium cannot be paid.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::buy_cover(T::MaxCoversPerPool::get()))]
 		pub fn buy_cover(

@@ -91,9 +91,9 @@ impl<T: Config> Vault<T> {
 }
 
 /// Gains of a vault's value (base-layer and restaking rewards, donations, compensation for a
-/// slash booked earlier) that its rate does not count yet: `amount` at block `from`, counted in linearly
-/// until block `until`. A deposit made just before a reward is paid out (a reward of an era
-/// the deposit was not staked in) thus gains only what vests while it stays.
+/// slash booked earlier) that its rate does not count yet: `amount` at block `from`, counted in
+/// linearly until block `until`. A deposit made just before a reward is paid out (a reward of
+/// an era the deposit was not staked in) thus gains only what vests while it stays.
 #[derive(
 	Encode,
 	Decode,

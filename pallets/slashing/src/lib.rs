@@ -27,9 +27,9 @@
 //! - **Execution.** Once due, anyone may call [`Pallet::execute_slash`] (free of charge);
 //!   due requests also execute in `on_idle`. A slash takes its fraction of the self-bond and
 //!   of the pool that were slashable at the request (each at most what is left), so stake
-//!   arriving later does not pay for an earlier fault. Execution calls the restaking pallet's pool slash
-//!   (one factor update, whatever the number of delegators), stores a [`SlashRecord`] and tells
-//!   `OnSlashExecuted` (the insurance pallet).
+//!   arriving later does not pay for an earlier fault. Execution calls the restaking pallet's
+//!   pool slash (one factor update, whatever the number of delegators), stores a
+//!   [`SlashRecord`] and tells `OnSlashExecuted` (the insurance pallet).
 //! - **Contagion.** As the restaking pallet's `OnSecurityReduced`, the pallet keeps a bounded
 //!   history of the services whose slashable stake fell because of base-layer slashes; the
 //!   runtime API adds how much of the pool's losses reached delegators' bonds in the base layer.
