@@ -12,6 +12,7 @@ use sp_arithmetic::{
 use crate::{pallet::*, BalanceOf, BlockNumberFor};
 
 /// Per operator, what its stakers' records add up to.
+#[derive(frame_support::DefaultNoBound)]
 struct PoolTally<T: Config> {
 	/// Active and withdrawing shares.
 	shares: BalanceOf<T>,
@@ -20,12 +21,6 @@ struct PoolTally<T: Config> {
 	records: u32,
 	/// What the shares are worth at the pool's factor, each record rounded down.
 	values: BalanceOf<T>,
-}
-
-impl<T: Config> Default for PoolTally<T> {
-	fn default() -> Self {
-		Self { shares: Zero::zero(), active_shares: Zero::zero(), records: 0, values: Zero::zero() }
-	}
 }
 
 impl<T: Config> Pallet<T> {
