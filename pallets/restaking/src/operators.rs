@@ -139,7 +139,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_deregister_operator(who: T::AccountId) -> DispatchResult {
-		let pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
+		let pool = PoolEntry::<T>::load(&who).ok_or(Error::<T>::NotOperator)?;
 		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
 		ensure!(
 			pool.delegator_count == 0 && pool.total_shares.is_zero() && pool.service_count == 0,
@@ -157,8 +157,7 @@ impl<T: Config> Pallet<T> {
 			pool.deposit,
 			Precision::BestEffort,
 		)?;
-		TotalRestaked::<T>::mutate(|total| *total = total.saturating_sub(pool.total_stake()));
-		Operators::<T>::remove(&who);
+		pool.remove();
 		Self::deposit_event(Event::OperatorDeregistered { operator: who });
 		Ok(())
 	}
