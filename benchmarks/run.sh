@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Regenerate the weights of this workspace's pallets on this machine.
+# Regenerate the weights of this workspace on this machine.
 #
-#   benchmarks/run.sh                  # every pallet, 50 steps, 20 repeats
+#   benchmarks/run.sh                  # every pallet, then `overhead` and `storage`
 #   benchmarks/run.sh pallet_restaking # one pallet
+#   benchmarks/run.sh overhead storage # the runtime's base and database weights only
 #   STEPS=2 REPEAT=1 benchmarks/run.sh # a quick smoke run (weights not fit for a chain)
 #
 # Builds the node with `--features runtime-benchmarks` in its own target directory
 # (`$BENCH_TARGET_DIR`, default ~/.cache/restaking-target-bench) so that the everyday build
-# cache stays valid, then runs `benchmark pallet` against the dev runtime and writes
-# `pallets/<name>/src/weights.rs` from `benchmarks/weight-template.hbs`. Benchmarks named
-# `scaling_*` are left out: they feed the scaling report (`benchmarks/scaling.sh`).
+# cache stays valid. Then:
+# - `benchmark pallet` on the runtime blob, whose genesis builder makes the `development`
+#   state, writes `pallets/<name>/src/weights.rs` from `benchmarks/weight-template.hbs`.
+#   Benchmarks named `scaling_*` are left out: they feed the scaling report (`scaling.sh`).
+# - `benchmark overhead` on the dev chain writes `runtime/src/weights/block_weights.rs` and
+#   `extrinsic_weights.rs` (the base weights of a block and of a signed transaction).
+# - `benchmark storage` on a ParityDB database of the dev chain writes
+#   `runtime/src/weights/paritydb_weights.rs` (the node's database read and write weights).
 source "$(dirname "$0")/../scripts/common.sh"
 
 STEPS="${STEPS:-50}"
@@ -26,23 +32,50 @@ declare -A PALLETS=(
 	[pallet_liquid_restaking]=pallets/liquid
 )
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}")
+[ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}" overhead storage)
 
 SETUP_SKIP_NPM=1 "$ROOT/scripts/setup.sh"
 bin="$(build_bench_node "$PROFILE")"
+wasm="$(dirname "$bin")/wbuild/restaking-runtime/restaking_runtime.compact.compressed.wasm"
+[ -f "$wasm" ] || die "the runtime blob is missing: $wasm"
 # Paths relative to the repository, so that the command recorded in each weights file does not
 # depend on where the repository is checked out.
 cd "$ROOT"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 
 for pallet in "${selected[@]}"; do
+	case "$pallet" in
+	overhead)
+		say "Benchmarking the block and extrinsic base weights"
+		"$bin" benchmark overhead \
+			--chain dev \
+			--base-path "$scratch/overhead" \
+			--wasm-execution compiled \
+			--weight-path runtime/src/weights
+		continue
+		;;
+	storage)
+		say "Benchmarking ParityDB reads and writes on the dev chain's state"
+		"$bin" benchmark storage \
+			--chain dev \
+			--base-path "$scratch/storage" \
+			--database paritydb \
+			--state-version 1 \
+			--weight-path runtime/src/weights
+		continue
+		;;
+	esac
 	folder="${PALLETS[$pallet]:-}"
-	[ -n "$folder" ] || die "unknown pallet '$pallet' (known: ${!PALLETS[*]})"
+	[ -n "$folder" ] || die "unknown benchmark '$pallet' (known: ${!PALLETS[*]} overhead storage)"
 	# `scaling_*` benchmarks feed the scaling report (scaling.sh), not the weights.
-	excluded="$("$bin" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' --list 2>/dev/null |
+	excluded="$("$bin" benchmark pallet --runtime "$wasm" --genesis-builder runtime \
+		--pallet "$pallet" --extrinsic '*' --list 2>/dev/null |
 		awk -F', ' '$2 ~ /^scaling_/ { printf "%s%s::%s", sep, $1, $2; sep = "," }')"
 	say "Benchmarking $pallet: $STEPS steps, $REPEAT repeats"
 	"$bin" benchmark pallet \
-		--chain dev \
+		--runtime "$wasm" \
+		--genesis-builder runtime \
 		--pallet "$pallet" \
 		--extrinsic '*' \
 		${excluded:+--exclude-extrinsics "$excluded"} \

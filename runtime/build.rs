@@ -10,6 +10,14 @@ fn main() {
 			let workspace = std::path::Path::new(&manifest).join("..");
 			std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
 		}
+		// The token symbol and decimals are part of the hash; they are those of
+		// `currency::{TOKEN_SYMBOL, TOKEN_DECIMALS}` (the end-to-end tests sign with the chain
+		// properties the node reports from them, so a mismatch fails there).
+		#[cfg(feature = "metadata-hash")]
+		substrate_wasm_builder::WasmBuilder::init_with_defaults()
+			.enable_metadata_hash("UNIT", 12)
+			.build();
+		#[cfg(not(feature = "metadata-hash"))]
 		substrate_wasm_builder::WasmBuilder::build_using_defaults();
 	}
 }

@@ -24,12 +24,19 @@ stage "cargo fmt --check" cargo fmt --all -- --check
 # Lints do not need the runtime's wasm blob.
 stage "cargo clippy" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked --workspace --all-targets -- -D warnings
+# Documentation: every intra-doc link resolves (each crate denies broken ones) and rustdoc has
+# nothing to warn about, private items included; the examples it embeds are unit tests.
+stage "cargo doc" env SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" \
+	cargo doc --locked --workspace --no-deps --document-private-items
 # The pallets whose benchmarks run in their mocks, and the runtime's own comparison benchmark
 # (nomination pools' `apply_slash`), which runs on the default genesis.
 BENCHMARKED=(-p pallet-restaking -p pallet-slashing -p pallet-insurance -p pallet-liquid-restaking
 	-p restaking-runtime)
+# The node's `benchmark` subcommands (and the transactions `overhead` signs) are compiled only
+# with the feature, so it is linted with the benchmarked crates, in the same feature set.
 stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
-	cargo clippy --locked "${BENCHMARKED[@]}" --all-targets --features runtime-benchmarks -- -D warnings
+	cargo clippy --locked "${BENCHMARKED[@]}" -p restaking-node --all-targets \
+	--features runtime-benchmarks -- -D warnings
 # Benchmarks run once, in the mock, so they cannot rot (weights come from benchmarks/run.sh).
 stage "Benchmarks in test mode" env SKIP_WASM_BUILD=1 \
 	cargo test --locked "${BENCHMARKED[@]}" --features runtime-benchmarks benchmark

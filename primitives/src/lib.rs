@@ -7,6 +7,7 @@
 //! never name these aliases.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 extern crate alloc;
 

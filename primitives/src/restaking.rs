@@ -137,7 +137,7 @@ pub trait RestakingInterface<AccountId, Balance> {
 
 /// A staker's side of restaking, for pallets that restake on behalf of others (the liquid
 /// vaults): the same calls a staker signs, and what its position is worth.
-pub trait StakerInterface<AccountId, Balance> {
+pub trait DelegationInterface<AccountId, Balance> {
 	/// Whether `who` is a registered operator.
 	fn is_operator(who: &AccountId) -> bool;
 

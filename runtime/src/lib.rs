@@ -13,6 +13,7 @@
 //! Timings are in [`time`]; the configuration of every pallet is in [`configs`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(rustdoc::broken_intra_doc_links)]
 // `construct_runtime` and `impl_runtime_apis` expand to large recursive types.
 #![recursion_limit = "512"]
 
@@ -61,10 +62,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("restaking-demo"),
 	impl_name: alloc::borrow::Cow::Borrowed("restaking-demo"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -130,7 +131,9 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block type as expected by this runtime.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// The transaction extensions every signed transaction carries.
+/// The transaction extensions every signed transaction carries. `CheckMetadataHash` lets a
+/// wallet sign the hash of the runtime's metadata (RFC 78; mode 1), as Ledger and Polkadot Vault
+/// do; the runtime knows its hash when built with the `metadata-hash` feature.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -140,6 +143,7 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 

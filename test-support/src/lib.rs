@@ -16,8 +16,10 @@
 //! `frame-election-provider-support`).
 
 #![no_std]
+#![deny(rustdoc::broken_intra_doc_links)]
 
-/// Implement the base layer's pallets for a mock runtime; see the crate documentation.
+/// Implement the base layer's pallets for a mock runtime; see the crate documentation. Every
+/// pallet's `mock.rs` in this workspace invokes it, as in:
 ///
 /// ```ignore
 /// restaking_test_support::impl_base_layer! {

@@ -1,8 +1,12 @@
 // The dev chain's base layer through polkadot-js: blocks are produced and finalized, a balance
-// transfer lands, a new account bonds and nominates in pallet-staking, and bad calls fail with
-// the module errors the metadata documents.
+// transfer lands, a transaction signed with the metadata hash (as Ledger and Polkadot Vault
+// sign) is accepted and one with a wrong hash refused, a new account bonds and nominates in
+// pallet-staking, and bad calls fail with the module errors the metadata documents.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
+import { merkleizeMetadata } from '@polkadot-api/merkleize-metadata';
+import { u8aToHex } from '@polkadot/util';
 
 import { startDevNode } from './lib/devnode.js';
 import { UNIT, devAccounts, findEvent, step, submit, submitOk, waitForFinalized } from './lib/chain.js';
@@ -43,6 +47,39 @@ describe('dev chain base layer', () => {
     const { data: afterDave } = await api.query.system.account(dave.address);
     assert.equal(afterDave.free.toBigInt() - beforeDave.free.toBigInt(), amount);
     step('transfer', { from: 'Alice', to: 'Dave', amount: `${amount / UNIT} UNIT` });
+  });
+
+  it('accepts a transaction signed with the metadata hash (CheckMetadataHash mode 1)', async () => {
+    // The hash a hardware wallet computes: the merkleized V15 metadata with the chain's token
+    // symbol and decimals (RFC 78). The runtime's own hash is fixed when it is built.
+    const opaque = await api.call.metadata.metadataAtVersion(15);
+    assert.ok(opaque.isSome, 'the runtime offers V15 metadata');
+    const props = await api.rpc.system.properties();
+    const tokenSymbol = props.tokenSymbol.unwrap()[0].toString();
+    const decimals = props.tokenDecimals.unwrap()[0].toNumber();
+    const metadataHash = u8aToHex(merkleizeMetadata(opaque.unwrap().toU8a(true), { decimals, tokenSymbol }).digest());
+    step('metadata hash', { hash: metadataHash, tokenSymbol, decimals });
+
+    const amount = 3n * UNIT;
+    const { data: before } = await api.query.system.account(dave.address);
+    const events = await submitOk(api, api.tx.balances.transferKeepAlive(dave.address, amount), alice,
+      { mode: 1, metadataHash });
+    assert.ok(findEvent(events, 'balances', 'Transfer'), 'balances.Transfer emitted');
+    const { data: after } = await api.query.system.account(dave.address);
+    assert.equal(after.free.toBigInt() - before.free.toBigInt(), amount);
+
+    // A wallet holding other metadata signs another hash: the runtime's signed payload differs,
+    // so the signature does not verify and the pool refuses the transaction.
+    const wrongHash = u8aToHex(merkleizeMetadata(opaque.unwrap().toU8a(true),
+      { decimals: decimals + 1, tokenSymbol }).digest());
+    await assert.rejects(
+      api.tx.balances.transferKeepAlive(dave.address, amount)
+        .signAndSend(alice, { mode: 1, metadataHash: wrongHash }),
+      /bad signature/,
+    );
+    const { data: unchanged } = await api.query.system.account(dave.address);
+    assert.equal(unchanged.free.toBigInt(), after.free.toBigInt());
+    step('mode 1', { accepted: 'right hash', refused: 'wrong hash' });
   });
 
   it('bonds and nominates in pallet-staking', async () => {

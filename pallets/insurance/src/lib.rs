@@ -43,13 +43,11 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! Insurance::create_pool(owner, vec![service], Pricing { base, slope }, deductible)?;
-//! Insurance::deposit(underwriter, pool, 10_000)?;
-//! let premium = Insurance::quote(pool, &operator, service, 1_000, 100)?;
-//! Insurance::buy_cover(buyer, pool, operator, service, 1_000, 100)?;
-//! // ... a slash of `operator` by `service` executes: delegators `claim` compensation.
-//! ```
+//! An owner creates a pool for a service, an underwriter funds it, a buyer covers an operator's
+//! delegators, and when a slash of that operator executes the cover pays them (a unit test,
+//! shown here):
+//!
+#![doc = docify::embed!("src/tests.rs", example_cover_pays_a_slash)]
 //!
 //! ## Low-level API
 //!
@@ -59,13 +57,16 @@
 //! [`RestakingInterface::compensate`](restaking_primitives::restaking::RestakingInterface).
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod calls;
 mod capital;
 mod covers;
+mod events;
 mod genesis;
 mod impls;
 pub mod migrations;
@@ -98,6 +99,10 @@ pub type BalanceOf<T> =
 pub type CreditOf<T> =
 	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
+use frame_support::pallet_macros::import_section;
+
+#[import_section(calls::calls)]
+#[import_section(events::events)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -282,94 +287,6 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A pool was created.
-		PoolCreated { pool: PoolId, owner: T::AccountId, services: Vec<ServiceId> },
-		/// An underwriter deposited `amount` for `shares`.
-		Deposited { pool: PoolId, who: T::AccountId, amount: BalanceOf<T>, shares: BalanceOf<T> },
-		/// An underwriter asked to withdraw `shares`: it can, from block `at` until block
-		/// `expires` (excluded), when the request expires.
-		WithdrawRequested {
-			pool: PoolId,
-			who: T::AccountId,
-			shares: BalanceOf<T>,
-			at: BlockNumberFor<T>,
-			expires: BlockNumberFor<T>,
-		},
-		/// An underwriter withdrew `amount` for `shares`.
-		Withdrawn { pool: PoolId, who: T::AccountId, amount: BalanceOf<T>, shares: BalanceOf<T> },
-		/// Cover was bought.
-		CoverBought {
-			cover: CoverId,
-			pool: PoolId,
-			operator: T::AccountId,
-			service: ServiceId,
-			amount: BalanceOf<T>,
-			premium: BalanceOf<T>,
-			end: BlockNumberFor<T>,
-		},
-		/// A cover paid for a slash, into the operator pool's compensation.
-		CoverPaid { cover: CoverId, slash: u64, amount: BalanceOf<T> },
-		/// The reserve topped a pool up after a payout.
-		PoolToppedUp { pool: PoolId, amount: BalanceOf<T> },
-		/// A cover past its end and grace was released; `unused` went back to free capital.
-		CoverReleased { cover: CoverId, unused: BalanceOf<T> },
-		/// Premium a pool earned while it had no underwriter went to the reserve.
-		PremiumToReserve { pool: PoolId, amount: BalanceOf<T> },
-		/// A cover made room for the higher-ranked cover `by` on a full list; its buyer got
-		/// `refund`, the unused part of its premium, back (none if it could not take it: the
-		/// pool earned it).
-		CoverEvicted { cover: CoverId, by: CoverId, refund: BalanceOf<T> },
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// No pool with this id.
-		UnknownPool,
-		/// A pool must cover at least one service, each live, listed once, at most
-		/// `MaxCoveredServices`.
-		InvalidServices,
-		/// `base + slope` above `MaxRate`.
-		RateTooHigh,
-		/// An amount of zero or below the minimum.
-		AmountTooLow,
-		/// The pool lost all its capital; its shares are worthless and it takes no deposits.
-		PoolDepleted,
-		/// The account has no position in the pool.
-		NoPosition,
-		/// More shares than the position holds (or than are not already unbonding).
-		InsufficientShares,
-		/// A withdrawal request is already waiting or can be executed (until it expires).
-		WithdrawalPending,
-		/// No withdrawal was requested.
-		NoWithdrawal,
-		/// The cooldown has not passed.
-		CooldownNotOver,
-		/// The withdrawal would take capital locked behind covers.
-		CapitalLocked,
-		/// A slash that one of the pool's covers may have to pay waits: no capital enters or
-		/// leaves the pool until it has executed or been vetoed.
-		ClaimPending,
-		/// The pool does not cover this service.
-		ServiceNotCovered,
-		/// The operator has no stake allocated to the service.
-		NotAllocated,
-		/// A period outside `[MinCoverPeriod, MaxCoverPeriod]`.
-		InvalidPeriod,
-		/// The cover exceeds the pool's free capital.
-		InsufficientCapacity,
-		/// `MaxCoversPerPool` or `MaxCoversPerTarget` covers are active and none of them that
-		/// no waiting slash may claim ranks below the new cover (`(amount − deductible) ×
-		/// blocks left`).
-		TooManyCovers,
-		/// After the pool's deductible the cover could pay less than `MinCover` per slash.
-		CoverWorthless,
-		/// The withdrawal request expired (see [`Pallet::request_withdraw`]): ask again.
-		WithdrawalExpired,
-	}
-
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
@@ -379,137 +296,6 @@ pub mod pallet {
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
-		}
-	}
-
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// Create a pool covering `services`, with a premium curve and a deductible. Holds
-		/// `PoolDeposit`.
-		///
-		/// - Origin: signed.
-		///
-		/// Emits [`Event::PoolCreated`]. Errors: [`Error::InvalidServices`],
-		/// [`Error::RateTooHigh`], and the currency's error when the deposit cannot be held.
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::create_pool())]
-		pub fn create_pool(
-			origin: OriginFor<T>,
-			services: Vec<ServiceId>,
-			pricing: Pricing,
-			deductible: BalanceOf<T>,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_create_pool(who, services, pricing, deductible).map(|_| ())
-		}
-
-		/// Deposit `amount` of free balance into `pool` for shares at the pool's current value.
-		///
-		/// - Origin: signed.
-		///
-		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`],
-		/// [`Error::ClaimPending`] (a slash a cover of the pool may have to pay waits),
-		/// [`Error::PoolDepleted`], `ArithmeticError::Overflow`, and the currency's transfer error.
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::deposit())]
-		pub fn deposit(origin: OriginFor<T>, pool: PoolId, amount: BalanceOf<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_deposit(who, pool, amount)
-		}
-
-		/// Ask to withdraw `shares`; they stay at risk (and earn) until withdrawn after
-		/// `UnderwriterCooldown`, but no longer price cover. The request can be executed from
-		/// a cooldown after it until the end of the second epoch of `UnderwriterCooldown`
-		/// blocks after its own (between one and two cooldowns), then expires: its shares
-		/// price cover again and a new request replaces it. So no underwriter can stay ready
-		/// to leave at once, waiting for a fault to flee from.
-		///
-		/// - Origin: an underwriter of `pool`.
-		///
-		/// Emits [`Event::WithdrawRequested`]. Errors: [`Error::NoPosition`],
-		/// [`Error::AmountTooLow`], [`Error::InsufficientShares`],
-		/// [`Error::WithdrawalPending`].
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::request_withdraw())]
-		pub fn request_withdraw(
-			origin: OriginFor<T>,
-			pool: PoolId,
-			shares: BalanceOf<T>,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_request_withdraw(who, pool, shares)
-		}
-
-		/// Withdraw the requested shares at the pool's current value, once the cooldown has
-		/// passed and before the request expired, while no slash a cover of the pool may have
-		/// to pay waits, and as far as capital is not locked behind covers (expired covers are
-		/// released first).
-		///
-		/// - Origin: an underwriter of `pool`.
-		///
-		/// Emits [`Event::Withdrawn`] (and [`Event::CoverReleased`]). Errors:
-		/// [`Error::UnknownPool`], [`Error::NoPosition`], [`Error::NoWithdrawal`],
-		/// [`Error::CooldownNotOver`], [`Error::WithdrawalExpired`], [`Error::ClaimPending`],
-		/// [`Error::CapitalLocked`].
-		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::withdraw(T::MaxCoversPerPool::get()))]
-		pub fn withdraw(origin: OriginFor<T>, pool: PoolId) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_withdraw(who, pool)
-		}
-
-		/// Buy cover of `amount` for `operator`'s delegators against slashes by `service`
-		/// requested from this block on (from the next if one was requested in this block
-		/// already), for `period` blocks. The premium (see the runtime API's `insurance_quote`,
-		/// which gives what this call charges in the same block) goes to the pool's unearned
-		/// premiums and is earned over the period. After the pool's deductible the cover must
-		/// be able to pay `MinCover`.
-		///
-		/// When the target's list of covers is full, the cover takes the place of the
-		/// lowest-ranked one there (by what it can still pay per slash, `remaining −
-		/// deductible`, then by the blocks it still runs) if that ranks below the new cover
-		/// and no waiting slash may claim it; the evicted cover's buyer gets back the premium
-		/// its pool has not earned yet ([`Event::CoverEvicted`]). When the pool's list is full,
-		/// the cover takes the place of an ended cover no waiting slash may claim. So no cheap
-		/// cover can keep a real buyer out, and no eviction lowers what a slash of the target
-		/// finds.
-		///
-		/// - Origin: signed (anyone).
-		///
-		/// Emits [`Event::CoverBought`] (and [`Event::CoverReleased`], [`Event::CoverEvicted`]).
-		/// Errors: [`Error::UnknownPool`], [`Error::AmountTooLow`], [`Error::CoverWorthless`],
-		/// [`Error::InvalidPeriod`], [`Error::ServiceNotCovered`], [`Error::NotAllocated`],
-		/// [`Error::InsufficientCapacity`], [`Error::TooManyCovers`],
-		/// `ArithmeticError::Overflow`, and the currency's error when the premium cannot be paid.
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::buy_cover(T::MaxCoversPerPool::get()))]
-		pub fn buy_cover(
-			origin: OriginFor<T>,
-			pool: PoolId,
-			operator: T::AccountId,
-			service: ServiceId,
-			amount: BalanceOf<T>,
-			period: BlockNumberFor<T>,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_buy_cover(who, pool, operator, service, amount, period).map(|_| ())
-		}
-
-		/// Release a pool's covers that are past their end and grace, freeing their capital. A
-		/// cover on whose target a slash it may have to pay waits is kept until that slash has
-		/// executed or been vetoed.
-		///
-		/// - Origin: signed (anyone).
-		///
-		/// Emits [`Event::CoverReleased`] per cover. Errors: [`Error::UnknownPool`].
-		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::release_covers(T::MaxCoversPerPool::get()))]
-		pub fn release_covers(origin: OriginFor<T>, pool: PoolId) -> DispatchResult {
-			ensure_signed(origin)?;
-			let mut record = Pools::<T>::get(pool).ok_or(Error::<T>::UnknownPool)?;
-			Self::release_expired(pool, &mut record);
-			Pools::<T>::insert(pool, record);
-			Ok(())
 		}
 	}
 }

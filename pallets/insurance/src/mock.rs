@@ -12,7 +12,7 @@ use frame_support::{
 	PalletId,
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
-use pallet_restaking::{adapters::PalletStaking, Parameters};
+use pallet_restaking::adapters::PalletStaking;
 use restaking_primitives::{
 	insurance::PoolId,
 	restaking::{ServiceId, SlashTier},
@@ -46,28 +46,11 @@ restaking_test_support::impl_base_layer! {
 	staking_listeners: Restaking,
 }
 
-pub const ALLOCATION_DELAY: u64 = 5;
-pub const DEALLOCATION_DELAY: u64 = 10;
-pub const UNDELEGATION_DELAY: u64 = 20;
-pub const DEFER: u64 = 3;
-pub const MAX_VETO_WINDOW: u64 = 8;
-pub const SLASH_WINDOW: u64 = 100;
-pub const DISPUTE_BOND: Balance = 200;
-pub const REQUEST_DEPOSIT: Balance = 50;
+pub use pallet_restaking::config_preludes::UNDELEGATION_DELAY;
+pub use pallet_slashing::config_preludes::MAX_VETO_WINDOW;
 
 parameter_types! {
-	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
-	pub const OpenParameters: Parameters = Parameters {
-		max_restake_ratio: Perbill::from_percent(100),
-		max_operator_share: Perbill::from_percent(100),
-		max_service_operator_share: Perbill::from_percent(100),
-		max_outflow_per_era: Perbill::from_percent(100),
-		concentration_threshold: Perbill::from_percent(100),
-		concentration_floor: Perbill::from_percent(50),
-	};
-	pub const MaxCommission: Perbill = Perbill::from_percent(50);
 	pub const SlashSink: AccountId = SLASH_SINK;
-	pub const MaxSlashPerWindow: Perbill = Perbill::from_percent(50);
 	pub const ReserveShare: Perbill = Perbill::from_percent(50);
 	pub const ReserveCoverage: Perbill = Perbill::from_percent(20);
 	pub const InsurancePalletId: PalletId = PalletId(*b"py/insur");
@@ -79,6 +62,7 @@ ord_parameter_types! {
 	pub const Auditor: AccountId = AUDITOR;
 }
 
+#[derive_impl(pallet_restaking::config_preludes::TestDefaultConfig)]
 impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -88,28 +72,11 @@ impl pallet_restaking::Config for Runtime {
 	type OnSecurityReduced = Slashing;
 	type ExitGuard = Slashing;
 	type ParametersOrigin = EnsureRoot<AccountId>;
-	type PalletId = RestakingPalletId;
-	type ServiceDeposit = ConstU128<50>;
-	type OperatorDeposit = ConstU128<30>;
-	type MinSelfBond = ConstU128<100>;
-	type MinDelegation = ConstU128<10>;
-	type MaxCommission = MaxCommission;
-	type CommissionChangeDelay = ConstU64<7>;
-	type AllocationDelay = ConstU64<ALLOCATION_DELAY>;
-	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
-	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
-	type MaxLeverage = ConstU32<1>;
-	type MaxMetadataLen = ConstU32<32>;
-	type MaxOperatorsPerService = ConstU32<4>;
-	type MaxServicesPerOperator = ConstU32<3>;
-	type MaxWithdrawals = ConstU32<3>;
-	type MaxOutflowQueue = ConstU32<3>;
-	type DefaultParameters = OpenParameters;
-	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = PalletStaking<Self>;
 }
 
+#[derive_impl(pallet_slashing::config_preludes::TestDefaultConfig)]
 impl pallet_slashing::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -119,21 +86,6 @@ impl pallet_slashing::Config for Runtime {
 	type CommitteeOrigin = EnsureSignedBy<Committee, AccountId>;
 	type VetoOrigin = EitherOfDiverse<EnsureRoot<AccountId>, EnsureSignedBy<Auditor, AccountId>>;
 	type PauseOrigin = EnsureRoot<AccountId>;
-	type SlashDeferDuration = ConstU64<DEFER>;
-	type MaxVetoWindow = ConstU64<MAX_VETO_WINDOW>;
-	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
-	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
-	type MaxServicesPerOperator = ConstU32<3>;
-	type SlashWindow = ConstU64<SLASH_WINDOW>;
-	type MaxSlashPerWindow = MaxSlashPerWindow;
-	type MaxSlashesPerWindow = ConstU32<3>;
-	type MaxPendingSlashes = ConstU32<4>;
-	type MaxPendingPerService = ConstU32<2>;
-	type MaxSlashHistory = ConstU32<2>;
-	type MaxContagionHistory = ConstU32<2>;
-	type DisputeBond = ConstU128<DISPUTE_BOND>;
-	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
-	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
 }

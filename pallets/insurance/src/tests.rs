@@ -35,6 +35,39 @@ fn critical_slash(n: u8) -> u64 {
 	id
 }
 
+/// The crate documentation's example. An owner creates a pool for a service and an
+/// underwriter funds it; a buyer covers the delegators of (operator, service) for 100 blocks at
+/// the quoted premium. A `Critical` slash of the operator executes (800 of its pool of 4,000),
+/// the cover pays its 500 less the deductible, and each delegator claims its share.
+#[docify::export]
+#[test]
+fn example_cover_pays_a_slash() {
+	ExtBuilder::build_and_execute(|| {
+		let pool = NextPoolId::<Runtime>::get();
+		assert_ok!(Insurance::create_pool(signed(OWNER), vec![SERVICE], pricing(), DEDUCTIBLE));
+		assert_ok!(Insurance::deposit(signed(UNDERWRITER), pool, 5_000));
+		let premium = Insurance::quote(pool, &OPERATOR, SERVICE, 500, 100).unwrap();
+		let buyer = free(BUYER);
+		assert_ok!(Insurance::buy_cover(signed(BUYER), pool, OPERATOR, SERVICE, 500, 100));
+		assert_eq!(free(BUYER), buyer - premium);
+
+		run_to_block(2);
+		assert_ok!(Slashing::request_slash(
+			signed(SLASHER),
+			SERVICE,
+			OPERATOR,
+			SlashTier::Critical,
+			evidence(1)
+		));
+		run_to_block(System::block_number() + WINDOW);
+
+		// STAKER holds 3,000 of the pool's 4,000 shares: three quarters of 500 − 10.
+		let before = free(STAKER);
+		assert_ok!(Restaking::claim(signed(STAKER)));
+		assert_eq!(free(STAKER), before + 367);
+	});
+}
+
 mod pools {
 	use super::*;
 

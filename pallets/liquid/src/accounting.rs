@@ -10,7 +10,7 @@ use frame_support::{
 	},
 	PalletId,
 };
-use restaking_primitives::{liquid::VaultId, restaking::StakerInterface};
+use restaking_primitives::{liquid::VaultId, restaking::DelegationInterface};
 use sp_arithmetic::{
 	traits::{CheckedAdd, Saturating, UniqueSaturatedInto, Zero},
 	Rounding,
@@ -144,7 +144,7 @@ impl<T: Config> Pallet<T> {
 
 	/// How a vault's value splits between its released redemptions (worth at most what they
 	/// were worth when released) and its tokens and queued redemptions (everything else).
-	pub fn pricing(id: VaultId, record: &Vault<T>) -> Pricing<T::Balance> {
+	pub fn pricing(id: VaultId, record: &Vault<T>) -> ValueSplit<T::Balance> {
 		Self::pricing_at(id, record, &Self::books(record))
 	}
 
@@ -153,13 +153,13 @@ impl<T: Config> Pallet<T> {
 		id: VaultId,
 		record: &Vault<T>,
 		books: &Books<T::Balance>,
-	) -> Pricing<T::Balance> {
+	) -> ValueSplit<T::Balance> {
 		let value = books.value;
 		let change = Self::change(record, books);
 		let shares = Self::supply(id).saturating_add(record.redeeming);
 		let released = Self::released_claim(record, change).min(value);
 		let unvested = Self::unvested(record, change).min(value.saturating_sub(released));
-		Pricing {
+		ValueSplit {
 			value,
 			shares,
 			released,

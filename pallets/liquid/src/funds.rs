@@ -2,7 +2,7 @@
 //! releasing what redemptions ask for.
 
 use frame_support::{storage::with_storage_layer, traits::Get};
-use restaking_primitives::{liquid::VaultId, restaking::StakerInterface};
+use restaking_primitives::{liquid::VaultId, restaking::DelegationInterface};
 use sp_arithmetic::traits::{CheckedAdd, Saturating, Zero};
 use sp_runtime::{DispatchError, DispatchResult};
 use sp_staking::StakingInterface;
@@ -214,7 +214,7 @@ impl<T: Config> Pallet<T> {
 	/// the cap is left, so that dust left behind a high rate still drains.
 	fn era_allowance(
 		record: &Vault<T>,
-		price: &Pricing<T::Balance>,
+		price: &ValueSplit<T::Balance>,
 	) -> Result<T::Balance, DispatchError> {
 		let cap = T::MaxRedeemPerEra::get()
 			.mul_floor(price.value)

@@ -52,22 +52,33 @@
 //! Anyone may [`Pallet::poke`] a vault to compound rewards and release the queue of a new era;
 //! every deposit, redemption and withdrawal does the same first.
 //!
+//! ## Example
+//!
+//! Alice and Bob deposit 1,000 each into a vault; Alice redeems 100 tokens, which are released
+//! at once (under the era's cap), and she withdraws their value once the bonding duration and
+//! the undelegation delay have passed:
+//!
+#![doc = docify::embed!("src/tests.rs", a_redemption_waits_for_bonding_and_undelegation_then_pays_its_value)]
+//!
 //! ## Low-level API
 //!
 //! The pallet stakes through `sp_staking::StakingInterface` (implemented by `pallet-staking`)
 //! and restakes through
-//! [`StakerInterface`](restaking_primitives::restaking::StakerInterface) (implemented by
+//! [`DelegationInterface`](restaking_primitives::restaking::DelegationInterface) (implemented by
 //! `pallet-restaking`). Tokens live in any `fungibles` implementation (`pallet-assets` in the
 //! demo runtime, whose `CreateOrigin` must admit nobody, so that no one can take a vault's
 //! asset id first).
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 extern crate alloc;
 
 mod accounting;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod calls;
+mod events;
 mod funds;
 mod integrity;
 #[cfg(test)]
@@ -94,6 +105,10 @@ pub use frame_system::pallet_prelude::BlockNumberFor;
 pub type AssetIdOf<T> =
 	<<T as Config>::Assets as fungibles::Inspect<<T as frame_system::Config>::AccountId>>::AssetId;
 
+use frame_support::pallet_macros::import_section;
+
+#[import_section(calls::calls)]
+#[import_section(events::events)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -107,7 +122,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use restaking_primitives::{liquid::VaultId, restaking::StakerInterface};
+	use restaking_primitives::{liquid::VaultId, restaking::DelegationInterface};
 	use sp_runtime::{traits::Convert, Perbill};
 	use sp_staking::StakingInterface;
 
@@ -130,7 +145,7 @@ pub mod pallet {
 		type Staking: StakingInterface<AccountId = Self::AccountId, Balance = Self::Balance>;
 
 		/// The restaking pallet, through which the vaults delegate to their operators.
-		type Restaking: StakerInterface<Self::AccountId, Self::Balance>;
+		type Restaking: DelegationInterface<Self::AccountId, Self::Balance>;
 
 		/// Where vault tokens live.
 		type Assets: Create<Self::AccountId>
@@ -251,119 +266,6 @@ pub mod pallet {
 	pub type RedemptionCount<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, VaultId, u32, ValueQuery>;
 
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A vault and its token were created.
-		VaultCreated {
-			vault: VaultId,
-			operator: T::AccountId,
-			account: T::AccountId,
-			asset: AssetIdOf<T>,
-		},
-		/// `amount` was deposited for `tokens` vault tokens.
-		Deposited { vault: VaultId, who: T::AccountId, amount: T::Balance, tokens: T::Balance },
-		/// `tokens` were burned into redemption `id`, worth `value` now.
-		RedemptionQueued {
-			vault: VaultId,
-			who: T::AccountId,
-			id: u32,
-			tokens: T::Balance,
-			value: T::Balance,
-		},
-		/// `count` redemptions (or parts of them) of `shares` worth `value` were released:
-		/// `unbonded` left the active bond and `undelegated` the operator's pool. They unlock
-		/// from era `unlock_era` and block `unlock_at`.
-		RedemptionsReleased {
-			vault: VaultId,
-			count: u32,
-			shares: T::Balance,
-			value: T::Balance,
-			unbonded: T::Balance,
-			undelegated: T::Balance,
-			unlock_era: sp_staking::EraIndex,
-			unlock_at: BlockNumberFor<T>,
-		},
-		/// Unbonding funds fell short of what the released redemptions are owed (a slash of
-		/// unbonding funds); `unbonded` more was unbonded to cover it.
-		LiquidityToppedUp { vault: VaultId, unbonded: T::Balance },
-		/// A release could not start this era (the restaking or staking layer refused it); the
-		/// queue waits for a later era.
-		ReleaseDeferred { vault: VaultId, error: DispatchError },
-		/// Redemption `id` of `who` was paid `amount`.
-		Withdrawn { vault: VaultId, who: T::AccountId, id: u32, amount: T::Balance },
-		/// Restaking rewards and compensation could not be claimed now; they stay claimable,
-		/// part of the vault's value.
-		ClaimDeferred { vault: VaultId, error: DispatchError },
-		/// The vault could not nominate its operator (the staking layer refused); its bond
-		/// stays, not nominating, until a later deposit or compounding nominates.
-		NominationDeferred { vault: VaultId, error: DispatchError },
-		/// The vault's value rose by `gain` beyond any loss since its last update (rewards, a
-		/// donation, compensation for a slash booked earlier): it enters the rate linearly;
-		/// `unvested` is not counted yet and all of it counts from block `until`. Not emitted
-		/// when `RewardVesting` is zero (gains count at once).
-		GainVesting {
-			vault: VaultId,
-			gain: T::Balance,
-			unvested: T::Balance,
-			until: BlockNumberFor<T>,
-		},
-		/// Rewards and liquid funds were bonded (and restaked) again.
-		Compounded { vault: VaultId, amount: T::Balance },
-		/// Liquid funds could not be bonded again now (the staking or restaking layer refused
-		/// them); they stay liquid, part of the vault's value.
-		CompoundDeferred { vault: VaultId, error: DispatchError },
-		/// Deposits and redemptions were paused (`true`) or resumed.
-		PauseSet { vault: VaultId, paused: bool },
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// No vault with this id.
-		UnknownVault,
-		/// The account is not a registered operator.
-		NotOperator,
-		/// Only the operator (or `CreateOrigin`) may create its vault.
-		NotVaultOperator,
-		/// The operator has a vault already.
-		VaultExists,
-		/// The vault is paused: no deposits or redemptions.
-		VaultPaused,
-		/// A slash of the vault's operator waits: no deposit enters and no payout leaves the
-		/// vault until it has executed or been vetoed (either would move its loss onto others).
-		SlashPending,
-		/// The vault's pause state is already the requested one.
-		PauseUnchanged,
-		/// The amount is below `MinDeposit`, or too small to mint a single token.
-		DepositTooSmall,
-		/// The redemption is worth less than `MinDeposit` (and is not the holder's last tokens).
-		RedeemTooSmall,
-		/// Zero tokens.
-		ZeroTokens,
-		/// The holder has fewer vault tokens than it redeems.
-		InsufficientTokens,
-		/// A vault account cannot deposit into a vault (reachable only through a call
-		/// dispatched as that account, e.g. by root): no restaking of restaked funds.
-		RecursiveDeposit,
-		/// The vault lost all of its value; it takes no deposits.
-		VaultDepleted,
-		/// The rate moved: the deposit would mint fewer tokens than `min_tokens`, or the
-		/// redemption would be worth less than `min_value`.
-		RateMoved,
-		/// The account has `MaxRedemptions` unpaid redemptions in this vault.
-		TooManyRedemptions,
-		/// No redemption with this id for this account.
-		UnknownRedemption,
-		/// The redemption still waits in the queue (for the per-era cap), wholly or in part.
-		NotReleased,
-		/// The redemption's last release has not passed the bonding duration and the
-		/// undelegation delay yet.
-		NotUnlocked,
-		/// The unbonded funds have not reached the vault's account yet (the restaking layer
-		/// still holds them); try again later.
-		AwaitingLiquidity,
-	}
-
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
@@ -373,133 +275,6 @@ pub mod pallet {
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
-		}
-	}
-
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// Create `operator`'s vault and its token.
-		///
-		/// - Origin: `operator` itself, or `CreateOrigin`. The operator pays `VaultDeposit`
-		///   into the vault's account either way.
-		///
-		/// Emits [`Event::VaultCreated`]. Errors: [`Error::NotVaultOperator`],
-		/// [`Error::NotOperator`], [`Error::VaultExists`], or the transfer's or the assets
-		/// pallet's error.
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::create_vault())]
-		pub fn create_vault(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
-			if T::CreateOrigin::try_origin(origin.clone()).is_err() {
-				let who = ensure_signed(origin)?;
-				ensure!(who == operator, Error::<T>::NotVaultOperator);
-			}
-			Self::do_create_vault(operator).map(|_| ())
-		}
-
-		/// Deposit `amount` of free balance into `vault` for vault tokens at its current rate,
-		/// at least `min_tokens` of them. The amount is bonded, and restaked as far as the
-		/// restake ratio allows. Refused while a slash of the vault's operator waits (the rate
-		/// does not show the loss yet).
-		///
-		/// - Origin: signed, not a vault's account.
-		///
-		/// Emits [`Event::Deposited`]. Errors: [`Error::UnknownVault`], [`Error::VaultPaused`],
-		/// [`Error::SlashPending`], [`Error::DepositTooSmall`], [`Error::RecursiveDeposit`],
-		/// [`Error::VaultDepleted`], [`Error::RateMoved`], `ArithmeticError::Overflow`, or the
-		/// transfer's, the staking layer's, the restaking pallet's (an operator over its
-		/// concentration cap takes no more stake) or the assets pallet's error.
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::deposit())]
-		pub fn deposit(
-			origin: OriginFor<T>,
-			vault: VaultId,
-			amount: T::Balance,
-			min_tokens: T::Balance,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_deposit(who, vault, amount, min_tokens)
-		}
-
-		/// Burn `tokens` of `vault`'s token into a redemption worth at least `min_value` now.
-		/// It waits in the vault's queue until the per-era cap releases it, then unlocks after
-		/// the bonding duration and the undelegation delay; until it is paid it shares the
-		/// vault's slashes.
-		///
-		/// - Origin: a holder of the vault's token.
-		///
-		/// Emits [`Event::RedemptionQueued`]. Errors: [`Error::UnknownVault`],
-		/// [`Error::VaultPaused`], [`Error::ZeroTokens`], [`Error::InsufficientTokens`],
-		/// [`Error::RedeemTooSmall`], [`Error::RateMoved`], [`Error::TooManyRedemptions`],
-		/// `ArithmeticError::Overflow`.
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::redeem())]
-		pub fn redeem(
-			origin: OriginFor<T>,
-			vault: VaultId,
-			tokens: T::Balance,
-			min_value: T::Balance,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_redeem(who, vault, tokens, min_value)
-		}
-
-		/// Pay `owner`'s redemption `id` of `vault` to `owner`: its shares at today's rate, at
-		/// most what they were worth when released. Waits while a slash of the vault's operator
-		/// waits: paid after it, the redemption bears its share of the loss.
-		///
-		/// - Origin: signed (anyone; the funds go to `owner`). Works while the vault is paused.
-		///
-		/// Emits [`Event::Withdrawn`]. Errors: [`Error::UnknownVault`],
-		/// [`Error::UnknownRedemption`], [`Error::NotReleased`], [`Error::SlashPending`],
-		/// [`Error::NotUnlocked`],
-		/// [`Error::AwaitingLiquidity`], `ArithmeticError::Overflow`.
-		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::withdraw())]
-		pub fn withdraw(
-			origin: OriginFor<T>,
-			vault: VaultId,
-			owner: T::AccountId,
-			id: u32,
-		) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::do_withdraw(owner, vault, id)
-		}
-
-		/// Compound the vault's rewards and release its redemption queue for the current era.
-		///
-		/// - Origin: signed (anyone).
-		///
-		/// Emits [`Event::Compounded`], [`Event::RedemptionsReleased`] or the `…Deferred`
-		/// events when there is something to do. Errors: [`Error::UnknownVault`]. (Every
-		/// step is best effort: what the staking or restaking layer refuses waits.)
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::poke())]
-		pub fn poke(origin: OriginFor<T>, vault: VaultId) -> DispatchResult {
-			ensure_signed(origin)?;
-			let mut record = Vaults::<T>::get(vault).ok_or(Error::<T>::UnknownVault)?;
-			Self::sync(vault, &mut record);
-			Vaults::<T>::insert(vault, record);
-			Ok(())
-		}
-
-		/// Pause (`paused = true`) or resume a vault's deposits and redemptions. Releases and
-		/// payouts go on while it is paused.
-		///
-		/// - Origin: `PauseOrigin`.
-		///
-		/// Emits [`Event::PauseSet`]. Errors: [`Error::UnknownVault`], [`Error::PauseUnchanged`].
-		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::set_paused())]
-		pub fn set_paused(origin: OriginFor<T>, vault: VaultId, paused: bool) -> DispatchResult {
-			T::PauseOrigin::ensure_origin(origin)?;
-			Vaults::<T>::try_mutate(vault, |record| {
-				let record = record.as_mut().ok_or(Error::<T>::UnknownVault)?;
-				ensure!(record.paused != paused, Error::<T>::PauseUnchanged);
-				record.paused = paused;
-				Ok::<_, DispatchError>(())
-			})?;
-			Self::deposit_event(Event::PauseSet { vault, paused });
-			Ok(())
 		}
 	}
 }

@@ -41,6 +41,7 @@ frame_support::construct_runtime!(
 	}
 );
 
+pub use pallet_restaking::config_preludes::UNDELEGATION_DELAY;
 pub const BONDING_DURATION: u32 = 3;
 
 restaking_test_support::impl_base_layer! {
@@ -51,10 +52,6 @@ restaking_test_support::impl_base_layer! {
 	staking_listeners: Restaking,
 }
 
-pub const ALLOCATION_DELAY: u64 = 5;
-pub const DEALLOCATION_DELAY: u64 = 10;
-pub const UNDELEGATION_DELAY: u64 = 20;
-pub const DEFER: u64 = 3;
 pub const WINDOW: u64 = 5;
 
 parameter_types! {
@@ -66,7 +63,6 @@ parameter_types! {
 	/// unit tests' arithmetic plain; the tests of vesting set it, and the property tests draw
 	/// it.
 	pub static RewardVesting: u64 = 0;
-	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
 	pub const TestParameters: Parameters = Parameters {
 		max_restake_ratio: Perbill::from_percent(80),
 		max_operator_share: Perbill::from_percent(100),
@@ -75,9 +71,7 @@ parameter_types! {
 		concentration_threshold: Perbill::from_percent(100),
 		concentration_floor: Perbill::from_percent(50),
 	};
-	pub const MaxCommission: Perbill = Perbill::from_percent(50);
 	pub const SlashSink: AccountId = SLASH_SINK;
-	pub const MaxSlashPerWindow: Perbill = Perbill::from_percent(50);
 	pub const LiquidPalletId: PalletId = PalletId(*b"py/lqdrs");
 	pub const MaxRedeemPerEra: Perbill = Perbill::from_percent(10);
 }
@@ -86,6 +80,7 @@ frame_support::ord_parameter_types! {
 	pub const Committee: AccountId = 4;
 }
 
+#[derive_impl(pallet_restaking::config_preludes::TestDefaultConfig)]
 impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -95,28 +90,14 @@ impl pallet_restaking::Config for Runtime {
 	type OnSecurityReduced = Slashing;
 	type ExitGuard = Slashing;
 	type ParametersOrigin = EnsureRoot<AccountId>;
-	type PalletId = RestakingPalletId;
-	type ServiceDeposit = ConstU128<50>;
-	type OperatorDeposit = ConstU128<30>;
-	type MinSelfBond = ConstU128<100>;
 	type MinDelegation = ConstU128<MIN_RESTAKE>;
-	type MaxCommission = MaxCommission;
-	type CommissionChangeDelay = ConstU64<7>;
-	type AllocationDelay = ConstU64<ALLOCATION_DELAY>;
-	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
-	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
-	type MaxLeverage = ConstU32<1>;
-	type MaxMetadataLen = ConstU32<32>;
-	type MaxOperatorsPerService = ConstU32<4>;
-	type MaxServicesPerOperator = ConstU32<3>;
 	type MaxWithdrawals = ConstU32<4>;
-	type MaxOutflowQueue = ConstU32<3>;
 	type DefaultParameters = TestParameters;
-	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = PalletStaking<Self>;
 }
 
+#[derive_impl(pallet_slashing::config_preludes::TestDefaultConfig)]
 impl pallet_slashing::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -126,21 +107,6 @@ impl pallet_slashing::Config for Runtime {
 	type CommitteeOrigin = EnsureSignedBy<Committee, AccountId>;
 	type VetoOrigin = EnsureRoot<AccountId>;
 	type PauseOrigin = EnsureRoot<AccountId>;
-	type SlashDeferDuration = ConstU64<DEFER>;
-	type MaxVetoWindow = ConstU64<8>;
-	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
-	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
-	type MaxServicesPerOperator = ConstU32<3>;
-	type SlashWindow = ConstU64<100>;
-	type MaxSlashPerWindow = MaxSlashPerWindow;
-	type MaxSlashesPerWindow = ConstU32<3>;
-	type MaxPendingSlashes = ConstU32<4>;
-	type MaxPendingPerService = ConstU32<2>;
-	type MaxSlashHistory = ConstU32<2>;
-	type MaxContagionHistory = ConstU32<2>;
-	type DisputeBond = ConstU128<200>;
-	type RequestDeposit = ConstU128<50>;
-	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::BenchmarkSetup<Self>;
 }

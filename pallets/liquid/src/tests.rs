@@ -9,7 +9,7 @@ use frame_support::{
 		fungibles::{metadata::Inspect as MetadataInspect, roles::Inspect as RolesInspect},
 	},
 };
-use restaking_primitives::restaking::{SlashTier, StakerInterface};
+use restaking_primitives::restaking::{DelegationInterface, SlashTier};
 use sp_runtime::{
 	traits::{CheckedDiv, Convert, One},
 	DispatchError, FixedPointNumber, FixedU128,
@@ -606,6 +606,7 @@ fn the_last_tokens_redeem_even_below_the_minimum() {
 	});
 }
 
+#[docify::export]
 #[test]
 fn a_redemption_waits_for_bonding_and_undelegation_then_pays_its_value() {
 	ExtBuilder::build_and_execute(|| {

@@ -5,7 +5,7 @@ use frame_support::{
 	ensure,
 	traits::{fungible::Inspect as AssetsInspect, Get},
 };
-use restaking_primitives::{liquid::VaultId, restaking::StakerInterface};
+use restaking_primitives::{liquid::VaultId, restaking::DelegationInterface};
 use sp_arithmetic::traits::{Saturating, Zero};
 use sp_staking::StakingInterface;
 

@@ -155,7 +155,7 @@ impl<T: Config> Redemption<T> {
 
 /// A vault's value split between its released redemptions and everything else.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Pricing<Balance> {
+pub struct ValueSplit<Balance> {
 	/// The vault's whole value.
 	pub value: Balance,
 	/// All shares: tokens and unpaid redemptions.

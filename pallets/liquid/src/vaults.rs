@@ -13,7 +13,7 @@ use frame_support::{
 		Get,
 	},
 };
-use restaking_primitives::{liquid::VaultId, restaking::StakerInterface};
+use restaking_primitives::{liquid::VaultId, restaking::DelegationInterface};
 use sp_arithmetic::{
 	traits::{CheckedAdd, Saturating, Zero},
 	Rounding,
@@ -186,7 +186,7 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-/// Name and symbol of vault `id`'s token: "Liquid restaking vault <id>", "LRV<id>".
+/// Name and symbol of vault `id`'s token: `Liquid restaking vault {id}`, `LRV{id}`.
 pub(crate) fn token_metadata(id: VaultId) -> (Vec<u8>, Vec<u8>) {
 	let mut digits = Vec::new();
 	let mut n = id;

@@ -5,7 +5,7 @@ use frame_support::traits::fungibles::Inspect;
 use restaking_primitives::{
 	api::ServiceExposure,
 	liquid::{VaultId, VaultPosition, VaultState},
-	restaking::StakerInterface,
+	restaking::DelegationInterface,
 };
 use sp_arithmetic::{
 	traits::{Saturating, Zero},

@@ -277,7 +277,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(Memberships::<T>::contains_key(&operator, service), Error::<T>::NotOptedIn);
 		ensure!(record.reward_budget >= amount, Error::<T>::InsufficientBudget);
 		let mut pool = Operators::<T>::get(&operator).ok_or(Error::<T>::NotOperator)?;
-		let stake = pool.total_stake();
+		let stake = pool.restaked();
 		ensure!(!stake.is_zero(), Error::<T>::EmptyPool);
 
 		let share = Perbill::from_rational(stake, TotalRestaked::<T>::get().max(stake));

@@ -1,11 +1,11 @@
 //! The traits the pallet implements for the other pallets and the base layer:
-//! [`RestakingInterface`], [`StakerInterface`] and [`sp_staking::OnStakingUpdate`].
+//! [`RestakingInterface`], [`DelegationInterface`] and [`sp_staking::OnStakingUpdate`].
 
 use alloc::vec::Vec;
 use frame_support::dispatch::DispatchResult;
 use restaking_primitives::restaking::{
-	BaseStaking, ExitGuard, LossLedger, RestakingInterface, ServiceId, SlashOutcome, SlashTier,
-	StakerInterface, StakerPosition,
+	BaseStaking, DelegationInterface, ExitGuard, LossLedger, RestakingInterface, ServiceId,
+	SlashOutcome, SlashTier, StakerPosition,
 };
 use sp_arithmetic::{
 	traits::{Saturating, Zero},
@@ -69,7 +69,7 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 }
 
-impl<T: Config> StakerInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
+impl<T: Config> DelegationInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn is_operator(who: &T::AccountId) -> bool {
 		Operators::<T>::contains_key(who)
 	}

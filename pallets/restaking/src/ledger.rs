@@ -33,7 +33,7 @@ impl<T: Config> PoolEntry<T> {
 	/// Load `operator`'s record; `None` when it is not an operator.
 	pub(crate) fn load(operator: &T::AccountId) -> Option<Self> {
 		let pool = Operators::<T>::get(operator)?;
-		let counted = pool.total_stake();
+		let counted = pool.restaked();
 		Some(Self { operator: operator.clone(), pool, counted })
 	}
 
@@ -51,7 +51,7 @@ impl<T: Config> PoolEntry<T> {
 	/// record as written.
 	pub(crate) fn commit(self) -> Operator<T> {
 		let Self { operator, pool, counted } = self;
-		let stake = pool.total_stake();
+		let stake = pool.restaked();
 		TotalRestaked::<T>::mutate(|total| {
 			*total = total.saturating_sub(counted).saturating_add(stake);
 		});

@@ -105,7 +105,7 @@ impl<T: Config> Pallet<T> {
 		if (Operators::<T>::count() as u64) < needed {
 			return Ok(());
 		}
-		let stake = pool.total_stake();
+		let stake = pool.restaked();
 		let total = TotalRestaked::<T>::get().saturating_sub(pool.counted()).saturating_add(stake);
 		ensure!(stake <= cap.mul_floor(total), Error::<T>::OperatorConcentrationExceeded);
 		Ok(())

@@ -6,9 +6,8 @@ use frame_support::{
 	traits::{
 		fungible::{Credit, Inspect},
 		tokens::imbalance::ResolveTo,
-		ConstU128, ConstU32, ConstU64, Hooks, Imbalance,
+		Hooks, Imbalance,
 	},
-	PalletId,
 };
 use sp_runtime::{BuildStorage, Perbill, Perquintill};
 use sp_staking::StakerStatus;
@@ -39,16 +38,8 @@ restaking_test_support::impl_base_layer! {
 }
 
 parameter_types! {
-	pub const RestakingPalletId: PalletId = PalletId(*b"py/rstkg");
 	pub static MaxLeverage: u32 = 1;
-	pub static DefaultParams: Parameters = Parameters {
-		max_restake_ratio: Perbill::from_percent(100),
-		max_operator_share: Perbill::from_percent(100),
-		max_service_operator_share: Perbill::from_percent(100),
-		max_outflow_per_era: Perbill::from_percent(100),
-		concentration_threshold: Perbill::from_percent(100),
-		concentration_floor: Perbill::from_percent(50),
-	};
+	pub static DefaultParams: Parameters = config_preludes::OpenParameters::get();
 	pub static SecurityDrops: Vec<(AccountId, ServiceId, Balance, Balance)> = vec![];
 	pub static FrozenExits: Vec<AccountId> = vec![];
 	pub static FrozenAllocations: Vec<(AccountId, ServiceId, u64)> = vec![];
@@ -96,14 +87,12 @@ impl restaking_primitives::restaking::ExitGuard<AccountId, u64> for FreezeListed
 	}
 }
 
-pub const SERVICE_DEPOSIT: Balance = 50;
-pub const OPERATOR_DEPOSIT: Balance = 30;
-pub const MIN_SELF_BOND: Balance = 100;
-pub const ALLOCATION_DELAY: u64 = 5;
-pub const DEALLOCATION_DELAY: u64 = 10;
-pub const UNDELEGATION_DELAY: u64 = 20;
-pub const COMMISSION_DELAY: u64 = 7;
+pub use pallet_restaking::config_preludes::{
+	ALLOCATION_DELAY, COMMISSION_DELAY, DEALLOCATION_DELAY, MIN_SELF_BOND, OPERATOR_DEPOSIT,
+	SERVICE_DEPOSIT, UNDELEGATION_DELAY,
+};
 
+#[derive_impl(pallet_restaking::config_preludes::TestDefaultConfig)]
 impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -113,30 +102,10 @@ impl pallet_restaking::Config for Runtime {
 	type OnSecurityReduced = RecordDrops;
 	type ExitGuard = FreezeListed;
 	type ParametersOrigin = frame_system::EnsureRoot<AccountId>;
-	type PalletId = RestakingPalletId;
-	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;
-	type OperatorDeposit = ConstU128<OPERATOR_DEPOSIT>;
-	type MinSelfBond = ConstU128<MIN_SELF_BOND>;
-	type MinDelegation = ConstU128<10>;
-	type MaxCommission = MaxCommission;
-	type CommissionChangeDelay = ConstU64<COMMISSION_DELAY>;
-	type AllocationDelay = ConstU64<ALLOCATION_DELAY>;
-	type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
-	type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
 	type MaxLeverage = MaxLeverage;
-	type MaxMetadataLen = ConstU32<32>;
-	type MaxOperatorsPerService = ConstU32<4>;
-	type MaxServicesPerOperator = ConstU32<3>;
-	type MaxWithdrawals = ConstU32<3>;
-	type MaxOutflowQueue = ConstU32<3>;
 	type DefaultParameters = DefaultParams;
-	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = PalletStaking<Self>;
-}
-
-parameter_types! {
-	pub const MaxCommission: Perbill = Perbill::from_percent(50);
 }
 
 /// Accounts of the test world.

@@ -235,7 +235,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_opt_out(who: T::AccountId, service: ServiceId) -> DispatchResult {
 		let mut membership = Memberships::<T>::get(&who, service).ok_or(Error::<T>::NotOptedIn)?;
 		ensure!(!T::ExitGuard::exits_frozen(&who), Error::<T>::SlashPending);
-		membership.settle(Self::now(), Self::held(&who, service));
+		membership.apply_due_change(Self::now(), Self::held(&who, service));
 		ensure!(
 			membership.magnitude.is_zero() && membership.pending.is_none(),
 			Error::<T>::StillAllocated
@@ -254,7 +254,7 @@ impl<T: Config> Pallet<T> {
 		let mut membership =
 			Memberships::<T>::get(&operator, service).ok_or(Error::<T>::NotOptedIn)?;
 		let now = Self::now();
-		membership.settle(now, Self::held(&operator, service));
+		membership.apply_due_change(now, Self::held(&operator, service));
 		// An increase not in force yet was never slashable: it is dropped at once.
 		if let Some((next, _)) = membership.pending {
 			if next > membership.magnitude {
@@ -329,7 +329,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(membership.approved, Error::<T>::NotApproved);
 		let pool = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
 		let now = Self::now();
-		membership.settle(now, Self::held(&who, service));
+		membership.apply_due_change(now, Self::held(&who, service));
 		let target = membership.pending.map(|(next, _)| next).unwrap_or(membership.magnitude);
 		ensure!(magnitude != target, Error::<T>::AllocationUnchanged);
 		let increase = magnitude > membership.magnitude;

@@ -109,7 +109,7 @@ impl<T: Config> Pallet<T> {
 		let mut membership =
 			Memberships::<T>::get(operator, service).ok_or(Error::<T>::NotOptedIn)?;
 		let mut pool = PoolEntry::load(operator).ok_or(Error::<T>::NotOperator)?;
-		membership.settle(Self::now(), Self::held(operator, service));
+		membership.apply_due_change(Self::now(), Self::held(operator, service));
 		let magnitude = membership.magnitude;
 		let (sb, pv) = Self::slashable_parts(&pool, magnitude);
 		let slashable = sb.saturating_add(pv);

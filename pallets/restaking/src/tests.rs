@@ -25,6 +25,32 @@ fn setup_pool() -> ServiceId {
 	s
 }
 
+/// The crate documentation's example: a service registers, an operator registers and opts in,
+/// a staker delegates, the operator allocates half of its stake, and once `AllocationDelay` has
+/// passed the service can slash half of the self-bond and half of the pool.
+#[docify::export]
+#[test]
+fn example_restake_and_allocate() {
+	ExtBuilder::default().build_and_execute(|| {
+		let service = NextServiceId::<Runtime>::get();
+		assert_ok!(Restaking::register_service(signed(OWNER), b"oracle".to_vec(), 100, 4, false));
+		assert_ok!(Restaking::register_operator(
+			signed(OPERATOR),
+			1_000,
+			Perbill::from_percent(10),
+			b"operator".to_vec()
+		));
+		assert_ok!(Restaking::opt_in(signed(OPERATOR), service));
+		assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+		assert_ok!(Restaking::allocate(signed(OPERATOR), service, Perquintill::from_percent(50)));
+		// Nothing is slashable until the allocation takes effect.
+		assert_eq!(Restaking::slashable_stake(&OPERATOR, service), None);
+		run_to_block(System::block_number() + ALLOCATION_DELAY);
+		// (self-bond part, pool part)
+		assert_eq!(Restaking::slashable_stake(&OPERATOR, service), Some((500, 1_500)));
+	});
+}
+
 mod services {
 	use super::*;
 
@@ -972,22 +998,62 @@ mod slashing {
 		});
 	}
 
+	/// Five stakers delegating 1,000 each to OPERATOR (1,000 self-bond), then a 20 % slash
+	/// of the pool that nobody has realized yet.
+	fn five_stakers_with_a_pending_loss() {
+		let s = service(OWNER);
+		operator(OPERATOR, 1_000);
+		for who in STAKER..STAKER + 5 {
+			assert_ok!(Restaking::delegate(signed(who), OPERATOR, 1_000));
+		}
+		allocate(OPERATOR, s, 100);
+		assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(20), SlashTier::Critical));
+	}
+
 	#[test]
 	fn idle_sweep_realizes_pending_losses() {
 		ExtBuilder::default().build_and_execute(|| {
-			let s = service(OWNER);
-			operator(OPERATOR, 1_000);
-			for who in STAKER..STAKER + 5 {
-				assert_ok!(Restaking::delegate(signed(who), OPERATOR, 1_000));
-			}
-			allocate(OPERATOR, s, 100);
-			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(20), SlashTier::Critical));
+			five_stakers_with_a_pending_loss();
 			run_to_block(System::block_number() + 1);
 			for who in STAKER..STAKER + 5 {
 				assert_eq!(bonded(who), BOND - 200);
 				assert_eq!(frozen(who), 800);
 			}
 			assert_eq!(slashed_funds(), 200 + 5 * 200);
+		});
+	}
+
+	/// The idle hook spends at most its limit: with room for two stakers it settles two and
+	/// resumes after them in the next block; the charge is the benchmarked weight of the work.
+	#[test]
+	fn idle_sweep_stays_within_its_weight_and_resumes() {
+		use crate::weights::WeightInfo;
+		use frame_support::{traits::Hooks, weights::Weight};
+		ExtBuilder::default().build_and_execute(|| {
+			five_stakers_with_a_pending_loss();
+			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();
+			let settled = || {
+				Stakers::<Runtime>::iter_values()
+					.filter(|ledger| ledger.pending_loss(&pool) == 0)
+					.count()
+			};
+			let outflow = <() as WeightInfo>::idle_release_outflow(0);
+			let sweep = <() as WeightInfo>::idle_sweep(2);
+			let limit = outflow.saturating_add(sweep);
+			let now = System::block_number();
+			assert_eq!(Restaking::on_idle(now, limit), limit);
+			assert_eq!(settled(), 2);
+			assert!(SweepCursor::<Runtime>::get().is_some());
+			// No room: nothing happens.
+			assert_eq!(Restaking::on_idle(now, Weight::zero()), Weight::zero());
+			assert_eq!(settled(), 2);
+			assert_eq!(Restaking::on_idle(now + 1, limit), limit);
+			assert_eq!(settled(), 4);
+			// The last staker: the cursor reaches the end and starts over next time.
+			let last = outflow.saturating_add(<() as WeightInfo>::idle_sweep(1));
+			assert_eq!(Restaking::on_idle(now + 2, limit), last);
+			assert_eq!(settled(), 5);
+			assert_eq!(SweepCursor::<Runtime>::get(), None);
 		});
 	}
 

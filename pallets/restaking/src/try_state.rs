@@ -194,7 +194,7 @@ impl<T: Config> Pallet<T> {
 					== pool.deposit,
 				"held operator deposit differs"
 			);
-			total = total.saturating_add(pool.total_stake());
+			total = total.saturating_add(pool.restaked());
 		}
 		ensure!(Operators::<T>::count() == operators, "operator counter is off");
 		ensure!(TotalRestaked::<T>::get() == total, "total restaked differs");

@@ -162,7 +162,7 @@ impl<T: Config> Operator<T> {
 	}
 
 	/// Everything the operator puts at stake: self-bond and pool.
-	pub fn total_stake(&self) -> BalanceOf<T> {
+	pub fn restaked(&self) -> BalanceOf<T> {
 		self.self_bond.saturating_add(self.pool_value())
 	}
 
@@ -213,7 +213,7 @@ impl<T: Config> Membership<T> {
 	}
 
 	/// Apply a pending change that is due at `now`.
-	pub fn settle(&mut self, now: BlockNumberFor<T>, held: Held<T>) {
+	pub fn apply_due_change(&mut self, now: BlockNumberFor<T>, held: Held<T>) {
 		if let Some(next) = self.due(now, held) {
 			self.magnitude = next;
 			self.pending = None;

@@ -83,8 +83,8 @@ impl<T: Config> Pallet<T> {
 			max_magnitude: pool.max_magnitude,
 			allocations,
 			concentration: Perbill::from_rational(
-				pool.total_stake(),
-				TotalRestaked::<T>::get().max(pool.total_stake()),
+				pool.restaked(),
+				TotalRestaked::<T>::get().max(pool.restaked()),
 			),
 		})
 	}
@@ -159,7 +159,7 @@ impl<T: Config> Pallet<T> {
 		let mut services_of: BTreeMap<T::AccountId, Vec<ServiceId>> = BTreeMap::new();
 		let mut stakes: Vec<BalanceOf<T>> = Vec::new();
 		for (operator, pool) in Operators::<T>::iter() {
-			stakes.push(pool.total_stake());
+			stakes.push(pool.restaked());
 			for (service, exposed) in Self::exposures(&operator, &pool) {
 				if !exposed.is_zero() {
 					slashable = slashable.saturating_add(exposed);

@@ -69,6 +69,8 @@ pub trait WeightInfo {
 	fn remove_operator() -> Weight;
 	fn slash_operator(d: u32, ) -> Weight;
 	fn base_slash_operator(d: u32, ) -> Weight;
+	fn idle_release_outflow(n: u32, ) -> Weight;
+	fn idle_sweep(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_restaking` measured on this machine, priced with the runtime's `DbWeight`.
@@ -648,6 +650,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	fn idle_release_outflow(n: u32, ) -> Weight {
+		T::DbWeight::get().reads(2_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+	}
+	fn idle_sweep(n: u32, ) -> Weight {
+		T::DbWeight::get().writes(1_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+	}
 }
 
 // The same figures priced with RocksDB's database weights.
@@ -777,5 +785,11 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(149_118, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(27_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn idle_release_outflow(n: u32, ) -> Weight {
+		RocksDbWeight::get().reads(2_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+	}
+	fn idle_sweep(n: u32, ) -> Weight {
+		RocksDbWeight::get().writes(1_u64).saturating_add(Self::settle().saturating_mul(n.into()))
 	}
 }

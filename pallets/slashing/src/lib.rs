@@ -47,13 +47,10 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! Slashing::set_policy(owner, service, policy)?;           // before operators opt in
-//! Slashing::request_slash(slasher, service, operator, SlashTier::Major, evidence)?;
-//! Slashing::dispute(operator, id)?;                         // optional, posts a bond
-//! Slashing::veto(committee, id)?;                           // or, after the window:
-//! Slashing::execute_slash(anyone, id)?;
-//! ```
+//! A slash is requested, disputed, not vetoed, and executed after its window (a unit test,
+//! shown here):
+//!
+#![doc = docify::embed!("src/tests.rs", example_request_dispute_execute)]
 //!
 //! ## Low-level API
 //!
@@ -68,11 +65,14 @@
 //! [`SlashRecord`]: restaking_primitives::slashing::SlashRecord
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod calls;
+mod events;
 mod execution;
 mod genesis;
 mod impls;
@@ -101,6 +101,10 @@ pub type BalanceOf<T> =
 pub type CreditOf<T> =
 	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
+use frame_support::pallet_macros::import_section;
+
+#[import_section(calls::calls)]
+#[import_section(events::events)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -128,20 +132,24 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config {
 		/// The currency dispute bonds are held in.
+		#[pallet::no_default]
 		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ BalancedHold<Self::AccountId>
 			+ Mutate<Self::AccountId>;
 
 		/// The overarching hold reason.
+		#[pallet::no_default]
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The restaking pallet: services, allocations and the O(1) pool slash.
+		#[pallet::no_default]
 		type Restaking: RestakingInterface<Self::AccountId, BalanceOf<Self>>;
 
 		/// Told about every executed slash (the insurance pallet pays covers from it).
+		#[pallet::no_default_bounds]
 		type OnSlashExecuted: OnSlashExecuted<
 			Self::AccountId,
 			BalanceOf<Self>,
@@ -150,32 +158,40 @@ pub mod pallet {
 
 		/// Where forfeited dispute bonds (slash executed) and request deposits (slash vetoed)
 		/// go.
+		#[pallet::no_default_bounds]
 		type OnForfeit: OnUnbalanced<CreditOf<Self>>;
 
 		/// The origin of [`Slasher::Committee`] requests.
+		#[pallet::no_default]
 		type CommitteeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// May veto waiting slashes (the demo runtime: two thirds of the audit committee, or
 		/// root).
+		#[pallet::no_default]
 		type VetoOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// May pause and resume the pallet.
+		#[pallet::no_default]
 		type PauseOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Shortest veto window a policy may set: no slash executes sooner after its request.
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type SlashDeferDuration: Get<BlockNumberFor<Self>>;
 
 		/// Longest veto window a policy may set.
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type MaxVetoWindow: Get<BlockNumberFor<Self>>;
 
 		/// The restaking pallet's deallocation delay (`integrity_test` keeps every veto window
 		/// below it).
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type DeallocationDelay: Get<BlockNumberFor<Self>>;
 
 		/// The restaking pallet's undelegation delay.
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type UndelegationDelay: Get<BlockNumberFor<Self>>;
 
@@ -186,6 +202,7 @@ pub mod pallet {
 
 		/// Blocks over which one service's requested fractions against one operator are added
 		/// up.
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type SlashWindow: Get<BlockNumberFor<Self>>;
 
@@ -217,10 +234,12 @@ pub mod pallet {
 		type MaxContagionHistory: Get<u32>;
 
 		/// Held from an operator that disputes a slash.
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type DisputeBond: Get<BalanceOf<Self>>;
 
 		/// Held from an account slasher for each request; forfeited if the request is vetoed.
+		#[pallet::no_default_bounds]
 		#[pallet::constant]
 		type RequestDeposit: Get<BalanceOf<Self>>;
 
@@ -228,10 +247,69 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 
 		/// Restaking state for the benchmarks.
+		#[pallet::no_default]
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: restaking_primitives::restaking::RestakingBenchmarking<
 			Self::AccountId,
 		>;
+	}
+
+	/// Default configurations of this pallet for tests.
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{
+			derive_impl, parameter_types,
+			traits::{ConstU128, ConstU32, ConstU64},
+		};
+
+		/// The values of [`TestDefaultConfig`], for tests to assert against. The deallocation
+		/// and undelegation delays are those of `pallet_restaking`'s test configuration.
+		pub const DEFER: u64 = 3;
+		/// See [`DEFER`].
+		pub const MAX_VETO_WINDOW: u64 = 8;
+		/// See [`DEFER`].
+		pub const DEALLOCATION_DELAY: u64 = 10;
+		/// See [`DEFER`].
+		pub const UNDELEGATION_DELAY: u64 = 20;
+		/// See [`DEFER`].
+		pub const SLASH_WINDOW: u64 = 100;
+		/// See [`DEFER`].
+		pub const DISPUTE_BOND: u128 = 200;
+		/// See [`DEFER`].
+		pub const REQUEST_DEPOSIT: u128 = 50;
+
+		parameter_types! {
+			pub const TestMaxSlashPerWindow: Perbill = Perbill::from_percent(50);
+		}
+
+		/// A configuration for mock runtimes with `u128` balances and `u64` block numbers:
+		/// short delays and windows, short bounded lists, and nobody told of executed slashes.
+		/// A mock states the currency, the restaking pallet, the origins and what differs.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			type OnSlashExecuted = ();
+			type OnForfeit = ();
+			type SlashDeferDuration = ConstU64<DEFER>;
+			type MaxVetoWindow = ConstU64<MAX_VETO_WINDOW>;
+			type DeallocationDelay = ConstU64<DEALLOCATION_DELAY>;
+			type UndelegationDelay = ConstU64<UNDELEGATION_DELAY>;
+			type MaxServicesPerOperator = ConstU32<3>;
+			type SlashWindow = ConstU64<SLASH_WINDOW>;
+			type MaxSlashPerWindow = TestMaxSlashPerWindow;
+			type MaxSlashesPerWindow = ConstU32<3>;
+			type MaxPendingSlashes = ConstU32<4>;
+			type MaxPendingPerService = ConstU32<2>;
+			type MaxSlashHistory = ConstU32<2>;
+			type MaxContagionHistory = ConstU32<2>;
+			type DisputeBond = ConstU128<DISPUTE_BOND>;
+			type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
+			type WeightInfo = ();
+		}
 	}
 
 	/// Reasons this pallet holds funds.
@@ -363,101 +441,6 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A service's slashing policy was set or made milder.
-		PolicySet { service: ServiceId, policy: PolicyOf<T> },
-		/// A slash was requested; it may execute from block `due`. `scheduled` is false when
-		/// `on_idle`'s queue was full: the request then executes through `execute_slash`.
-		SlashRequested {
-			id: SlashId,
-			service: ServiceId,
-			operator: T::AccountId,
-			tier: SlashTier,
-			fraction: Perbill,
-			evidence: H256,
-			due: BlockNumberFor<T>,
-			scheduled: bool,
-		},
-		/// The operator's window cap cut a request from `requested` to `allowed`.
-		SlashClipped { id: SlashId, requested: Perbill, allowed: Perbill },
-		/// The operator disputed a request and posted `bond`.
-		SlashDisputed { id: SlashId, operator: T::AccountId, bond: BalanceOf<T> },
-		/// A request was vetoed; `bond_returned` went back to the disputing operator and
-		/// `deposit_forfeited` was taken from the slasher.
-		SlashVetoed { id: SlashId, bond_returned: BalanceOf<T>, deposit_forfeited: BalanceOf<T> },
-		/// A slash executed.
-		SlashExecuted {
-			id: SlashId,
-			service: ServiceId,
-			operator: T::AccountId,
-			fraction: Perbill,
-			from_self_bond: BalanceOf<T>,
-			from_pool: BalanceOf<T>,
-			bond_slashed: BalanceOf<T>,
-		},
-		/// A due request found nothing to slash (the operator's allocation to the service ended,
-		/// or a milder policy set the tier's fraction to zero); it was dropped and any dispute
-		/// bond and request deposit returned.
-		SlashLapsed { id: SlashId, reason: DispatchError },
-		/// Requests and executions stopped.
-		Paused,
-		/// Requests and executions resumed.
-		Resumed,
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The service does not exist or is retired.
-		ServiceNotLive,
-		/// Only the service's owner may set its policy.
-		NotServiceOwner,
-		/// A tier above the per-incident maximum, a maximum above `MaxSlashPerWindow`, or a veto
-		/// window outside `[SlashDeferDuration, MaxVetoWindow]`.
-		InvalidPolicy,
-		/// A first policy can only be set while no operator has allocated to the service.
-		OperatorsAlreadyAllocated,
-		/// A policy may only become milder: same slasher, no larger fraction, no shorter window.
-		PolicyHarsher,
-		/// The service has no slashing policy.
-		NoPolicy,
-		/// The origin is not the service's slasher.
-		NotSlasher,
-		/// The operator has no stake allocated to the service.
-		NotAllocated,
-		/// This evidence was already used against the operator for the service.
-		DuplicateEvidence,
-		/// The policy's fraction for this tier is zero.
-		TierDisabled,
-		/// The service slashed the operator up to `MaxSlashPerWindow` within `SlashWindow`.
-		WindowCapReached,
-		/// `MaxSlashesPerWindow` requests of the service against the operator within
-		/// `SlashWindow`.
-		TooManySlashesInWindow,
-		/// `MaxPendingPerService` requests of this service are waiting.
-		ServiceQueueFull,
-		/// No request with this id was ever made.
-		UnknownSlash,
-		/// The request no longer waits: it was vetoed or lapsed (or executed and its record
-		/// pruned from the history).
-		NotWaiting,
-		/// The slash already executed.
-		AlreadyExecuted,
-		/// The veto window has not passed yet.
-		NotDue,
-		/// The request is already disputed.
-		AlreadyDisputed,
-		/// Only the slashed operator may dispute.
-		NotSlashedOperator,
-		/// The veto window is over; disputes are closed.
-		DisputeWindowClosed,
-		/// The pallet is paused.
-		IsPaused,
-		/// The pallet is not paused.
-		NotPaused,
-	}
-
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
@@ -471,134 +454,6 @@ pub mod pallet {
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
-		}
-	}
-
-	#[pallet::call]
-	impl<T: Config> Pallet<T> {
-		/// Set `service`'s slashing policy: the first time while no operator has opted in,
-		/// afterwards only milder.
-		///
-		/// - Origin: the service's owner.
-		///
-		/// Emits [`Event::PolicySet`]. Errors: [`Error::ServiceNotLive`],
-		/// [`Error::NotServiceOwner`], [`Error::InvalidPolicy`],
-		/// [`Error::OperatorsAlreadyAllocated`], [`Error::PolicyHarsher`].
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::set_policy())]
-		pub fn set_policy(
-			origin: OriginFor<T>,
-			service: ServiceId,
-			policy: PolicyOf<T>,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_set_policy(who, service, policy)
-		}
-
-		/// Ask for a slash of `operator` for `service` at the policy's fraction for `tier` of the
-		/// operator's slashable stake now, clipped to what the operator's window cap leaves. It
-		/// executes after the policy's veto window unless vetoed; meanwhile no stake leaves the
-		/// operator's pool. An account slasher deposits `RequestDeposit`, lost on a veto.
-		///
-		/// - Origin: the service's slasher (an account, or `CommitteeOrigin`).
-		///
-		/// Emits [`Event::SlashRequested`] (and [`Event::SlashClipped`] when clipped). Errors:
-		/// [`Error::IsPaused`], [`Error::ServiceNotLive`], [`Error::NoPolicy`],
-		/// [`Error::NotSlasher`], [`Error::NotAllocated`], [`Error::DuplicateEvidence`],
-		/// [`Error::TierDisabled`], [`Error::WindowCapReached`],
-		/// [`Error::TooManySlashesInWindow`], [`Error::ServiceQueueFull`],
-		/// and the currency's error when an account slasher cannot pay `RequestDeposit`.
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::request_slash())]
-		pub fn request_slash(
-			origin: OriginFor<T>,
-			service: ServiceId,
-			operator: T::AccountId,
-			tier: SlashTier,
-			evidence: H256,
-		) -> DispatchResult {
-			Self::do_request_slash(origin, service, operator, tier, evidence)
-		}
-
-		/// Dispute a waiting slash: hold `DisputeBond` from the operator and flag the request
-		/// for the committee. The bond comes back if the slash is vetoed and is slashed with
-		/// it otherwise.
-		///
-		/// - Origin: the slashed operator.
-		///
-		/// Emits [`Event::SlashDisputed`]. Errors: [`Error::UnknownSlash`],
-		/// [`Error::AlreadyExecuted`], [`Error::NotWaiting`], [`Error::NotSlashedOperator`],
-		/// [`Error::AlreadyDisputed`], [`Error::DisputeWindowClosed`], and the currency's error
-		/// when the bond cannot be held.
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::dispute())]
-		pub fn dispute(origin: OriginFor<T>, id: SlashId) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_dispute(who, id)
-		}
-
-		/// Cancel a waiting slash: a dispute bond is returned, the slasher's deposit forfeited,
-		/// the fraction given back to the operator's window. Allowed while paused.
-		///
-		/// - Origin: `VetoOrigin`.
-		///
-		/// Emits [`Event::SlashVetoed`]. Errors: [`Error::UnknownSlash`],
-		/// [`Error::AlreadyExecuted`], [`Error::NotWaiting`].
-		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::veto())]
-		pub fn veto(origin: OriginFor<T>, id: SlashId) -> DispatchResult {
-			T::VetoOrigin::ensure_origin(origin)?;
-			Self::do_veto(id)
-		}
-
-		/// Execute a slash whose veto window has passed. Free of charge.
-		///
-		/// - Origin: signed (anyone).
-		///
-		/// Emits [`Event::SlashExecuted`] or [`Event::SlashLapsed`]. Errors:
-		/// [`Error::IsPaused`], [`Error::UnknownSlash`], [`Error::AlreadyExecuted`],
-		/// [`Error::NotWaiting`], [`Error::NotDue`].
-		#[pallet::call_index(4)]
-		// The cost does not depend on the pool's delegator count (the benchmark's `d`
-		// component shows it), so none is charged for; `OnSlashExecuted` adds its own.
-		#[pallet::weight(
-			T::WeightInfo::execute_slash(0).saturating_add(T::OnSlashExecuted::max_weight())
-		)]
-		pub fn execute_slash(origin: OriginFor<T>, id: SlashId) -> DispatchResultWithPostInfo {
-			ensure_signed(origin)?;
-			Self::do_execute(id, frame_system::Pallet::<T>::block_number())?;
-			Ok(PostDispatchInfo { actual_weight: None, pays_fee: Pays::No })
-		}
-
-		/// Stop new requests and executions. Waiting requests keep their operators' exits
-		/// frozen.
-		///
-		/// - Origin: `PauseOrigin`.
-		///
-		/// Emits [`Event::Paused`]. Errors: [`Error::IsPaused`].
-		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::pause())]
-		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
-			T::PauseOrigin::ensure_origin(origin)?;
-			ensure!(!Paused::<T>::get(), Error::<T>::IsPaused);
-			Paused::<T>::put(true);
-			Self::deposit_event(Event::Paused);
-			Ok(())
-		}
-
-		/// Resume requests and executions.
-		///
-		/// - Origin: `PauseOrigin`.
-		///
-		/// Emits [`Event::Resumed`]. Errors: [`Error::NotPaused`].
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::resume())]
-		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
-			T::PauseOrigin::ensure_origin(origin)?;
-			ensure!(Paused::<T>::get(), Error::<T>::NotPaused);
-			Paused::<T>::kill();
-			Self::deposit_event(Event::Resumed);
-			Ok(())
 		}
 	}
 }

@@ -18,6 +18,41 @@ fn slashable() -> (Balance, Balance) {
 	Restaking::slashable_stake(&OPERATOR, SERVICE).unwrap_or_default()
 }
 
+/// The crate documentation's example. The service's policy is set (`set_policy`) before its
+/// operators opt in; its slasher requests a `Critical` slash of an operator, which disputes it
+/// with a bond. The committee could `veto` it until the window ends; it does not, so anyone
+/// executes it: 20 % (the policy's `Critical` fraction) of the operator's self-bond and of its
+/// pool, and the dispute bond is lost.
+#[docify::export]
+#[test]
+fn example_request_dispute_execute() {
+	ExtBuilder::build_and_execute(|| {
+		let id = NextSlashId::<Runtime>::get();
+		assert_ok!(Slashing::request_slash(
+			signed(SLASHER),
+			SERVICE,
+			OPERATOR,
+			SlashTier::Critical,
+			evidence(1)
+		));
+		assert_ok!(Slashing::dispute(signed(OPERATOR), id));
+		assert_eq!(dispute_bond(OPERATOR), DISPUTE_BOND);
+		assert_noop!(Slashing::execute_slash(signed(NOBODY), id), Error::<Runtime>::NotDue);
+		System::set_block_number(1 + WINDOW);
+		assert_ok!(Slashing::execute_slash(signed(NOBODY), id));
+		assert!(events().contains(&Event::SlashExecuted {
+			id,
+			service: SERVICE,
+			operator: OPERATOR,
+			fraction: percent(20),
+			from_self_bond: 200,
+			from_pool: 800,
+			bond_slashed: DISPUTE_BOND,
+		}));
+		assert_eq!((self_bond(OPERATOR), dispute_bond(OPERATOR)), (800, 0));
+	});
+}
+
 mod policy {
 	use super::*;
 

@@ -1,8 +1,8 @@
 //! Configuration of every pallet in the runtime.
 //!
 //! System, money and governance live here; consensus, staking and base-layer slashing in
-//! [`staking`]; the restaking pallets in [`restaking`]; liquid restaking vaults and their
-//! tokens in [`liquid`].
+//! `staking.rs`; the restaking pallets in `restaking.rs`; liquid restaking vaults and their
+//! tokens in `liquid.rs`. Their items are re-exported here.
 
 mod liquid;
 mod restaking;

@@ -46,13 +46,14 @@ export function errorName(api, dispatchError) {
 }
 
 /**
- * Sign and submit `tx`, wait until it is in a block. Resolves with
- * `{ blockHash, events, error }`: `error` is `section.Name` when the call failed.
+ * Sign and submit `tx` (with polkadot-js signer `options`, if any), wait until it is in a
+ * block. Resolves with `{ blockHash, events, error }`: `error` is `section.Name` when the call
+ * failed.
  */
-export function submit(api, tx, signer) {
+export function submit(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     const sub = subscription();
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
       if (status.isInBlock) {
         sub.end();
         resolve({
@@ -69,8 +70,8 @@ export function submit(api, tx, signer) {
 }
 
 /** Submit `tx` and fail unless it succeeded. Returns its events. */
-export async function submitOk(api, tx, signer) {
-  const result = await submit(api, tx, signer);
+export async function submitOk(api, tx, signer, options = {}) {
+  const result = await submit(api, tx, signer, options);
   if (result.error) throw new Error(`${tx.method.section}.${tx.method.method} failed: ${result.error}`);
   return result.events;
 }
