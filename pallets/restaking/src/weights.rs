@@ -650,9 +650,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	// Not measured yet: the charge the hook made before it had benchmarks of its own (its
+	// reads, and `settle` per staker), until `benchmarks/run.sh pallet_restaking` runs.
 	fn idle_release_outflow(n: u32, ) -> Weight {
 		T::DbWeight::get().reads(2_u64).saturating_add(Self::settle().saturating_mul(n.into()))
 	}
+	// Not measured yet, as above.
 	fn idle_sweep(n: u32, ) -> Weight {
 		T::DbWeight::get().writes(1_u64).saturating_add(Self::settle().saturating_mul(n.into()))
 	}
@@ -786,9 +789,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(27_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
+	// Not measured yet: the charge the hook made before it had benchmarks of its own (its
+	// reads, and `settle` per staker), until `benchmarks/run.sh pallet_restaking` runs.
 	fn idle_release_outflow(n: u32, ) -> Weight {
 		RocksDbWeight::get().reads(2_u64).saturating_add(Self::settle().saturating_mul(n.into()))
 	}
+	// Not measured yet, as above.
 	fn idle_sweep(n: u32, ) -> Weight {
 		RocksDbWeight::get().writes(1_u64).saturating_add(Self::settle().saturating_mul(n.into()))
 	}
