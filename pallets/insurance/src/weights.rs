@@ -4,7 +4,7 @@
 //! Release: polkadot-sdk stable2609 (benchmark CLI 64.0.0), date 2026-12-05.
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`.
 //! Steps: `50`, repeat: `20`, wasm execution: `Compiled`,
-//! chain: `Some("dev")`, database cache: 1024 MiB.
+//! genesis: the runtime blob's `development` preset, database cache: 1024 MiB.
 //!
 //! `SubstrateWeight` prices storage with the runtime's `DbWeight`; `()` with RocksDB's, for
 //! tests and mocks.
@@ -13,8 +13,10 @@
 // /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/restaking-target-bench/release/wbuild/restaking-runtime/restaking_runtime.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_insurance
 // --extrinsic
@@ -70,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2538`
 		//  Estimated: `22646`
-		// Minimum execution time: 124_967_000 picoseconds.
-		Weight::from_parts(130_805_000, 22646)
+		// Minimum execution time: 123_713_000 picoseconds.
+		Weight::from_parts(128_358_000, 22646)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -87,8 +89,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `964`
 		//  Estimated: `6196`
-		// Minimum execution time: 69_854_000 picoseconds.
-		Weight::from_parts(73_208_000, 6196)
+		// Minimum execution time: 69_578_000 picoseconds.
+		Weight::from_parts(72_629_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -100,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `707`
 		//  Estimated: `3830`
-		// Minimum execution time: 23_497_000 picoseconds.
-		Weight::from_parts(25_320_000, 3830)
+		// Minimum execution time: 23_298_000 picoseconds.
+		Weight::from_parts(25_000_000, 3830)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -124,10 +126,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1081 + c * (252 ±0)`
 		//  Estimated: `6196 + c * (2644 ±0)`
-		// Minimum execution time: 77_306_000 picoseconds.
-		Weight::from_parts(87_756_583, 6196)
-			// Standard Error: 12_545
-			.saturating_add(Weight::from_parts(18_127_094, 0).saturating_mul(c.into()))
+		// Minimum execution time: 76_402_000 picoseconds.
+		Weight::from_parts(86_351_004, 6196)
+			// Standard Error: 12_666
+			.saturating_add(Weight::from_parts(17_864_223, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -156,11 +158,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn buy_cover(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6231 + c * (252 ±0)`
-		//  Estimated: `35025 + c * (2595 ±125)`
-		// Minimum execution time: 296_399_000 picoseconds.
-		Weight::from_parts(324_319_156, 35025)
-			// Standard Error: 148_124
-			.saturating_add(Weight::from_parts(22_000_193, 0).saturating_mul(c.into()))
+		//  Estimated: `35025 + c * (2595 ±1)`
+		// Minimum execution time: 292_782_000 picoseconds.
+		Weight::from_parts(318_514_262, 35025)
+			// Standard Error: 148_229
+			.saturating_add(Weight::from_parts(21_866_245, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
@@ -182,10 +184,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `713 + c * (252 ±0)`
 		//  Estimated: `3991 + c * (2644 ±0)`
-		// Minimum execution time: 18_827_000 picoseconds.
-		Weight::from_parts(29_953_627, 3991)
-			// Standard Error: 11_819
-			.saturating_add(Weight::from_parts(17_991_104, 0).saturating_mul(c.into()))
+		// Minimum execution time: 18_093_000 picoseconds.
+		Weight::from_parts(28_568_068, 3991)
+			// Standard Error: 12_327
+			.saturating_add(Weight::from_parts(17_760_374, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -210,10 +212,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + c * (11925 ±0) + d * (3 ±0)`
 		//  Estimated: `6196 + c * (169216 ±0)`
-		// Minimum execution time: 620_496_000 picoseconds.
-		Weight::from_parts(659_577_000, 6196)
-			// Standard Error: 1_414_976
-			.saturating_add(Weight::from_parts(466_627_087, 0).saturating_mul(c.into()))
+		// Minimum execution time: 650_789_000 picoseconds.
+		Weight::from_parts(681_770_000, 6196)
+			// Standard Error: 1_497_982
+			.saturating_add(Weight::from_parts(473_790_920, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((67_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -225,23 +227,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn create_pool() -> Weight {
-		Weight::from_parts(130_805_000, 22646)
+		Weight::from_parts(128_358_000, 22646)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(73_208_000, 6196)
+		Weight::from_parts(72_629_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn request_withdraw() -> Weight {
-		Weight::from_parts(25_320_000, 3830)
+		Weight::from_parts(25_000_000, 3830)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw(c: u32, ) -> Weight {
-		Weight::from_parts(87_756_583, 6196)
-			.saturating_add(Weight::from_parts(18_127_094, 0).saturating_mul(c.into()))
+		Weight::from_parts(86_351_004, 6196)
+			.saturating_add(Weight::from_parts(17_864_223, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -249,8 +251,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2644).saturating_mul(c.into()))
 	}
 	fn buy_cover(c: u32, ) -> Weight {
-		Weight::from_parts(324_319_156, 35025)
-			.saturating_add(Weight::from_parts(22_000_193, 0).saturating_mul(c.into()))
+		Weight::from_parts(318_514_262, 35025)
+			.saturating_add(Weight::from_parts(21_866_245, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(33_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
@@ -258,8 +260,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2595).saturating_mul(c.into()))
 	}
 	fn release_covers(c: u32, ) -> Weight {
-		Weight::from_parts(29_953_627, 3991)
-			.saturating_add(Weight::from_parts(17_991_104, 0).saturating_mul(c.into()))
+		Weight::from_parts(28_568_068, 3991)
+			.saturating_add(Weight::from_parts(17_760_374, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -267,8 +269,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2644).saturating_mul(c.into()))
 	}
 	fn payout(c: u32, _d: u32, ) -> Weight {
-		Weight::from_parts(659_577_000, 6196)
-			.saturating_add(Weight::from_parts(466_627_087, 0).saturating_mul(c.into()))
+		Weight::from_parts(681_770_000, 6196)
+			.saturating_add(Weight::from_parts(473_790_920, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((67_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))

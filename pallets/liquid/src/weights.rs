@@ -4,7 +4,7 @@
 //! Release: polkadot-sdk stable2609 (benchmark CLI 64.0.0), date 2026-12-05.
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`.
 //! Steps: `50`, repeat: `20`, wasm execution: `Compiled`,
-//! chain: `Some("dev")`, database cache: 1024 MiB.
+//! genesis: the runtime blob's `development` preset, database cache: 1024 MiB.
 //!
 //! `SubstrateWeight` prices storage with the runtime's `DbWeight`; `()` with RocksDB's, for
 //! tests and mocks.
@@ -13,8 +13,10 @@
 // /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/restaking-target-bench/release/wbuild/restaking-runtime/restaking_runtime.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_liquid_restaking
 // --extrinsic
@@ -71,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `334`
 		//  Estimated: `6196`
-		// Minimum execution time: 82_652_000 picoseconds.
-		Weight::from_parts(86_851_000, 6196)
+		// Minimum execution time: 83_500_000 picoseconds.
+		Weight::from_parts(87_364_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -126,8 +128,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6919`
 		//  Estimated: `42638`
-		// Minimum execution time: 793_601_000 picoseconds.
-		Weight::from_parts(824_060_000, 42638)
+		// Minimum execution time: 802_081_000 picoseconds.
+		Weight::from_parts(835_594_000, 42638)
 			.saturating_add(T::DbWeight::get().reads(55_u64))
 			.saturating_add(T::DbWeight::get().writes(44_u64))
 	}
@@ -181,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `7374`
 		//  Estimated: `45241`
-		// Minimum execution time: 816_709_000 picoseconds.
-		Weight::from_parts(846_315_000, 45241)
+		// Minimum execution time: 821_240_000 picoseconds.
+		Weight::from_parts(854_447_000, 45241)
 			.saturating_add(T::DbWeight::get().reads(57_u64))
 			.saturating_add(T::DbWeight::get().writes(49_u64))
 	}
@@ -236,8 +238,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `7037`
 		//  Estimated: `45241`
-		// Minimum execution time: 708_602_000 picoseconds.
-		Weight::from_parts(755_157_000, 45241)
+		// Minimum execution time: 711_625_000 picoseconds.
+		Weight::from_parts(742_154_000, 45241)
 			.saturating_add(T::DbWeight::get().reads(56_u64))
 			.saturating_add(T::DbWeight::get().writes(44_u64))
 	}
@@ -287,8 +289,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6136`
 		//  Estimated: `42638`
-		// Minimum execution time: 615_195_000 picoseconds.
-		Weight::from_parts(642_856_000, 42638)
+		// Minimum execution time: 622_729_000 picoseconds.
+		Weight::from_parts(648_249_000, 42638)
 			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().writes(41_u64))
 	}
@@ -298,8 +300,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `366`
 		//  Estimated: `3726`
-		// Minimum execution time: 13_022_000 picoseconds.
-		Weight::from_parts(14_218_000, 3726)
+		// Minimum execution time: 12_962_000 picoseconds.
+		Weight::from_parts(14_186_000, 3726)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -308,32 +310,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn create_vault() -> Weight {
-		Weight::from_parts(86_851_000, 6196)
+		Weight::from_parts(87_364_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(824_060_000, 42638)
+		Weight::from_parts(835_594_000, 42638)
 			.saturating_add(RocksDbWeight::get().reads(55_u64))
 			.saturating_add(RocksDbWeight::get().writes(44_u64))
 	}
 	fn redeem() -> Weight {
-		Weight::from_parts(846_315_000, 45241)
+		Weight::from_parts(854_447_000, 45241)
 			.saturating_add(RocksDbWeight::get().reads(57_u64))
 			.saturating_add(RocksDbWeight::get().writes(49_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(755_157_000, 45241)
+		Weight::from_parts(742_154_000, 45241)
 			.saturating_add(RocksDbWeight::get().reads(56_u64))
 			.saturating_add(RocksDbWeight::get().writes(44_u64))
 	}
 	fn poke() -> Weight {
-		Weight::from_parts(642_856_000, 42638)
+		Weight::from_parts(648_249_000, 42638)
 			.saturating_add(RocksDbWeight::get().reads(52_u64))
 			.saturating_add(RocksDbWeight::get().writes(41_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(14_218_000, 3726)
+		Weight::from_parts(14_186_000, 3726)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

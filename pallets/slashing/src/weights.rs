@@ -4,7 +4,7 @@
 //! Release: polkadot-sdk stable2609 (benchmark CLI 64.0.0), date 2026-12-05.
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`.
 //! Steps: `50`, repeat: `20`, wasm execution: `Compiled`,
-//! chain: `Some("dev")`, database cache: 1024 MiB.
+//! genesis: the runtime blob's `development` preset, database cache: 1024 MiB.
 //!
 //! `SubstrateWeight` prices storage with the runtime's `DbWeight`; `()` with RocksDB's, for
 //! tests and mocks.
@@ -13,8 +13,10 @@
 // /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/restaking-target-bench/release/wbuild/restaking-runtime/restaking_runtime.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_slashing
 // --extrinsic
@@ -65,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `461`
 		//  Estimated: `3697`
-		// Minimum execution time: 18_478_000 picoseconds.
-		Weight::from_parts(20_059_000, 3697)
+		// Minimum execution time: 18_352_000 picoseconds.
+		Weight::from_parts(20_061_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -104,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4492`
 		//  Estimated: `4559`
-		// Minimum execution time: 115_227_000 picoseconds.
-		Weight::from_parts(121_664_000, 4559)
+		// Minimum execution time: 116_360_000 picoseconds.
+		Weight::from_parts(122_760_000, 4559)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -119,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `874`
 		//  Estimated: `3712`
-		// Minimum execution time: 64_719_000 picoseconds.
-		Weight::from_parts(67_943_000, 3712)
+		// Minimum execution time: 64_358_000 picoseconds.
+		Weight::from_parts(68_257_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -144,8 +146,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4431`
 		//  Estimated: `6434`
-		// Minimum execution time: 106_215_000 picoseconds.
-		Weight::from_parts(112_810_000, 6434)
+		// Minimum execution time: 107_503_000 picoseconds.
+		Weight::from_parts(113_092_000, 6434)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -190,10 +192,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6985 + d * (1 ±0)`
 		//  Estimated: `8799`
-		// Minimum execution time: 213_581_000 picoseconds.
-		Weight::from_parts(319_973_044, 8799)
-			// Standard Error: 4_079
-			.saturating_add(Weight::from_parts(166_865, 0).saturating_mul(d.into()))
+		// Minimum execution time: 213_354_000 picoseconds.
+		Weight::from_parts(313_861_240, 8799)
+			// Standard Error: 3_559
+			.saturating_add(Weight::from_parts(161_271, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
@@ -203,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1486`
-		// Minimum execution time: 7_485_000 picoseconds.
-		Weight::from_parts(8_378_000, 1486)
+		// Minimum execution time: 7_576_000 picoseconds.
+		Weight::from_parts(8_363_000, 1486)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -214,8 +216,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `62`
 		//  Estimated: `1486`
-		// Minimum execution time: 7_979_000 picoseconds.
-		Weight::from_parts(8_917_000, 1486)
+		// Minimum execution time: 8_020_000 picoseconds.
+		Weight::from_parts(8_967_000, 1486)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -260,10 +262,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1187 + n * (1300 ±0)`
 		//  Estimated: `6196 + n * (2835 ±0)`
-		// Minimum execution time: 2_770_000 picoseconds.
-		Weight::from_parts(17_130_107, 6196)
-			// Standard Error: 190_226
-			.saturating_add(Weight::from_parts(169_608_230, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_881_000 picoseconds.
+		Weight::from_parts(14_010_170, 6196)
+			// Standard Error: 231_115
+			.saturating_add(Weight::from_parts(171_112_873, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((14_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -275,44 +277,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn set_policy() -> Weight {
-		Weight::from_parts(20_059_000, 3697)
+		Weight::from_parts(20_061_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn request_slash() -> Weight {
-		Weight::from_parts(121_664_000, 4559)
+		Weight::from_parts(122_760_000, 4559)
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(67_943_000, 3712)
+		Weight::from_parts(68_257_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn veto() -> Weight {
-		Weight::from_parts(112_810_000, 6434)
+		Weight::from_parts(113_092_000, 6434)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn execute_slash(d: u32, ) -> Weight {
-		Weight::from_parts(319_973_044, 8799)
-			.saturating_add(Weight::from_parts(166_865, 0).saturating_mul(d.into()))
+		Weight::from_parts(313_861_240, 8799)
+			.saturating_add(Weight::from_parts(161_271, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(19_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(8_378_000, 1486)
+		Weight::from_parts(8_363_000, 1486)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(8_917_000, 1486)
+		Weight::from_parts(8_967_000, 1486)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_idle(n: u32, ) -> Weight {
-		Weight::from_parts(17_130_107, 6196)
-			.saturating_add(Weight::from_parts(169_608_230, 0).saturating_mul(n.into()))
+		Weight::from_parts(14_010_170, 6196)
+			.saturating_add(Weight::from_parts(171_112_873, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((14_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
