@@ -57,7 +57,8 @@ describe('dev chain base layer', () => {
     const props = await api.rpc.system.properties();
     const tokenSymbol = props.tokenSymbol.unwrap()[0].toString();
     const decimals = props.tokenDecimals.unwrap()[0].toNumber();
-    const metadataHash = u8aToHex(merkleizeMetadata(opaque.unwrap().toU8a(true), { decimals, tokenSymbol }).digest());
+    const metadata = opaque.unwrap().toU8a(true);
+    const metadataHash = u8aToHex(merkleizeMetadata(metadata, { decimals, tokenSymbol }).digest());
     step('metadata hash', { hash: metadataHash, tokenSymbol, decimals });
 
     const amount = 3n * UNIT;
@@ -70,8 +71,7 @@ describe('dev chain base layer', () => {
 
     // A wallet holding other metadata signs another hash: the runtime's signed payload differs,
     // so the signature does not verify and the pool refuses the transaction.
-    const wrongHash = u8aToHex(merkleizeMetadata(opaque.unwrap().toU8a(true),
-      { decimals: decimals + 1, tokenSymbol }).digest());
+    const wrongHash = u8aToHex(merkleizeMetadata(metadata, { decimals: decimals + 1, tokenSymbol }).digest());
     await assert.rejects(
       api.tx.balances.transferKeepAlive(dave.address, amount)
         .signAndSend(alice, { mode: 1, metadataHash: wrongHash }),

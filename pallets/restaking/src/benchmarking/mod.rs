@@ -361,7 +361,7 @@ mod benchmarks {
 		let service = allocated_service::<T>(&operator, 0);
 		let queued = unit::<T>();
 		for i in 0..T::MaxOutflowQueue::get() {
-			let who = delegator_with_withdrawals::<T>(&operator, i);
+			let who = delegator_with_withdrawals::<T>(&operator, i, MOSTLY_ACTIVE);
 			OutflowQueue::<T>::mutate(|q| q.try_push(who.clone()).unwrap());
 			Stakers::<T>::mutate(&who, |l| l.as_mut().unwrap().queued_outflow = queued);
 		}
@@ -391,7 +391,7 @@ mod benchmarks {
 		let operator = new_operator::<T>("operator", 0);
 		let service = allocated_service::<T>(&operator, 0);
 		for i in 0..=n {
-			delegator_with_withdrawals::<T>(&operator, i);
+			delegator_with_withdrawals::<T>(&operator, i, MOSTLY_ACTIVE);
 		}
 		leave_pending_loss::<T>(&operator, service);
 		frame_system::Pallet::<T>::reset_events();

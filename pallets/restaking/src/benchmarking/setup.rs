@@ -212,11 +212,7 @@ pub(super) fn leave_pending_loss<T: Config>(operator: &T::AccountId, service: Se
 pub(super) fn delegator_with_withdrawals_and_loss<T: Config>() -> (T::AccountId, T::AccountId) {
 	let operator = new_operator::<T>("operator", 0);
 	let service = allocated_service::<T>(&operator, 0);
-	let who = new_delegator::<T>(&operator, 0);
-	let part = Stakers::<T>::get(&who).unwrap().value / (T::MaxWithdrawals::get() + 1).into();
-	for _ in 0..T::MaxWithdrawals::get() {
-		Restaking::<T>::do_undelegate(who.clone(), part, crate::delegation::Exit::Staker).unwrap();
-	}
+	let who = delegator_with_withdrawals::<T>(&operator, 0, T::MaxWithdrawals::get() + 1);
 	leave_pending_loss::<T>(&operator, service);
 	(operator, who)
 }
@@ -241,14 +237,19 @@ pub(super) fn unlimited_outflow<T: Config>() {
 	ActiveParameters::<T>::put(params);
 }
 
-/// A delegator of `operator` with `MaxWithdrawals` withdrawals and most of its value still
-/// active (needs [`unlimited_outflow`]).
+/// A divisor for [`delegator_with_withdrawals`] that leaves most of the value active: each
+/// withdrawal is a twentieth of it.
+pub(super) const MOSTLY_ACTIVE: u32 = 20;
+
+/// A delegator of `operator` with `MaxWithdrawals` withdrawals, each `1 / divisor` of the value
+/// it delegated (the outflow cap must let them start; see [`unlimited_outflow`]).
 pub(super) fn delegator_with_withdrawals<T: Config>(
 	operator: &T::AccountId,
 	index: u32,
+	divisor: u32,
 ) -> T::AccountId {
 	let who = new_delegator::<T>(operator, index);
-	let part = unit::<T>() / 2u32.into();
+	let part = Stakers::<T>::get(&who).expect("delegated").value / divisor.into();
 	for _ in 0..T::MaxWithdrawals::get() {
 		Restaking::<T>::do_undelegate(who.clone(), part, crate::delegation::Exit::Staker)
 			.expect("undelegates");
