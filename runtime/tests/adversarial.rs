@@ -317,10 +317,11 @@ fn deserter_services(w: &World) -> Vec<u32> {
 }
 
 fn check_pallets() -> Result<(), String> {
-	Restaking::do_try_state().map_err(|e| format!("restaking: {e:?}"))?;
-	Slashing::do_try_state().map_err(|e| format!("slashing: {e:?}"))?;
-	restaking_runtime::Insurance::do_try_state().map_err(|e| format!("insurance: {e:?}"))?;
-	restaking_runtime::LiquidRestaking::do_try_state().map_err(|e| format!("liquid: {e:?}"))?;
+	Restaking::do_try_state(u8::MAX).map_err(|e| format!("restaking: {e:?}"))?;
+	Slashing::do_try_state(u8::MAX).map_err(|e| format!("slashing: {e:?}"))?;
+	restaking_runtime::Insurance::do_try_state(u8::MAX).map_err(|e| format!("insurance: {e:?}"))?;
+	restaking_runtime::LiquidRestaking::do_try_state(u8::MAX)
+		.map_err(|e| format!("liquid: {e:?}"))?;
 	Ok(())
 }
 

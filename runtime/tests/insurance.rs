@@ -20,9 +20,9 @@ fn bonded(who: &restaking_runtime::AccountId) -> u128 {
 }
 
 fn check_invariants() {
-	Restaking::do_try_state().expect("restaking invariants hold");
-	Slashing::do_try_state().expect("slashing invariants hold");
-	Insurance::do_try_state().expect("insurance invariants hold");
+	Restaking::do_try_state(u8::MAX).expect("restaking invariants hold");
+	Slashing::do_try_state(u8::MAX).expect("slashing invariants hold");
+	Insurance::do_try_state(u8::MAX).expect("insurance invariants hold");
 }
 
 #[test]

@@ -27,9 +27,9 @@ fn era() -> u32 {
 }
 
 fn check_invariants() {
-	LiquidRestaking::do_try_state().expect("liquid invariants hold");
-	Restaking::do_try_state().expect("restaking invariants hold");
-	Slashing::do_try_state().expect("slashing invariants hold");
+	LiquidRestaking::do_try_state(u8::MAX).expect("liquid invariants hold");
+	Restaking::do_try_state(u8::MAX).expect("restaking invariants hold");
+	Slashing::do_try_state(u8::MAX).expect("slashing invariants hold");
 }
 
 #[test]

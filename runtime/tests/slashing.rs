@@ -28,8 +28,8 @@ fn bonded(who: &restaking_runtime::AccountId) -> u128 {
 }
 
 fn check_invariants() {
-	Restaking::do_try_state().expect("restaking invariants hold");
-	Slashing::do_try_state().expect("slashing invariants hold");
+	Restaking::do_try_state(u8::MAX).expect("restaking invariants hold");
+	Slashing::do_try_state(u8::MAX).expect("slashing invariants hold");
 }
 
 /// Two thirds of the audit committee (Alice proposes, Alice and Bob vote aye) pass `call`.

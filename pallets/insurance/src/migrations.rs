@@ -151,7 +151,7 @@ pub mod v1 {
 				Pools::<T>::iter_values().count() as u32 == before,
 				"a pool was lost or could not be decoded"
 			);
-			Pallet::<T>::do_try_state()
+			Pallet::<T>::do_try_state(u8::MAX)
 		}
 	}
 

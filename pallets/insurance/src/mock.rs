@@ -7,7 +7,7 @@ use frame_support::{
 	traits::{
 		fungible::{Credit, Inspect, InspectHold},
 		tokens::imbalance::ResolveTo,
-		ConstU128, ConstU32, ConstU64, EitherOfDiverse, Hooks, Imbalance,
+		ConstU128, ConstU32, ConstU64, EitherOfDiverse, Imbalance,
 	},
 	PalletId,
 };
@@ -238,7 +238,7 @@ impl ExtBuilder {
 		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
-			System::set_block_number(1);
+			start_first_block();
 			pallet_staking::CurrentEra::<Runtime>::put(0);
 			pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
 				index: 0,
@@ -252,21 +252,16 @@ impl ExtBuilder {
 	pub fn build_and_execute(test: impl FnOnce()) {
 		Self::build().execute_with(|| {
 			test();
-			Restaking::do_try_state().expect("restaking try_state holds after the test");
-			Slashing::do_try_state().expect("slashing try_state holds after the test");
-			Insurance::do_try_state().expect("insurance try_state holds after the test");
+			Restaking::do_try_state(u8::MAX).expect("restaking try_state holds after the test");
+			Slashing::do_try_state(u8::MAX).expect("slashing try_state holds after the test");
+			Insurance::do_try_state(u8::MAX).expect("insurance try_state holds after the test");
 		});
 	}
 }
 
-/// Advance to block `n`, running both pallets' `on_idle` with unlimited weight.
-pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		pallet_slashing::Pallet::<Runtime>::on_idle(next, frame_support::weights::Weight::MAX);
-		Restaking::on_idle(next, frame_support::weights::Weight::MAX);
-	}
+/// The pallet's events deposited since the last call (given / when / then).
+pub fn events_since_last_call() -> Vec<Event<Runtime>> {
+	new_events_of()
 }
 
 pub fn events() -> Vec<Event<Runtime>> {

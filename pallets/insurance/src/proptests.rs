@@ -232,9 +232,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
 			if let Err(e) = after(&b, &mut tally) {
 				return Err(TestCaseError::fail(format!("step {i} {op:?}: {e}")));
 			}
-			let checks = Restaking::do_try_state()
-				.and_then(|_| Slashing::do_try_state())
-				.and_then(|_| Insurance::do_try_state());
+			let checks = Restaking::do_try_state(u8::MAX)
+				.and_then(|_| Slashing::do_try_state(u8::MAX))
+				.and_then(|_| Insurance::do_try_state(u8::MAX));
 			if let Err(e) = checks {
 				return Err(TestCaseError::fail(format!("step {i} {op:?}: {e:?}")));
 			}

@@ -43,25 +43,48 @@ fn critical_slash(n: u8) -> u64 {
 #[test]
 fn example_cover_pays_a_slash() {
 	ExtBuilder::build_and_execute(|| {
+		// Given a pool for SERVICE funded by an underwriter, and a cover of 500 bought from it
+		// for OPERATOR's delegators for 100 blocks at the quoted premium.
 		let pool = NextPoolId::<Runtime>::get();
 		assert_ok!(Insurance::create_pool(signed(OWNER), vec![SERVICE], pricing(), DEDUCTIBLE));
 		assert_ok!(Insurance::deposit(signed(UNDERWRITER), pool, 5_000));
 		let premium = Insurance::quote(pool, &OPERATOR, SERVICE, 500, 100).unwrap();
 		let buyer = free(BUYER);
+		let cover = NextCoverId::<Runtime>::get();
 		assert_ok!(Insurance::buy_cover(signed(BUYER), pool, OPERATOR, SERVICE, 500, 100));
 		assert_eq!(free(BUYER), buyer - premium);
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::PoolCreated { pool, owner: OWNER, services: vec![SERVICE] },
+				Event::Deposited { pool, who: UNDERWRITER, amount: 5_000, shares: 5_000 },
+				Event::CoverBought {
+					cover,
+					pool,
+					operator: OPERATOR,
+					service: SERVICE,
+					amount: 500,
+					premium,
+					end: System::block_number() + 100,
+				},
+			]
+		);
 
+		// When a `Critical` slash of the operator executes.
 		run_to_block(2);
-		assert_ok!(Slashing::request_slash(
-			signed(SLASHER),
-			SERVICE,
-			OPERATOR,
-			SlashTier::Critical,
-			evidence(1)
-		));
+		let slash = request(SlashTier::Critical, 1);
 		run_to_block(System::block_number() + WINDOW);
 
-		// STAKER holds 3,000 of the pool's 4,000 shares: three quarters of 500 − 10.
+		// Then the cover pays its 500 less the deductible, the reserve tops the pool up by
+		// `ReserveCoverage` (20 %) of that, and STAKER, who holds 3,000 of the operator's pool
+		// of 4,000 shares, claims three quarters of the payout.
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::CoverPaid { cover, slash, amount: 500 - DEDUCTIBLE },
+				Event::PoolToppedUp { pool, amount: (500 - DEDUCTIBLE) / 5 },
+			]
+		);
 		let before = free(STAKER);
 		assert_ok!(Restaking::claim(signed(STAKER)));
 		assert_eq!(free(STAKER), before + 367);
@@ -890,6 +913,40 @@ mod migrations {
 			);
 			run_to_block(5 * COOLDOWN + 1);
 			assert_ok!(Insurance::withdraw(signed(BUYER), POOL));
+		});
+	}
+}
+
+/// `try_state` finds a broken invariant at the level that checks it, and only there.
+mod try_state_levels {
+	use super::*;
+
+	#[test]
+	fn deposits_are_checked_at_level_one_positions_at_level_two() {
+		ExtBuilder::build_and_execute(|| {
+			// Given the genesis pool and its underwriter.
+			assert_ok!(Insurance::do_try_state(u8::MAX));
+
+			// When the underwriter's position holds a share the pool does not count.
+			Positions::<Runtime>::mutate(POOL, UNDERWRITER, |p| {
+				p.as_mut().expect("the underwriter's position").shares += 1
+			});
+			// Then only the check over every position sees it.
+			assert_ok!(Insurance::do_try_state(1));
+			assert_eq!(
+				Insurance::do_try_state(2),
+				Err("pool shares differ from the positions'".into())
+			);
+			Positions::<Runtime>::mutate(POOL, UNDERWRITER, |p| {
+				p.as_mut().expect("the underwriter's position").shares -= 1
+			});
+
+			// When the pool records a deposit its owner does not hold.
+			Pools::<Runtime>::mutate(POOL, |p| p.as_mut().expect("the genesis pool").deposit += 1);
+			// Then level 1 sees it, level 0 checks nothing.
+			assert_eq!(Insurance::do_try_state(1), Err("held pool deposits differ".into()));
+			assert_ok!(Insurance::do_try_state(0));
+			Pools::<Runtime>::mutate(POOL, |p| p.as_mut().expect("the genesis pool").deposit -= 1);
 		});
 	}
 }

@@ -168,9 +168,9 @@ fn run(offset: u8, vesting: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
 		let mut evidence = 0u8;
 		for (i, op) in ops.iter().enumerate() {
 			issuance += apply(op, &mut evidence);
-			let checks = Liquid::do_try_state()
-				.and_then(|_| Restaking::do_try_state())
-				.and_then(|_| Slashing::do_try_state());
+			let checks = Liquid::do_try_state(u8::MAX)
+				.and_then(|_| Restaking::do_try_state(u8::MAX))
+				.and_then(|_| Slashing::do_try_state(u8::MAX));
 			if let Err(e) = checks {
 				return Err(TestCaseError::fail(format!("step {i} {op:?}: {e:?}")));
 			}
@@ -199,9 +199,9 @@ fn round_trip(
 		RewardVesting::set(vesting);
 		let mut evidence = 0u8;
 		let check = |when: &str| {
-			Liquid::do_try_state()
-				.and_then(|_| Restaking::do_try_state())
-				.and_then(|_| Slashing::do_try_state())
+			Liquid::do_try_state(u8::MAX)
+				.and_then(|_| Restaking::do_try_state(u8::MAX))
+				.and_then(|_| Slashing::do_try_state(u8::MAX))
 				.map_err(|e| TestCaseError::fail(format!("{when}: {e:?}")))
 		};
 		for op in &setup {

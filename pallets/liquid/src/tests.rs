@@ -610,26 +610,44 @@ fn the_last_tokens_redeem_even_below_the_minimum() {
 #[test]
 fn a_redemption_waits_for_bonding_and_undelegation_then_pays_its_value() {
 	ExtBuilder::build_and_execute(|| {
+		// Given ALICE and BOB hold 1,000 tokens each of a vault worth 2,000.
 		deposit(ALICE, 1_000);
 		deposit(BOB, 1_000);
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::Deposited { vault: VAULT, who: ALICE, amount: 1_000, tokens: 1_000 },
+				Event::Deposited { vault: VAULT, who: BOB, amount: 1_000, tokens: 1_000 },
+			]
+		);
 		let before = free(ALICE);
 		let issuance = total();
-		// 100 tokens (5 % of the vault, under the 10 % cap) release at once.
+
+		// When ALICE redeems 100 tokens (5 % of the vault, under the 10 % cap).
 		let id = redeem(ALICE, 100);
+
+		// Then they are released at once: unbonded and undelegated, to unlock when both the
+		// bonding duration and the undelegation delay have passed.
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::RedemptionQueued { vault: VAULT, who: ALICE, id, tokens: 100, value: 100 },
+				Event::RedemptionsReleased {
+					vault: VAULT,
+					count: 1,
+					shares: 100,
+					value: 100,
+					unbonded: 100,
+					undelegated: 100,
+					unlock_era: BONDING_DURATION,
+					unlock_at: 1 + UNDELEGATION_DELAY,
+				},
+			]
+		);
 		assert_eq!(tokens(VAULT, ALICE), 900);
 		assert_eq!(supply(VAULT), 1_900);
 		let state = Liquid::vault_state(VAULT).unwrap();
 		assert_eq!((state.value, state.redeeming, state.queued), (2_000, 100, 0));
-		assert!(events().contains(&Event::RedemptionsReleased {
-			vault: VAULT,
-			count: 1,
-			shares: 100,
-			value: 100,
-			unbonded: 100,
-			undelegated: 100,
-			unlock_era: BONDING_DURATION,
-			unlock_at: 1 + UNDELEGATION_DELAY,
-		}));
 		let stake = Staking::stake(&account(VAULT)).unwrap();
 		assert_eq!((stake.active, stake.total), (1_900, 2_000));
 		assert_noop!(
@@ -642,10 +660,17 @@ fn a_redemption_waits_for_bonding_and_undelegation_then_pays_its_value() {
 			Liquid::withdraw(signed(ALICE), VAULT, ALICE, id),
 			Error::<Runtime>::NotUnlocked
 		);
+
+		// When both have passed and ALICE withdraws.
 		run_to_block(1 + UNDELEGATION_DELAY);
 		assert_ok!(Liquid::withdraw(signed(ALICE), VAULT, ALICE, id));
+
+		// Then she is paid the value of her tokens, and nothing was created or lost.
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::Withdrawn { vault: VAULT, who: ALICE, id, amount: 100 }]
+		);
 		assert_eq!(free(ALICE), before + 100);
-		assert!(events().contains(&Event::Withdrawn { vault: VAULT, who: ALICE, id, amount: 100 }));
 		assert_eq!(Redemptions::<Runtime>::get((ALICE, VAULT, id)), None);
 		let state = Liquid::vault_state(VAULT).unwrap();
 		assert_eq!((state.value, state.supply, state.redeeming), (1_900, 1_900, 0));
@@ -944,4 +969,31 @@ fn released_redemptions_share_losses_and_are_paid_alike_in_any_order() {
 	let first = released_then_slashed(true);
 	let second = released_then_slashed(false);
 	assert!(first.0.abs_diff(second.0) <= 1 && first.1.abs_diff(second.1) <= 1);
+}
+
+/// `try_state` finds a broken invariant at the level that checks it, and only there.
+mod try_state_levels {
+	use super::*;
+
+	#[test]
+	fn vault_indices_are_checked_at_level_one_redemption_counts_at_level_two() {
+		ExtBuilder::build_and_execute(|| {
+			// Given the vault of OPERATOR.
+			assert_ok!(Liquid::do_try_state(u8::MAX));
+
+			// When ALICE is counted a redemption she never made.
+			RedemptionCount::<Runtime>::mutate(ALICE, VAULT, |count| *count += 1);
+			// Then only the check over every redemption sees it.
+			assert_ok!(Liquid::do_try_state(1));
+			assert_eq!(Liquid::do_try_state(2), Err("redemption counts".into()));
+			RedemptionCount::<Runtime>::remove(ALICE, VAULT);
+
+			// When the operator's index names another vault.
+			crate::VaultOf::<Runtime>::insert(OPERATOR, VAULT + 1);
+			// Then level 1 sees it, level 0 checks nothing.
+			assert_eq!(Liquid::do_try_state(1), Err("operator index".into()));
+			assert_ok!(Liquid::do_try_state(0));
+			crate::VaultOf::<Runtime>::insert(OPERATOR, VAULT);
+		});
+	}
 }

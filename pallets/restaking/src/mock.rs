@@ -6,7 +6,7 @@ use frame_support::{
 	traits::{
 		fungible::{Credit, Inspect},
 		tokens::imbalance::ResolveTo,
-		Hooks, Imbalance,
+		Imbalance,
 	},
 };
 use sp_runtime::{BuildStorage, Perbill, Perquintill};
@@ -181,7 +181,7 @@ impl ExtBuilder {
 			.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
-			System::set_block_number(1);
+			start_first_block();
 			set_era(0);
 		});
 		ext
@@ -191,16 +191,8 @@ impl ExtBuilder {
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
-			Restaking::do_try_state().expect("try_state holds after the test");
+			Restaking::do_try_state(u8::MAX).expect("try_state holds after the test");
 		});
-	}
-}
-
-pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Restaking::on_idle(next, frame_support::weights::Weight::MAX);
 	}
 }
 
@@ -211,6 +203,11 @@ pub fn set_era(era: u32) {
 		index: era,
 		start: None,
 	});
+}
+
+/// The pallet's events deposited since the last call (given / when / then).
+pub fn events_since_last_call() -> Vec<Event<Runtime>> {
+	new_events_of()
 }
 
 pub fn events() -> Vec<Event<Runtime>> {

@@ -142,7 +142,7 @@ fn run(ops: Vec<Op>, leverage: u32) -> Result<(), TestCaseError> {
 				return;
 			}
 			max_magnitudes = now;
-			if let Err(e) = Restaking::do_try_state() {
+			if let Err(e) = Restaking::do_try_state(u8::MAX) {
 				result = Err(TestCaseError::fail(format!("step {i} {op:?}: {e:?}")));
 				return;
 			}
@@ -213,7 +213,7 @@ proptest! {
 			let _ = slash_now(&OPERATOR, 0, Perbill::from_percent(percent), tier);
 			let after = Restaking::slashable_stake(&OPERATOR, 1).map(|(a, b)| a + b).unwrap_or(0);
 			prop_assert!(after + 2 >= before, "service 1 fell from {} to {}", before, after);
-			Restaking::do_try_state().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+			Restaking::do_try_state(u8::MAX).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
 			Ok(())
 		})?;
 	}
@@ -236,7 +236,7 @@ proptest! {
 				prop_assert!(outcome.from_self_bond <= sb);
 				prop_assert!(outcome.from_pool <= pv + 1);
 			}
-			Restaking::do_try_state().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+			Restaking::do_try_state(u8::MAX).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
 			Ok(())
 		})?;
 	}

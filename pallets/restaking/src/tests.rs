@@ -32,6 +32,7 @@ fn setup_pool() -> ServiceId {
 #[test]
 fn example_restake_and_allocate() {
 	ExtBuilder::default().build_and_execute(|| {
+		// Given a service, and an operator that opted in to it.
 		let service = NextServiceId::<Runtime>::get();
 		assert_ok!(Restaking::register_service(signed(OWNER), b"oracle".to_vec(), 100, 4, false));
 		assert_ok!(Restaking::register_operator(
@@ -41,13 +42,48 @@ fn example_restake_and_allocate() {
 			b"operator".to_vec()
 		));
 		assert_ok!(Restaking::opt_in(signed(OPERATOR), service));
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::ServiceRegistered { service, owner: OWNER, deposit: SERVICE_DEPOSIT },
+				Event::OperatorRegistered {
+					operator: OPERATOR,
+					self_bond: 1_000,
+					commission: Perbill::from_percent(10)
+				},
+				Event::OptedIn { operator: OPERATOR, service, approved: true },
+			]
+		);
+
+		// When a staker delegates to the operator, and the operator allocates half its stake.
 		assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
 		assert_ok!(Restaking::allocate(signed(OPERATOR), service, Perquintill::from_percent(50)));
-		// Nothing is slashable until the allocation takes effect.
+
+		// Then the allocation takes effect `AllocationDelay` later: until then nothing is
+		// slashable, from then on half of the self-bond and half of the pool.
+		let at = System::block_number() + ALLOCATION_DELAY;
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::Delegated {
+					staker: STAKER,
+					operator: OPERATOR,
+					amount: 3_000,
+					shares: 3_000
+				},
+				Event::AllocationScheduled {
+					operator: OPERATOR,
+					service,
+					magnitude: Perquintill::from_percent(50),
+					at
+				},
+			]
+		);
 		assert_eq!(Restaking::slashable_stake(&OPERATOR, service), None);
-		run_to_block(System::block_number() + ALLOCATION_DELAY);
+		run_to_block(at);
 		// (self-bond part, pool part)
 		assert_eq!(Restaking::slashable_stake(&OPERATOR, service), Some((500, 1_500)));
+		assert_eq!(events_since_last_call(), vec![]);
 	});
 }
 
@@ -1867,6 +1903,38 @@ mod attacks {
 			let before = free(STAKER);
 			assert_ok!(Restaking::claim(signed(STAKER)));
 			assert_eq!(free(STAKER) - before, 675 + 675);
+		});
+	}
+}
+
+/// `try_state` finds a broken invariant at the level that checks it, and only there.
+mod try_state_levels {
+	use super::*;
+
+	#[test]
+	fn a_total_is_checked_at_level_one_a_pool_count_at_level_two() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Given a pool with a delegator.
+			setup_pool();
+			assert_ok!(Restaking::do_try_state(u8::MAX));
+
+			// When the pool counts a delegator that does not exist.
+			Operators::<Runtime>::mutate(OPERATOR, |p| {
+				p.as_mut().expect("registered").delegator_count += 1
+			});
+			// Then only the check over every staker sees it.
+			assert_ok!(Restaking::do_try_state(1));
+			assert_eq!(Restaking::do_try_state(2), Err("delegator count is off".into()));
+			Operators::<Runtime>::mutate(OPERATOR, |p| {
+				p.as_mut().expect("registered").delegator_count -= 1
+			});
+
+			// When the pallet-wide total disagrees with the operators.
+			TotalRestaked::<Runtime>::mutate(|total| *total += 1);
+			// Then level 1 sees it, level 0 checks nothing.
+			assert_eq!(Restaking::do_try_state(1), Err("total restaked differs".into()));
+			assert_ok!(Restaking::do_try_state(0));
+			TotalRestaked::<Runtime>::mutate(|total| *total -= 1);
 		});
 	}
 }

@@ -1,19 +1,27 @@
-//! `try_state`: every invariant of the pallet's storage.
+//! `try_state`: every invariant of the pallet's storage, at two depths (see
+//! [`Pallet::do_try_state`]).
 
+use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 use frame_support::{
 	ensure,
-	traits::{fungible::Inspect, Get},
+	traits::{
+		fungible::{Inspect, InspectFreeze, InspectHold},
+		Get,
+	},
 };
 use sp_arithmetic::{
 	traits::{Saturating, Zero},
 	Perquintill,
 };
+use sp_runtime::TryRuntimeError;
 
 use crate::{pallet::*, BalanceOf, BlockNumberFor};
 
 /// Per operator, what its stakers' records add up to.
 #[derive(frame_support::DefaultNoBound)]
 struct PoolTally<T: Config> {
+	/// Stakers delegating to the operator.
+	delegators: u32,
 	/// Active and withdrawing shares.
 	shares: BalanceOf<T>,
 	active_shares: BalanceOf<T>,
@@ -23,13 +31,159 @@ struct PoolTally<T: Config> {
 	values: BalanceOf<T>,
 }
 
-impl<T: Config> Pallet<T> {
-	/// Every invariant of the pallet's storage (native builds and `try-runtime`).
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		use frame_support::traits::fungible::{InspectFreeze, InspectHold};
-		use sp_runtime::TryRuntimeError;
+/// What the stakers' records owe and are owed, for the pallet-wide checks.
+struct StakerTotals<T: Config> {
+	/// Rewards and compensation owed to stakers, claimed or accrued.
+	owed: BalanceOf<T>,
+	/// Debts the stakers' records carry.
+	debts: BalanceOf<T>,
+}
 
+impl<T: Config> Pallet<T> {
+	/// Check the pallet's invariants as deep as `level` asks; the `try_state` hook asks for all.
+	/// - `0`: none.
+	/// - `1`: operators, their memberships, services, debts of closed positions, the outflow
+	///   queue and the totals, against each other and the balances pallet; O(operators +
+	///   memberships × operators per service + services + debts).
+	/// - `2` and above: also every staker's record against its operator's pool, its place in
+	///   the outflow queue and the fresh-reward marks; O(stakers + withdrawals).
+	pub fn do_try_state(level: u8) -> Result<(), TryRuntimeError> {
+		if level == 0 {
+			return Ok(());
+		}
+		Self::check_operators()?;
+		let budgets = Self::check_services()?;
+		let closed_debts = Self::check_closed_debts()?;
+		let queue = OutflowQueue::<T>::get();
+		ensure!(
+			queue.len() == queue.iter().collect::<BTreeSet<_>>().len(),
+			"a staker is queued twice"
+		);
+		ensure!(!Realizing::<T>::get(), "re-entrancy flag left set");
+		let owed = if level >= 2 {
+			let StakerTotals { owed, debts } = Self::check_stakers()?;
+			ensure!(
+				Shortfall::<T>::get() == closed_debts.saturating_add(debts),
+				"shortfall differs from the debts owed"
+			);
+			owed
+		} else {
+			ensure!(Shortfall::<T>::get() >= closed_debts, "shortfall below the closed debts");
+			Zero::zero()
+		};
+		ensure!(
+			T::Currency::balance(&Self::pot()) >= budgets.saturating_add(owed),
+			"the pot holds less than budgets and owed rewards"
+		);
+		Ok(())
+	}
+
+	/// Level 1: every operator's pool, memberships and holds, and the totals.
+	fn check_operators() -> Result<(), TryRuntimeError> {
+		let now = Self::now();
+		let mut total = BalanceOf::<T>::zero();
+		let mut operators = 0u32;
+		for (who, pool) in Operators::<T>::iter() {
+			operators += 1;
+			let losses = Losses::<T>::get(&who);
+			let imposed = losses.from_service_slashes.saturating_add(losses.from_base_slashes);
+			ensure!(
+				losses.realized <= imposed.saturating_add(losses.rounding),
+				"more loss realized than was imposed"
+			);
+			ensure!(losses.realized_from_bond <= losses.realized, "more from bonds than realized");
+			ensure!(pool.max_magnitude <= Perquintill::one(), "max magnitude above one");
+			let mut encumbered = 0u128;
+			let mut memberships = 0u32;
+			for (service, membership) in Memberships::<T>::iter_prefix(&who) {
+				memberships += 1;
+				let held = Self::held(&who, service);
+				encumbered = encumbered
+					.saturating_add(membership.encumbered_at(now, held).deconstruct().into());
+				let allocated = !membership.magnitude.is_zero() || membership.pending.is_some();
+				ensure!(
+					!(membership.approved || allocated) || Self::is_listed(&who, service),
+					"an approved or allocated member is missing from the service's operators"
+				);
+				ensure!(
+					!allocated || membership.approved || membership.pending.is_some(),
+					"a removed member keeps an allocation without a pending end"
+				);
+				ensure!(
+					membership.magnitude_at(now, held) <= pool.max_magnitude,
+					"allocation above max magnitude"
+				);
+			}
+			ensure!(pool.service_count == memberships, "service count is off");
+			ensure!(
+				encumbered
+					<= u128::from(pool.max_magnitude.deconstruct())
+						.saturating_mul(T::MaxLeverage::get().into()),
+				"allocations exceed the leverage bound"
+			);
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::SelfBond.into(), &who) == pool.self_bond,
+				"held self-bond differs"
+			);
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::OperatorDeposit.into(), &who)
+					== pool.deposit,
+				"held operator deposit differs"
+			);
+			total = total.saturating_add(pool.restaked());
+		}
+		ensure!(Operators::<T>::count() == operators, "operator counter is off");
+		ensure!(TotalRestaked::<T>::get() == total, "total restaked differs");
+		Ok(())
+	}
+
+	/// Level 1: every service against its operator list and its owner's deposit hold. Returns
+	/// the reward budgets the pot must hold.
+	fn check_services() -> Result<BalanceOf<T>, TryRuntimeError> {
+		let mut budgets = BalanceOf::<T>::zero();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, service) in Services::<T>::iter() {
+			let members = ServiceOperators::<T>::get(id);
+			ensure!(members.len() as u32 == service.operator_count, "operator count is off");
+			ensure!(service.operator_count <= service.max_operators, "too many operators");
+			for op in members.iter() {
+				ensure!(Memberships::<T>::contains_key(op, id), "service lists a non-member");
+			}
+			ensure!(
+				members.len() == members.iter().collect::<BTreeSet<_>>().len(),
+				"a service lists an operator twice"
+			);
+			budgets = budgets.saturating_add(service.reward_budget);
+			let held = deposits.entry(service.owner.clone()).or_default();
+			*held = held.saturating_add(service.deposit);
+		}
+		for (owner, deposit) in deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::ServiceDeposit.into(), &owner) == deposit,
+				"held service deposits differ"
+			);
+		}
+		Ok(budgets)
+	}
+
+	/// Level 1: the debts of closed positions, each frozen on its debtor. Returns their sum.
+	fn check_closed_debts() -> Result<BalanceOf<T>, TryRuntimeError> {
+		let mut debts = BalanceOf::<T>::zero();
+		for (who, debt) in Debts::<T>::iter() {
+			ensure!(!debt.amount.is_zero(), "an empty debt is kept");
+			ensure!(!Stakers::<T>::contains_key(&who), "a debtor of a closed position delegates");
+			ensure!(
+				T::Currency::balance_frozen(&FreezeReason::Restaked.into(), &who) == debt.amount,
+				"a closed position's debt is not frozen"
+			);
+			debts = debts.saturating_add(debt.amount);
+		}
+		Ok(debts)
+	}
+
+	/// Level 2: every staker's record against its operator's pool, the outflow queue and the
+	/// fresh-reward marks.
+	fn check_stakers() -> Result<StakerTotals<T>, TryRuntimeError> {
 		let now = Self::now();
 		let mut shares: BTreeMap<T::AccountId, PoolTally<T>> = BTreeMap::new();
 		let mut owed = BalanceOf::<T>::zero();
@@ -46,6 +200,7 @@ impl<T: Config> Pallet<T> {
 				.withdrawals
 				.iter()
 				.fold(BalanceOf::<T>::zero(), |a, w| a.saturating_add(w.shares));
+			entry.delegators += 1;
 			entry.shares = entry.shares.saturating_add(ledger.shares).saturating_add(withdrawing);
 			entry.active_shares = entry.active_shares.saturating_add(ledger.shares);
 			entry.records += 1 + ledger.withdrawals.len() as u32;
@@ -94,20 +249,6 @@ impl<T: Config> Pallet<T> {
 				.saturating_add(r)
 				.saturating_add(c);
 		}
-		ensure!(
-			queue.len() == queue.iter().collect::<alloc::collections::BTreeSet<_>>().len(),
-			"a staker is queued twice"
-		);
-		for (who, debt) in Debts::<T>::iter() {
-			ensure!(!debt.amount.is_zero(), "an empty debt is kept");
-			ensure!(!Stakers::<T>::contains_key(&who), "a debtor of a closed position delegates");
-			ensure!(
-				T::Currency::balance_frozen(&FreezeReason::Restaked.into(), &who) == debt.amount,
-				"a closed position's debt is not frozen"
-			);
-			debts = debts.saturating_add(debt.amount);
-		}
-		ensure!(Shortfall::<T>::get() == debts, "shortfall differs from the debts owed");
 		for (operator, block, mark) in FreshRewardMarks::<T>::iter() {
 			let holders = marked.get(&(operator, block)).copied().unwrap_or_default();
 			ensure!(
@@ -115,15 +256,12 @@ impl<T: Config> Pallet<T> {
 				"a fresh-reward mark counts other stakers than hold fresh shares of its block"
 			);
 		}
-
-		let mut total = BalanceOf::<T>::zero();
-		let mut operators = 0u32;
 		for (who, pool) in Operators::<T>::iter() {
-			operators += 1;
-			let PoolTally { shares: all, active_shares: active, records, values } =
+			let PoolTally { delegators, shares: all, active_shares: active, records, values } =
 				shares.remove(&who).unwrap_or_default();
 			ensure!(pool.total_shares == all, "pool shares differ from the stakers' shares");
 			ensure!(pool.active_shares == active, "active shares differ from the stakers'");
+			ensure!(pool.delegator_count == delegators, "delegator count is off");
 			if pool.fresh.block == now {
 				let (fresh, holders) = fresh_now.get(&who).copied().unwrap_or_default();
 				ensure!(
@@ -143,91 +281,13 @@ impl<T: Config> Pallet<T> {
 			let imposed = losses.from_service_slashes.saturating_add(losses.from_base_slashes);
 			let tolerance = losses.rounding;
 			let pending = pending.get(&who).copied().unwrap_or_default();
-			ensure!(
-				losses.realized <= imposed.saturating_add(tolerance),
-				"more loss realized than was imposed"
-			);
 			let unrealized = imposed.saturating_sub(losses.realized);
 			ensure!(
 				unrealized <= pending.saturating_add(tolerance)
 					&& pending <= unrealized.saturating_add(tolerance),
 				"pending losses differ from the losses imposed and not realized"
 			);
-			ensure!(losses.realized_from_bond <= losses.realized, "more from bonds than realized");
-			let delegators = Stakers::<T>::iter_values().filter(|l| l.operator == who).count();
-			ensure!(pool.delegator_count as usize == delegators, "delegator count is off");
-			ensure!(pool.max_magnitude <= Perquintill::one(), "max magnitude above one");
-			let mut encumbered = 0u128;
-			let mut memberships = 0u32;
-			for (service, membership) in Memberships::<T>::iter_prefix(&who) {
-				memberships += 1;
-				let held = Self::held(&who, service);
-				encumbered = encumbered
-					.saturating_add(membership.encumbered_at(now, held).deconstruct().into());
-				let allocated = !membership.magnitude.is_zero() || membership.pending.is_some();
-				ensure!(
-					!(membership.approved || allocated) || Self::is_listed(&who, service),
-					"an approved or allocated member is missing from the service's operators"
-				);
-				ensure!(
-					!allocated || membership.approved || membership.pending.is_some(),
-					"a removed member keeps an allocation without a pending end"
-				);
-				ensure!(
-					membership.magnitude_at(now, held) <= pool.max_magnitude,
-					"allocation above max magnitude"
-				);
-			}
-			ensure!(pool.service_count == memberships, "service count is off");
-			ensure!(
-				encumbered
-					<= u128::from(pool.max_magnitude.deconstruct())
-						.saturating_mul(T::MaxLeverage::get().into()),
-				"allocations exceed the leverage bound"
-			);
-			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::SelfBond.into(), &who) == pool.self_bond,
-				"held self-bond differs"
-			);
-			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::OperatorDeposit.into(), &who)
-					== pool.deposit,
-				"held operator deposit differs"
-			);
-			total = total.saturating_add(pool.restaked());
 		}
-		ensure!(Operators::<T>::count() == operators, "operator counter is off");
-		ensure!(TotalRestaked::<T>::get() == total, "total restaked differs");
-
-		let mut budgets = BalanceOf::<T>::zero();
-		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		for (id, service) in Services::<T>::iter() {
-			let members = ServiceOperators::<T>::get(id);
-			ensure!(members.len() as u32 == service.operator_count, "operator count is off");
-			ensure!(service.operator_count <= service.max_operators, "too many operators");
-			for op in members.iter() {
-				ensure!(Memberships::<T>::contains_key(op, id), "service lists a non-member");
-			}
-			ensure!(
-				members.len() == members.iter().collect::<alloc::collections::BTreeSet<_>>().len(),
-				"a service lists an operator twice"
-			);
-			budgets = budgets.saturating_add(service.reward_budget);
-			let held = deposits.entry(service.owner.clone()).or_default();
-			*held = held.saturating_add(service.deposit);
-		}
-		for (owner, deposit) in deposits {
-			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::ServiceDeposit.into(), &owner) == deposit,
-				"held service deposits differ"
-			);
-		}
-		let pot = T::Currency::balance(&Self::pot());
-		ensure!(
-			pot >= budgets.saturating_add(owed),
-			"the pot holds less than budgets and owed rewards"
-		);
-		ensure!(!Realizing::<T>::get(), "re-entrancy flag left set");
-		Ok(())
+		Ok(StakerTotals { owed, debts })
 	}
 }

@@ -27,6 +27,8 @@ fn slashable() -> (Balance, Balance) {
 #[test]
 fn example_request_dispute_execute() {
 	ExtBuilder::build_and_execute(|| {
+		// Given a `Critical` slash requested by the service's slasher and disputed by the
+		// operator with a bond.
 		let id = NextSlashId::<Runtime>::get();
 		assert_ok!(Slashing::request_slash(
 			signed(SLASHER),
@@ -37,18 +39,42 @@ fn example_request_dispute_execute() {
 		));
 		assert_ok!(Slashing::dispute(signed(OPERATOR), id));
 		assert_eq!(dispute_bond(OPERATOR), DISPUTE_BOND);
+		assert_eq!(
+			events_since_last_call(),
+			vec![
+				Event::SlashRequested {
+					id,
+					service: SERVICE,
+					operator: OPERATOR,
+					tier: SlashTier::Critical,
+					fraction: percent(20),
+					evidence: evidence(1),
+					due: 1 + WINDOW,
+					scheduled: true,
+				},
+				Event::SlashDisputed { id, operator: OPERATOR, bond: DISPUTE_BOND },
+			]
+		);
 		assert_noop!(Slashing::execute_slash(signed(NOBODY), id), Error::<Runtime>::NotDue);
+
+		// When the window ends without a veto, and anyone executes the slash.
 		System::set_block_number(1 + WINDOW);
 		assert_ok!(Slashing::execute_slash(signed(NOBODY), id));
-		assert!(events().contains(&Event::SlashExecuted {
-			id,
-			service: SERVICE,
-			operator: OPERATOR,
-			fraction: percent(20),
-			from_self_bond: 200,
-			from_pool: 800,
-			bond_slashed: DISPUTE_BOND,
-		}));
+
+		// Then 20 % of the operator's self-bond and of its pool is slashed, and its dispute
+		// bond is lost.
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::SlashExecuted {
+				id,
+				service: SERVICE,
+				operator: OPERATOR,
+				fraction: percent(20),
+				from_self_bond: 200,
+				from_pool: 800,
+				bond_slashed: DISPUTE_BOND,
+			}]
+		);
 		assert_eq!((self_bond(OPERATOR), dispute_bond(OPERATOR)), (800, 0));
 	});
 }
@@ -849,6 +875,37 @@ mod attacks {
 				pallet_restaking::Services::<Runtime>::get(SERVICE).unwrap().operator_count,
 				0
 			);
+		});
+	}
+}
+
+/// `try_state` finds a broken invariant at the level that checks it, and only there.
+mod try_state_levels {
+	use super::*;
+
+	#[test]
+	fn pending_counts_are_checked_at_level_one_totals_at_level_two() {
+		ExtBuilder::build_and_execute(|| {
+			// Given a waiting request.
+			request(SlashTier::Critical, 1);
+			assert_ok!(Slashing::do_try_state(u8::MAX));
+
+			// When the operator's slash totals claim a pool slash nobody executed.
+			Totals::<Runtime>::mutate(OPERATOR, |totals| totals.from_pool += 1);
+			// Then only the check over every operator's history sees it.
+			assert_ok!(Slashing::do_try_state(1));
+			assert_eq!(
+				Slashing::do_try_state(2),
+				Err("executed pool slashes differ from the losses imposed on the pool".into())
+			);
+			Totals::<Runtime>::mutate(OPERATOR, |totals| totals.from_pool -= 1);
+
+			// When the operator's pending count disagrees with its waiting requests.
+			PendingOf::<Runtime>::mutate(OPERATOR, |count| *count += 1);
+			// Then level 1 sees it, level 0 checks nothing.
+			assert_eq!(Slashing::do_try_state(1), Err("pending count per operator is off".into()));
+			assert_ok!(Slashing::do_try_state(0));
+			PendingOf::<Runtime>::mutate(OPERATOR, |count| *count -= 1);
 		});
 	}
 }

@@ -1,17 +1,46 @@
-//! `try_state`: every invariant of the pallet's storage.
+//! `try_state`: every invariant of the pallet's storage, at two depths (see
+//! [`Pallet::do_try_state`]).
 
-use frame_support::{ensure, pallet_prelude::*};
+use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
+use frame_support::{ensure, pallet_prelude::*, traits::fungible::InspectHold};
 use restaking_primitives::restaking::{RestakingInterface, ServiceId};
-use sp_runtime::traits::Saturating;
+use sp_runtime::{traits::Saturating, TryRuntimeError};
 
 use crate::{pallet::*, types::*, BalanceOf, BlockNumberFor};
 
-impl<T: Config> Pallet<T> {
-	/// Every invariant of the pallet's storage (native builds and `try-runtime`).
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		use frame_support::traits::fungible::InspectHold;
+/// What the waiting requests hold, per account.
+#[derive(frame_support::DefaultNoBound)]
+struct Held<T: Config> {
+	/// Dispute bonds, on the disputing operators.
+	bonds: BTreeMap<T::AccountId, BalanceOf<T>>,
+	/// Request deposits, on the requesting slashers.
+	deposits: BTreeMap<T::AccountId, BalanceOf<T>>,
+}
 
+impl<T: Config> Pallet<T> {
+	/// Check the pallet's invariants as deep as `level` asks; the `try_state` hook asks for all.
+	/// - `0`: none.
+	/// - `1`: the waiting requests against the queue and their counters, and the slash
+	///   windows; O(waiting requests + windows).
+	/// - `2` and above: also the dispute bonds and request deposits every account holds, and
+	///   every operator's slash totals against its history and records; O(operators ever
+	///   requested against + records).
+	pub fn do_try_state(level: u8) -> Result<(), TryRuntimeError> {
+		if level == 0 {
+			return Ok(());
+		}
+		let held = Self::check_requests()?;
+		Self::check_windows()?;
+		if level >= 2 {
+			Self::check_holds(held)?;
+			Self::check_records()?;
+		}
+		Ok(())
+	}
+
+	/// Level 1: the waiting requests, the queue and the pending counters. Returns what the
+	/// requests hold per account.
+	fn check_requests() -> Result<Held<T>, TryRuntimeError> {
 		let queue = Queue::<T>::get();
 		ensure!(queue.windows(2).all(|w| w[0] < w[1]), "queue not sorted by (due, id)");
 		for (due, id) in queue.iter() {
@@ -23,8 +52,7 @@ impl<T: Config> Pallet<T> {
 		let mut per_service: BTreeMap<ServiceId, u32> = BTreeMap::new();
 		let mut per_pair: BTreeMap<(T::AccountId, ServiceId), (u32, BlockNumberFor<T>)> =
 			BTreeMap::new();
-		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut held = Held::<T>::default();
 		for (id, request) in Requests::<T>::iter() {
 			ensure!(id < next, "request id not yet issued");
 			ensure!(
@@ -48,12 +76,12 @@ impl<T: Config> Pallet<T> {
 			pair.0 += 1;
 			pair.1 = pair.1.min(request.requested_at);
 			if let Some(bond) = request.dispute_bond {
-				let held = bonds.entry(request.operator.clone()).or_default();
-				*held = held.saturating_add(bond);
+				let of = held.bonds.entry(request.operator.clone()).or_default();
+				*of = of.saturating_add(bond);
 			}
 			if let Some((who, amount)) = request.deposit {
-				let held = deposits.entry(who).or_default();
-				*held = held.saturating_add(amount);
+				let of = held.deposits.entry(who).or_default();
+				*of = of.saturating_add(amount);
 			}
 		}
 		ensure!(
@@ -80,9 +108,29 @@ impl<T: Config> Pallet<T> {
 			ensure!(pending.since <= first, "an allocation hold starts after its request");
 			ensure!(pending.since <= pending.latest, "the latest request precedes the first");
 		}
+		Ok(held)
+	}
+
+	/// Level 1: no service's window on an operator holds more than `MaxSlashPerWindow`.
+	fn check_windows() -> Result<(), TryRuntimeError> {
+		for (_, _, entries) in Windows::<T>::iter() {
+			let sum = entries
+				.iter()
+				.fold(0u64, |acc, e| acc.saturating_add(e.fraction.deconstruct().into()));
+			ensure!(
+				sum <= u64::from(T::MaxSlashPerWindow::get().deconstruct()),
+				"a service's window on an operator holds more than MaxSlashPerWindow"
+			);
+		}
+		Ok(())
+	}
+
+	/// Level 2: every account that can hold a bond or deposit here holds what the waiting
+	/// requests say.
+	fn check_holds(Held { bonds, deposits }: Held<T>) -> Result<(), TryRuntimeError> {
 		// Every account that can hold a bond or deposit here: operators that were ever
 		// requested against, and account slashers.
-		let mut holders: alloc::collections::BTreeSet<T::AccountId> = Windows::<T>::iter_keys()
+		let mut holders: BTreeSet<T::AccountId> = Windows::<T>::iter_keys()
 			.map(|(o, _)| o)
 			.chain(Totals::<T>::iter_keys())
 			.collect();
@@ -103,15 +151,12 @@ impl<T: Config> Pallet<T> {
 				"held request deposits differ from the waiting requests'"
 			);
 		}
-		for (_, _, entries) in Windows::<T>::iter() {
-			let sum = entries
-				.iter()
-				.fold(0u64, |acc, e| acc.saturating_add(e.fraction.deconstruct().into()));
-			ensure!(
-				sum <= u64::from(T::MaxSlashPerWindow::get().deconstruct()),
-				"a service's window on an operator holds more than MaxSlashPerWindow"
-			);
-		}
+		Ok(())
+	}
+
+	/// Level 2: every operator's slash totals against its history, its records and the losses
+	/// the restaking pallet carries.
+	fn check_records() -> Result<(), TryRuntimeError> {
 		for (operator, totals) in Totals::<T>::iter() {
 			let history = History::<T>::get(&operator);
 			ensure!(history.len() as u32 <= totals.count, "history longer than the slash count");
