@@ -61,6 +61,7 @@ for pallet in "${selected[@]}"; do
 			--chain dev \
 			--base-path "$scratch/storage" \
 			--database paritydb \
+			--batch-size 1 \
 			--state-version 1 \
 			--weight-path runtime/src/weights
 		continue

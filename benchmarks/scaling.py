@@ -9,8 +9,12 @@ builds it) for 1, 10, 100, 1,000 and 10,000 delegators and writes, next to this 
 - the section of `README.md` between the `scaling:begin` / `scaling:end` markers.
 
 A weight's ref time is what the runtime would charge: the measured execution time plus the
-runtime's database weights (`RocksDbWeight`: 25 µs a read, 100 µs a write) for the storage
-reads and writes the benchmark counted. Proof size is the recorded proof of the run.
+runtime's database weights (`ParityDbWeight` in `runtime/src/weights/`) for the storage reads
+and writes the benchmark counted. Proof size is the recorded proof of the run.
+
+`--from-json` renders the report again from a saved `scaling.json` (its medians of execution
+time, reads and writes) with the runtime's current database and base weights, without running
+the benchmarks.
 
 Standard library only, so it runs wherever the node runs.
 """
@@ -19,21 +23,33 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+WEIGHTS = os.path.join(os.path.dirname(HERE), "runtime", "src", "weights")
 
-# `frame_support::weights::constants::RocksDbWeight`, the runtime's `DbWeight`, in µs.
-READ_US = 25.0
-WRITE_US = 100.0
-# The demo runtime's block: `BlockWeights::with_sensible_defaults(2 s, 75 %)` lets normal
-# calls fill 1.5 s of ref time (no proof-size limit on a solochain), and every extrinsic also
-# pays `ExtrinsicBaseWeight` (108.157 µs in frame-support 49.0.1).
+
+def runtime_weight_us(file, pattern):
+    """A base weight the runtime uses, in µs, read from its generated file (in ns there)."""
+    with open(os.path.join(WEIGHTS, file)) as f:
+        found = re.search(pattern, f.read())
+    if not found:
+        sys.exit(f"no match for {pattern!r} in runtime/src/weights/{file}")
+    return int(found.group(1).replace("_", "")) / 1_000.0
+
+
+# The runtime's `DbWeight` (`ParityDbWeight`, measured by `benchmarks/run.sh storage`), in µs.
+READ_US = runtime_weight_us("paritydb_weights.rs", r"read: ([\d_]+) \*")
+WRITE_US = runtime_weight_us("paritydb_weights.rs", r"write: ([\d_]+) \*")
+# The demo runtime's block: normal calls may fill 75 % of 2 s of ref time (no proof-size limit
+# on a solochain), and every extrinsic also pays `ExtrinsicBaseWeight` (measured by
+# `benchmarks/run.sh overhead`).
 NORMAL_BLOCK_US = 1_500_000.0
-EXTRINSIC_BASE_US = 108.157
+EXTRINSIC_BASE_US = runtime_weight_us("extrinsic_weights.rs", r"saturating_mul\(([\d_]+)\)")
 
 # (key, title, (pallet, benchmark, fixed leading components), eager benchmark, control)
 PATHS = [
@@ -112,9 +128,23 @@ def summarize(batch):
         "execution_us": round(exec_us, 1),
         "reads": reads,
         "writes": writes,
-        "weight_us": round(exec_us + reads * READ_US + writes * WRITE_US, 1),
+        "weight_us": weight_us(exec_us, reads, writes),
         "proof_bytes": int(proof),
     }
+
+
+def weight_us(exec_us, reads, writes):
+    return round(exec_us + reads * READ_US + writes * WRITE_US, 1)
+
+
+def reweigh(report):
+    """Recompute every weight of a saved report with the runtime's current database weights."""
+    entries = list(report["single"].values())
+    for path in report["paths"].values():
+        for role in ("ours", "eager", "control"):
+            entries.extend(path.get(role, {}).values())
+    for entry in entries:
+        entry["weight_us"] = weight_us(entry["execution_us"], entry["reads"], entry["writes"])
 
 
 def by_name(batches):
@@ -172,7 +202,8 @@ def table(report, machine):
     points = report["points"]
     lines = [
         f"Measured by `benchmarks/scaling.sh` on {machine}: median of "
-        f"{report['samples']} samples per point; weight = execution + database weights.",
+        f"{report['samples']} samples per point; weight = execution + database weights "
+        f"({READ_US:g} µs a read, {WRITE_US:g} µs a write).",
         "",
         "| path | delegators | ours: weight | ours: proof | control: weight | ours / control "
         "| eager: weight | eager / ours |",
@@ -318,22 +349,32 @@ def write_readme(text, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--node", required=True, help="node built with runtime-benchmarks")
+    parser.add_argument("--node", help="node built with runtime-benchmarks")
+    parser.add_argument(
+        "--from-json", help="render this saved scaling.json again instead of measuring"
+    )
     parser.add_argument("--points", default="1,10,100,1000,10000")
     parser.add_argument("--steps", type=int, default=2, help="samples per repeat (at least 2)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--machine", default="this machine")
     parser.add_argument("--out", default=HERE, help="folder for scaling.json, scaling.svg")
     args = parser.parse_args()
-    points = [int(p) for p in args.points.split(",")]
-    report = measure(args.node, points, args.steps, args.repeat)
-    report["samples"] = args.steps * args.repeat
-    report["machine"] = args.machine
+    if args.from_json:
+        with open(args.from_json) as f:
+            report = json.load(f)
+        reweigh(report)
+    elif args.node:
+        points = [int(p) for p in args.points.split(",")]
+        report = measure(args.node, points, args.steps, args.repeat)
+        report["samples"] = args.steps * args.repeat
+        report["machine"] = args.machine
+    else:
+        parser.error("either --node or --from-json is required")
     with open(os.path.join(args.out, "scaling.json"), "w") as f:
         json.dump(report, f, indent=1)
         f.write("\n")
     plot(report, os.path.join(args.out, "scaling.svg"))
-    text = table(report, args.machine)
+    text = table(report, report["machine"])
     readme = os.path.join(args.out, "README.md")
     if os.path.exists(readme):
         write_readme(text, readme)

@@ -4,7 +4,7 @@
 //! Release: polkadot-sdk stable2609 (benchmark CLI 64.0.0), date 2026-12-05.
 //! Machine: `vm`, CPU `Intel(R) Xeon(R) Processor`.
 //! Steps: `50`, repeat: `20`, wasm execution: `Compiled`,
-//! chain: `Some("dev")`, database cache: 1024 MiB.
+//! genesis: the runtime blob's `development` preset, database cache: 1024 MiB.
 //!
 //! `SubstrateWeight` prices storage with the runtime's `DbWeight`; `()` with RocksDB's, for
 //! tests and mocks.
@@ -13,8 +13,10 @@
 // /root/.cache/restaking-target-bench/release/restaking-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/restaking-target-bench/release/wbuild/restaking-runtime/restaking_runtime.compact.compressed.wasm
+// --genesis-builder
+// runtime
 // --pallet
 // pallet_restaking
 // --extrinsic
@@ -86,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `222`
 		//  Estimated: `3712`
-		// Minimum execution time: 52_383_000 picoseconds.
-		Weight::from_parts(55_778_000, 3712)
+		// Minimum execution time: 52_688_000 picoseconds.
+		Weight::from_parts(54_874_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -97,8 +99,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 11_993_000 picoseconds.
-		Weight::from_parts(13_073_000, 3697)
+		// Minimum execution time: 11_833_000 picoseconds.
+		Weight::from_parts(13_013_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -108,8 +110,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 11_830_000 picoseconds.
-		Weight::from_parts(12_948_000, 3697)
+		// Minimum execution time: 11_527_000 picoseconds.
+		Weight::from_parts(12_833_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -123,8 +125,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `727`
 		//  Estimated: `6196`
-		// Minimum execution time: 81_242_000 picoseconds.
-		Weight::from_parts(85_186_000, 6196)
+		// Minimum execution time: 82_254_000 picoseconds.
+		Weight::from_parts(85_085_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -136,8 +138,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `500`
 		//  Estimated: `6196`
-		// Minimum execution time: 52_487_000 picoseconds.
-		Weight::from_parts(55_408_000, 6196)
+		// Minimum execution time: 52_371_000 picoseconds.
+		Weight::from_parts(54_672_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -157,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `422`
 		//  Estimated: `4111`
-		// Minimum execution time: 103_215_000 picoseconds.
-		Weight::from_parts(107_032_000, 4111)
+		// Minimum execution time: 103_917_000 picoseconds.
+		Weight::from_parts(107_827_000, 4111)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -168,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `381`
 		//  Estimated: `3825`
-		// Minimum execution time: 14_931_000 picoseconds.
-		Weight::from_parts(16_150_000, 3825)
+		// Minimum execution time: 14_981_000 picoseconds.
+		Weight::from_parts(16_188_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -189,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `770`
 		//  Estimated: `3825`
-		// Minimum execution time: 67_175_000 picoseconds.
-		Weight::from_parts(70_121_000, 3825)
+		// Minimum execution time: 67_379_000 picoseconds.
+		Weight::from_parts(70_457_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -210,8 +212,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `856`
 		//  Estimated: `3825`
-		// Minimum execution time: 90_778_000 picoseconds.
-		Weight::from_parts(94_149_000, 3825)
+		// Minimum execution time: 91_676_000 picoseconds.
+		Weight::from_parts(95_272_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -229,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2862`
 		//  Estimated: `4502`
-		// Minimum execution time: 51_765_000 picoseconds.
-		Weight::from_parts(55_974_000, 4502)
+		// Minimum execution time: 52_551_000 picoseconds.
+		Weight::from_parts(56_833_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -250,8 +252,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2969`
 		//  Estimated: `4502`
-		// Minimum execution time: 55_272_000 picoseconds.
-		Weight::from_parts(59_618_000, 4502)
+		// Minimum execution time: 56_733_000 picoseconds.
+		Weight::from_parts(61_195_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -265,8 +267,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `446`
 		//  Estimated: `4502`
-		// Minimum execution time: 24_421_000 picoseconds.
-		Weight::from_parts(26_197_000, 4502)
+		// Minimum execution time: 24_526_000 picoseconds.
+		Weight::from_parts(26_204_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -286,8 +288,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8091`
 		//  Estimated: `103270`
-		// Minimum execution time: 453_787_000 picoseconds.
-		Weight::from_parts(470_801_000, 103270)
+		// Minimum execution time: 459_116_000 picoseconds.
+		Weight::from_parts(473_530_000, 103270)
 			.saturating_add(T::DbWeight::get().reads(114_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -331,8 +333,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2726`
 		//  Estimated: `6660`
-		// Minimum execution time: 189_969_000 picoseconds.
-		Weight::from_parts(198_856_000, 6660)
+		// Minimum execution time: 189_679_000 picoseconds.
+		Weight::from_parts(199_026_000, 6660)
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -374,8 +376,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `15645`
 		//  Estimated: `9679`
-		// Minimum execution time: 315_719_000 picoseconds.
-		Weight::from_parts(343_903_000, 9679)
+		// Minimum execution time: 340_290_000 picoseconds.
+		Weight::from_parts(373_151_000, 9679)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -415,8 +417,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3160`
 		//  Estimated: `6196`
-		// Minimum execution time: 182_375_000 picoseconds.
-		Weight::from_parts(191_258_000, 6196)
+		// Minimum execution time: 183_836_000 picoseconds.
+		Weight::from_parts(194_403_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -452,8 +454,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3009`
 		//  Estimated: `6196`
-		// Minimum execution time: 164_318_000 picoseconds.
-		Weight::from_parts(172_553_000, 6196)
+		// Minimum execution time: 164_886_000 picoseconds.
+		Weight::from_parts(175_432_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -475,8 +477,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1247`
 		//  Estimated: `6196`
-		// Minimum execution time: 98_233_000 picoseconds.
-		Weight::from_parts(102_969_000, 6196)
+		// Minimum execution time: 98_108_000 picoseconds.
+		Weight::from_parts(102_642_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -498,8 +500,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1018`
 		//  Estimated: `6196`
-		// Minimum execution time: 79_994_000 picoseconds.
-		Weight::from_parts(83_961_000, 6196)
+		// Minimum execution time: 79_392_000 picoseconds.
+		Weight::from_parts(82_837_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -509,8 +511,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_628_000 picoseconds.
-		Weight::from_parts(6_326_000, 0)
+		// Minimum execution time: 5_658_000 picoseconds.
+		Weight::from_parts(6_357_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:1 w:1)
@@ -519,8 +521,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `381`
 		//  Estimated: `3825`
-		// Minimum execution time: 14_324_000 picoseconds.
-		Weight::from_parts(15_625_000, 3825)
+		// Minimum execution time: 14_577_000 picoseconds.
+		Weight::from_parts(15_677_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -564,8 +566,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3204`
 		//  Estimated: `6196`
-		// Minimum execution time: 230_018_000 picoseconds.
-		Weight::from_parts(241_293_000, 6196)
+		// Minimum execution time: 231_458_000 picoseconds.
+		Weight::from_parts(241_049_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -585,8 +587,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2969`
 		//  Estimated: `4502`
-		// Minimum execution time: 60_325_000 picoseconds.
-		Weight::from_parts(65_326_000, 4502)
+		// Minimum execution time: 60_832_000 picoseconds.
+		Weight::from_parts(65_692_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -609,10 +611,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2004 + d * (1 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_017_000 picoseconds.
-		Weight::from_parts(115_653_532, 6196)
-			// Standard Error: 1_326
-			.saturating_add(Weight::from_parts(103_019, 0).saturating_mul(d.into()))
+		// Minimum execution time: 79_772_000 picoseconds.
+		Weight::from_parts(126_053_859, 6196)
+			// Standard Error: 1_758
+			.saturating_add(Weight::from_parts(91_328, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -643,159 +645,253 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5299 + d * (2 ±0)`
 		//  Estimated: `24003`
-		// Minimum execution time: 245_474_000 picoseconds.
-		Weight::from_parts(328_833_508, 24003)
-			// Standard Error: 2_912
-			.saturating_add(Weight::from_parts(149_118, 0).saturating_mul(d.into()))
+		// Minimum execution time: 248_388_000 picoseconds.
+		Weight::from_parts(329_402_560, 24003)
+			// Standard Error: 2_616
+			.saturating_add(Weight::from_parts(138_524, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	// Not measured yet: the charge the hook made before it had benchmarks of its own (its
-	// reads, and `settle` per staker), until `benchmarks/run.sh pallet_restaking` runs.
+	/// Storage: `Restaking::OutflowQueue` (r:1 w:1)
+	/// Proof: `Restaking::OutflowQueue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ActiveEra` (r:1 w:0)
+	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::CurrentOutflow` (r:1 w:1)
+	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
+	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
+	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Stakers` (r:256 w:256)
+	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Operators` (r:1 w:1)
+	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::Bonded` (r:256 w:0)
+	/// Proof: `Staking::Bonded` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::Ledger` (r:256 w:256)
+	/// Proof: `Staking::Ledger` (`max_values`: None, `max_size`: Some(1091), added: 3566, mode: `MaxEncodedLen`)
+	/// Storage: `NominationPools::ReversePoolIdLookup` (r:256 w:0)
+	/// Proof: `NominationPools::ReversePoolIdLookup` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DelegatedStaking::Agents` (r:256 w:256)
+	/// Proof: `DelegatedStaking::Agents` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:257 w:257)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::VirtualStakers` (r:256 w:0)
+	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:256 w:256)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:256 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 256]`.
 	fn idle_release_outflow(n: u32, ) -> Weight {
-		T::DbWeight::get().reads(2_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `46417 + n * (376 ±0)`
+		//  Estimated: `9679 + n * (3774 ±0)`
+		// Minimum execution time: 48_219_000 picoseconds.
+		Weight::from_parts(175_063_986, 9679)
+			// Standard Error: 106_489
+			.saturating_add(Weight::from_parts(149_227_739, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
-	// Not measured yet, as above.
+	/// Storage: `Restaking::SweepCursor` (r:1 w:1)
+	/// Proof: `Restaking::SweepCursor` (`max_values`: Some(1), `max_size`: Some(130), added: 625, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Stakers` (r:101 w:100)
+	/// Proof: `Restaking::Stakers` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Operators` (r:1 w:1)
+	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::Bonded` (r:100 w:0)
+	/// Proof: `Staking::Bonded` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::ActiveEra` (r:1 w:0)
+	/// Proof: `Staking::ActiveEra` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::Ledger` (r:100 w:100)
+	/// Proof: `Staking::Ledger` (`max_values`: None, `max_size`: Some(1091), added: 3566, mode: `MaxEncodedLen`)
+	/// Storage: `NominationPools::ReversePoolIdLookup` (r:100 w:0)
+	/// Proof: `NominationPools::ReversePoolIdLookup` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `DelegatedStaking::Agents` (r:100 w:100)
+	/// Proof: `DelegatedStaking::Agents` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:101 w:101)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Staking::VirtualStakers` (r:100 w:0)
+	/// Proof: `Staking::VirtualStakers` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:100 w:100)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:100 w:100)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:100 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Losses` (r:1 w:1)
+	/// Proof: `Restaking::Losses` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::TotalRestaked` (r:1 w:1)
+	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 100]`.
 	fn idle_sweep(n: u32, ) -> Weight {
-		T::DbWeight::get().writes(1_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `2770 + n * (499 ±0)`
+		//  Estimated: `4111 + n * (3774 ±0)`
+		// Minimum execution time: 2_615_000 picoseconds.
+		Weight::from_parts(2_855_000, 4111)
+			// Standard Error: 84_136
+			.saturating_add(Weight::from_parts(136_094_547, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
 }
 
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(55_778_000, 3712)
+		Weight::from_parts(54_874_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(13_073_000, 3697)
+		Weight::from_parts(13_013_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_service_paused() -> Weight {
-		Weight::from_parts(12_948_000, 3697)
+		Weight::from_parts(12_833_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(85_186_000, 6196)
+		Weight::from_parts(85_085_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn fund_service() -> Weight {
-		Weight::from_parts(55_408_000, 6196)
+		Weight::from_parts(54_672_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn register_operator() -> Weight {
-		Weight::from_parts(107_032_000, 4111)
+		Weight::from_parts(107_827_000, 4111)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(16_150_000, 3825)
+		Weight::from_parts(16_188_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn bond_more() -> Weight {
-		Weight::from_parts(70_121_000, 3825)
+		Weight::from_parts(70_457_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn deregister_operator() -> Weight {
-		Weight::from_parts(94_149_000, 3825)
+		Weight::from_parts(95_272_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn opt_in() -> Weight {
-		Weight::from_parts(55_974_000, 4502)
+		Weight::from_parts(56_833_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn opt_out() -> Weight {
-		Weight::from_parts(59_618_000, 4502)
+		Weight::from_parts(61_195_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve_operator() -> Weight {
-		Weight::from_parts(26_197_000, 4502)
+		Weight::from_parts(26_204_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(470_801_000, 103270)
+		Weight::from_parts(473_530_000, 103270)
 			.saturating_add(RocksDbWeight::get().reads(114_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(198_856_000, 6660)
+		Weight::from_parts(199_026_000, 6660)
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn undelegate() -> Weight {
-		Weight::from_parts(343_903_000, 9679)
+		Weight::from_parts(373_151_000, 9679)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(191_258_000, 6196)
+		Weight::from_parts(194_403_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(172_553_000, 6196)
+		Weight::from_parts(175_432_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(102_969_000, 6196)
+		Weight::from_parts(102_642_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn pay_rewards() -> Weight {
-		Weight::from_parts(83_961_000, 6196)
+		Weight::from_parts(82_837_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(6_326_000, 0)
+		Weight::from_parts(6_357_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn close_pool() -> Weight {
-		Weight::from_parts(15_625_000, 3825)
+		Weight::from_parts(15_677_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn release_delegator() -> Weight {
-		Weight::from_parts(241_293_000, 6196)
+		Weight::from_parts(241_049_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn remove_operator() -> Weight {
-		Weight::from_parts(65_326_000, 4502)
+		Weight::from_parts(65_692_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(115_653_532, 6196)
-			.saturating_add(Weight::from_parts(103_019, 0).saturating_mul(d.into()))
+		Weight::from_parts(126_053_859, 6196)
+			.saturating_add(Weight::from_parts(91_328, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn base_slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(328_833_508, 24003)
-			.saturating_add(Weight::from_parts(149_118, 0).saturating_mul(d.into()))
+		Weight::from_parts(329_402_560, 24003)
+			.saturating_add(Weight::from_parts(138_524, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(27_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
-	// Not measured yet: the charge the hook made before it had benchmarks of its own (its
-	// reads, and `settle` per staker), until `benchmarks/run.sh pallet_restaking` runs.
 	fn idle_release_outflow(n: u32, ) -> Weight {
-		RocksDbWeight::get().reads(2_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+		Weight::from_parts(175_063_986, 9679)
+			.saturating_add(Weight::from_parts(149_227_739, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
-	// Not measured yet, as above.
 	fn idle_sweep(n: u32, ) -> Weight {
-		RocksDbWeight::get().writes(1_u64).saturating_add(Self::settle().saturating_mul(n.into()))
+		Weight::from_parts(2_855_000, 4111)
+			.saturating_add(Weight::from_parts(136_094_547, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
 }
