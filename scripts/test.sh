@@ -14,11 +14,21 @@ stage() {
 
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-# The end-to-end tests start their node on this port; find out now, not after the build.
+# The end-to-end tests start their nodes on these ports; find out now, not after the build: a
+# dev node's RPC on E2E_RPC_PORT, and the four nodes of the network tests on RPC ports from
+# E2E_NET_RPC_PORT and p2p ports from E2E_NET_P2P_PORT.
 E2E_RPC_PORT="${E2E_RPC_PORT:-9955}"
+E2E_NET_RPC_PORT="${E2E_NET_RPC_PORT:-9960}"
+E2E_NET_P2P_PORT="${E2E_NET_P2P_PORT:-30560}"
 ! port_busy "$E2E_RPC_PORT" \
 	|| die "port $E2E_RPC_PORT (E2E_RPC_PORT) is busy: stop what listens there or choose another."
-export E2E_RPC_PORT
+for ((i = 0; i < 4; i++)); do
+	for port in $((E2E_NET_RPC_PORT + i)) $((E2E_NET_P2P_PORT + i)); do
+		! port_busy "$port" || die "port $port is busy: stop what listens there, or move the \
+network tests with E2E_NET_RPC_PORT and E2E_NET_P2P_PORT."
+	done
+done
+export E2E_RPC_PORT E2E_NET_RPC_PORT E2E_NET_P2P_PORT
 
 stage "cargo fmt --check" cargo fmt --all -- --check
 # Lints do not need the runtime's wasm blob.

@@ -37,7 +37,8 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `--chain local`: Alice and Bob validate; run two nodes (`--alice`, `--bob`) to finalize.
+/// `--chain local`: Alice, Bob, Charlie and Ferdie validate, one node each
+/// (`scripts/run-local.sh`); three of them finalize.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
 		.with_name("Restaking Local Testnet")

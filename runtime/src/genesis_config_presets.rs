@@ -1,4 +1,5 @@
-//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four validators:
+//! Alice, Bob, Charlie and Ferdie).
 //!
 //! Both fund the well-known dev accounts, bond validators and nominators in `pallet-staking`,
 //! register the validators' session keys, make Alice sudo, and seat an audit committee.
@@ -212,21 +213,26 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// `local_testnet`: Alice and Bob validate (two nodes are needed for finality); Charlie and
-/// Ferdie nominate both and restake through Dave and Eve.
+/// `local_testnet`: Alice, Bob, Charlie and Ferdie validate; Alice's and Bob's stash accounts
+/// nominate all four and restake through Dave and Eve.
+///
+/// Four validators, because GRANDPA finalizes with more than two thirds of the votes: 3 of 4
+/// keep finalizing while one validator is down, where 3 validators would need all 3.
 pub fn local_config_genesis() -> Value {
-	let (charlie, ferdie) =
-		(Sr25519Keyring::Charlie.to_account_id(), Sr25519Keyring::Ferdie.to_account_id());
+	let (alice_stash, bob_stash) =
+		(Sr25519Keyring::AliceStash.to_account_id(), Sr25519Keyring::BobStash.to_account_id());
 	genesis(
 		vec![
 			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			validator(Sr25519Keyring::Ferdie, Ed25519Keyring::Ferdie),
 		],
-		vec![charlie.clone(), ferdie.clone()],
+		vec![alice_stash.clone(), bob_stash.clone()],
 		dev_accounts(),
 		committee(),
 		Sr25519Keyring::Alice.to_account_id(),
-		restaking(Restaking { delegators: [charlie, ferdie] }),
+		restaking(Restaking { delegators: [alice_stash, bob_stash] }),
 	)
 }
 

@@ -13,7 +13,7 @@ use restaking_runtime::{
 	Balances, Grandpa, NominationPools, Restaking, Runtime, RuntimeOrigin, Session, Staking,
 	System,
 };
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
+use sp_keyring::Sr25519Keyring::{Alice, AliceStash, Bob, BobStash, Charlie, Dave, Eve, Ferdie};
 use sp_runtime::{DispatchError, Perbill};
 
 #[test]
@@ -54,16 +54,24 @@ fn development_genesis_builds() {
 }
 
 #[test]
-fn local_testnet_genesis_has_two_validators() {
+fn local_testnet_genesis_has_four_validators_and_restaking_stashes() {
 	new_test_ext("local_testnet").execute_with(|| {
 		let mut validators = Session::validators();
 		validators.sort();
-		let mut expected = vec![account(Alice), account(Bob)];
+		let mut expected = vec![account(Alice), account(Bob), account(Charlie), account(Ferdie)];
 		expected.sort();
 		assert_eq!(validators, expected);
-		assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), 2);
-		let charlie = pallet_staking::Nominators::<Runtime>::get(account(Charlie)).unwrap();
-		assert_eq!(charlie.targets.len(), 2);
+		assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), 4);
+		// Every validator is an authority of both consensus engines, one vote each.
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
+		for (stash, operator) in [(AliceStash, Dave), (BobStash, Eve)] {
+			let nominations = pallet_staking::Nominators::<Runtime>::get(account(stash)).unwrap();
+			assert_eq!(nominations.targets.len(), 4);
+			let position = pallet_restaking::Stakers::<Runtime>::get(account(stash))
+				.expect("the stash restakes");
+			assert_eq!(position.operator, account(operator));
+		}
 	});
 }
 

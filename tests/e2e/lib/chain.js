@@ -3,11 +3,17 @@ import { Keyring } from '@polkadot/keyring';
 
 export const UNIT = 10n ** 12n;
 
-/** The well-known dev accounts (sr25519, from the `//Name` derivations). */
+/**
+ * The well-known dev accounts (sr25519): `alice` … `ferdie` from the `//Name` derivations, and
+ * their stash accounts `aliceStash` … `ferdieStash` from `//Name//stash`.
+ */
 export function devAccounts() {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const names = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
-  return Object.fromEntries(names.map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
+  return Object.fromEntries(names.flatMap((name) => [
+    [name.toLowerCase(), keyring.addFromUri(`//${name}`)],
+    [`${name.toLowerCase()}Stash`, keyring.addFromUri(`//${name}//stash`)],
+  ]));
 }
 
 /** Print a step of a scenario with its figures. */
