@@ -11,11 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 
 import { startDevNode } from './lib/devnode.js';
-import { UNIT, devAccounts, errorName, findEvent, step, submit, submitOk, waitForBlock } from './lib/chain.js';
+import {
+  PERCENT, UNIT, devAccounts, errorName, findEvent, hash32, step, submit, submitOk, waitForBlock,
+} from './lib/chain.js';
 
-const PERCENT = 10_000_000; // one per cent in Perbill parts
 const fmt = (planck) => `${Number(planck) / Number(UNIT)} UNIT`;
-const hash32 = (byte) => `0x${byte.repeat(32)}`;
 
 describe('restaking lifecycle on the dev chain', () => {
   let node;

@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNetwork, waitUntil } from './lib/nodes.js';
-import { UNIT, devAccounts, findEvent, step, submit, submitOk, waitForBlock, waitForFinalized } from './lib/chain.js';
+import {
+  PERCENT, UNIT, devAccounts, finalizedHead, findEvent, hash32, step, submit, submitOk, waitForBlock,
+  waitForFinalized,
+} from './lib/chain.js';
 
-const PERCENT = 10_000_000; // one per cent in Perbill parts
-
-const hash32 = (byte) => `0x${byte.repeat(32)}`;
 const best = async (api) => (await api.rpc.chain.getHeader()).number.toNumber();
-const finalized = async (api) =>
-  (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+const finalized = async (api) => (await finalizedHead(api)).number;
 
 /** The encoded answers of the restaking, slashing and insurance runtime APIs at `hash`. */
 async function answers(api, hash, { staker, operator, slash }) {

@@ -6,16 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { ChainNode, removeDir, scratchDir } from './lib/nodes.js';
-import { UNIT, devAccounts, findEvent, step, submitOk, waitForFinalized } from './lib/chain.js';
+import {
+  UNIT, devAccounts, finalizedHead, findEvent, hash32, step, submitOk, waitForFinalized,
+} from './lib/chain.js';
 
 const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 9955);
 const ERA_BLOCKS = 30; // 3 sessions of 10 blocks
-
-const hash32 = (byte) => `0x${byte.repeat(32)}`;
-const finalizedHead = async (api) => {
-  const hash = await api.rpc.chain.getFinalizedHead();
-  return { hash, number: (await api.rpc.chain.getHeader(hash)).number.toNumber() };
-};
 
 describe('a dev node killed mid-era', () => {
   let dir;

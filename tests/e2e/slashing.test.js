@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startDevNode } from './lib/devnode.js';
-import { UNIT, devAccounts, findEvent, step, submit, submitOk } from './lib/chain.js';
+import { UNIT, devAccounts, findEvent, hash32 as evidence, step, submit, submitOk } from './lib/chain.js';
 
-const evidence = (byte) => `0x${byte.repeat(32)}`;
 
 describe('slashing on the dev chain', () => {
   let node;

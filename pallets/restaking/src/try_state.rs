@@ -61,7 +61,7 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(!Realizing::<T>::get(), "re-entrancy flag left set");
 		let owed = if level >= 2 {
-			let StakerTotals { owed, debts } = Self::check_stakers()?;
+			let StakerTotals { owed, debts } = Self::check_stakers(&queue)?;
 			ensure!(
 				Shortfall::<T>::get() == closed_debts.saturating_add(debts),
 				"shortfall differs from the debts owed"
@@ -183,13 +183,12 @@ impl<T: Config> Pallet<T> {
 
 	/// Level 2: every staker's record against its operator's pool, the outflow queue and the
 	/// fresh-reward marks.
-	fn check_stakers() -> Result<StakerTotals<T>, TryRuntimeError> {
+	fn check_stakers(queue: &[T::AccountId]) -> Result<StakerTotals<T>, TryRuntimeError> {
 		let now = Self::now();
 		let mut shares: BTreeMap<T::AccountId, PoolTally<T>> = BTreeMap::new();
 		let mut owed = BalanceOf::<T>::zero();
 		let mut debts = BalanceOf::<T>::zero();
 		let mut pending: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		let queue = OutflowQueue::<T>::get();
 		let mut fresh_now: BTreeMap<T::AccountId, (BalanceOf<T>, u32)> = BTreeMap::new();
 		let mut marked: BTreeMap<(T::AccountId, BlockNumberFor<T>), u32> = BTreeMap::new();
 		for (who, ledger) in Stakers::<T>::iter() {

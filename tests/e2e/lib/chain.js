@@ -2,6 +2,11 @@
 import { Keyring } from '@polkadot/keyring';
 
 export const UNIT = 10n ** 12n;
+/** One per cent, in `Perbill` parts. */
+export const PERCENT = 10_000_000;
+
+/** A 32-byte hash made of `byte` (two hex digits) repeated, as evidence or a test hash. */
+export const hash32 = (byte) => `0x${byte.repeat(32)}`;
 
 /**
  * The well-known dev accounts (sr25519): `alice` … `ferdie` from the `//Name` derivations, and
@@ -121,4 +126,10 @@ export function waitForBlock(api, number, timeoutMs = 600_000) {
       }
     }).then(sub.started, reject);
   });
+}
+
+/** The finalized head: `{ hash, number }`. */
+export async function finalizedHead(api) {
+  const hash = await api.rpc.chain.getFinalizedHead();
+  return { hash, number: (await api.rpc.chain.getHeader(hash)).number.toNumber() };
 }
