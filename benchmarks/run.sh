@@ -4,6 +4,7 @@
 #   benchmarks/run.sh                  # every pallet, then `overhead` and `storage`
 #   benchmarks/run.sh pallet_restaking # one pallet
 #   benchmarks/run.sh overhead storage # the runtime's base and database weights only
+#   benchmarks/run.sh frame_system_extensions pallet_transaction_payment  # transaction extensions
 #   STEPS=2 REPEAT=1 benchmarks/run.sh # a quick smoke run (weights not fit for a chain)
 #
 # Builds the node with `--features runtime-benchmarks` in its own target directory
@@ -14,6 +15,9 @@
 #   Benchmarks named `scaling_*` are left out: they feed the scaling report (`scaling.sh`).
 # - `benchmark overhead` on the dev chain writes `runtime/src/weights/block_weights.rs` and
 #   `extrinsic_weights.rs` (the base weights of a block and of a signed transaction).
+# - `benchmark pallet` of `frame_system_extensions` and `pallet_transaction_payment` writes
+#   `runtime/src/weights/<pallet>.rs`: the weights of the transaction extensions, which every
+#   signed transaction is charged on top of its call and `ExtrinsicBaseWeight`.
 # - `benchmark storage` on a ParityDB database of the dev chain writes
 #   `runtime/src/weights/paritydb_weights.rs` (the node's database read and write weights).
 source "$(dirname "$0")/../scripts/common.sh"
@@ -31,8 +35,16 @@ declare -A PALLETS=(
 	[pallet_insurance]=pallets/insurance
 	[pallet_liquid_restaking]=pallets/liquid
 )
+# Pallets of polkadot-sdk whose weights this runtime generates → file under runtime/src/weights
+# (written with the benchmark CLI's own template): the transaction extensions every signed
+# transaction pays for.
+declare -A RUNTIME_PALLETS=(
+	[frame_system_extensions]=runtime/src/weights/frame_system_extensions.rs
+	[pallet_transaction_payment]=runtime/src/weights/pallet_transaction_payment.rs
+)
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=("${!PALLETS[@]}" overhead storage)
+[ ${#selected[@]} -gt 0 ] ||
+	selected=("${!PALLETS[@]}" "${!RUNTIME_PALLETS[@]}" overhead storage)
 
 SETUP_SKIP_NPM=1 "$ROOT/scripts/setup.sh"
 bin="$(build_bench_node "$PROFILE")"
@@ -43,6 +55,23 @@ wasm="$(dirname "$bin")/wbuild/restaking-runtime/restaking_runtime.compact.compr
 cd "$ROOT"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
+
+# `bench_pallet PALLET ARGS…`: benchmark every extrinsic of PALLET on the runtime blob.
+bench_pallet() {
+	local pallet="$1"
+	shift
+	say "Benchmarking $pallet: $STEPS steps, $REPEAT repeats"
+	"$bin" benchmark pallet \
+		--runtime "$wasm" \
+		--genesis-builder runtime \
+		--pallet "$pallet" \
+		--extrinsic '*' \
+		--wasm-execution compiled \
+		--steps "$STEPS" \
+		--repeat "$REPEAT" \
+		--heap-pages 4096 \
+		"$@"
+}
 
 for pallet in "${selected[@]}"; do
 	case "$pallet" in
@@ -67,23 +96,18 @@ for pallet in "${selected[@]}"; do
 		continue
 		;;
 	esac
+	if [ -n "${RUNTIME_PALLETS[$pallet]:-}" ]; then
+		bench_pallet "$pallet" --output "${RUNTIME_PALLETS[$pallet]}"
+		continue
+	fi
 	folder="${PALLETS[$pallet]:-}"
-	[ -n "$folder" ] || die "unknown benchmark '$pallet' (known: ${!PALLETS[*]} overhead storage)"
+	[ -n "$folder" ] || die "unknown benchmark '$pallet' (known: ${!PALLETS[*]} \
+${!RUNTIME_PALLETS[*]} overhead storage)"
 	# `scaling_*` benchmarks feed the scaling report (scaling.sh), not the weights.
 	excluded="$("$bin" benchmark pallet --runtime "$wasm" --genesis-builder runtime \
 		--pallet "$pallet" --extrinsic '*' --list 2>/dev/null |
 		awk -F', ' '$2 ~ /^scaling_/ { printf "%s%s::%s", sep, $1, $2; sep = "," }')"
-	say "Benchmarking $pallet: $STEPS steps, $REPEAT repeats"
-	"$bin" benchmark pallet \
-		--runtime "$wasm" \
-		--genesis-builder runtime \
-		--pallet "$pallet" \
-		--extrinsic '*' \
-		${excluded:+--exclude-extrinsics "$excluded"} \
-		--wasm-execution compiled \
-		--steps "$STEPS" \
-		--repeat "$REPEAT" \
-		--heap-pages 4096 \
+	bench_pallet "$pallet" ${excluded:+--exclude-extrinsics "$excluded"} \
 		--template benchmarks/weight-template.hbs \
 		--output "$folder/src/weights.rs"
 done

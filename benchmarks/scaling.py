@@ -51,6 +51,42 @@ WRITE_US = runtime_weight_us("paritydb_weights.rs", r"write: ([\d_]+) \*")
 NORMAL_BLOCK_US = 1_500_000.0
 EXTRINSIC_BASE_US = runtime_weight_us("extrinsic_weights.rs", r"saturating_mul\(([\d_]+)\)")
 
+
+def extension_us(file, function):
+    """A transaction extension's weight in µs, with its reads and writes, from its generated
+    weights file (`benchmarks/run.sh frame_system_extensions pallet_transaction_payment`)."""
+    with open(os.path.join(WEIGHTS, file)) as f:
+        text = f.read()
+    body = re.search(rf"fn {function}\(\) -> Weight \{{(.*?)\n\t\}}", text, re.S)
+    if not body:
+        sys.exit(f"no fn {function} in runtime/src/weights/{file}")
+    body = body.group(1)
+    ref_time = int(re.search(r"Weight::from_parts\(([\d_]+),", body).group(1).replace("_", ""))
+    reads = re.search(r"reads\((\d+)", body)
+    writes = re.search(r"writes\((\d+)", body)
+    return (
+        ref_time / 1_000_000.0
+        + (int(reads.group(1)) if reads else 0) * READ_US
+        + (int(writes.group(1)) if writes else 0) * WRITE_US
+    )
+
+
+# What every signed transaction of the runtime's `TxExtension` is charged for its extensions
+# (a mortal transaction; `CheckMetadataHash` weighs nothing).
+EXTENSIONS_US = sum(
+    extension_us("frame_system_extensions.rs", f)
+    for f in [
+        "check_non_zero_sender",
+        "check_spec_version",
+        "check_tx_version",
+        "check_genesis",
+        "check_mortality_mortal_transaction",
+        "check_nonce",
+        "check_weight",
+        "weight_reclaim",
+    ]
+) + extension_us("pallet_transaction_payment.rs", "charge_transaction_payment")
+
 # (key, title, (pallet, benchmark, fixed leading components), eager benchmark, control)
 PATHS = [
     (
@@ -180,7 +216,7 @@ def flatness(series, points):
 
 
 def capacity(weight_us):
-    return int(NORMAL_BLOCK_US // (weight_us + EXTRINSIC_BASE_US))
+    return int(NORMAL_BLOCK_US // (weight_us + EXTRINSIC_BASE_US + EXTENSIONS_US))
 
 
 def fmt_us(us):
@@ -253,7 +289,8 @@ def table(report, machine):
         f"{settle['weight_us'] / apply['weight_us']:.2f} (same node, same run).",
         "",
         "Block capacity of the demo runtime (1.5 s of normal ref time, each extrinsic "
-        f"also paying {EXTRINSIC_BASE_US} µs of base weight):",
+        f"also paying {EXTRINSIC_BASE_US} µs of base weight and {EXTENSIONS_US:.1f} µs for its "
+        "transaction extensions):",
         "",
         "| call | weight | per block |",
         "|---|---:|---:|",

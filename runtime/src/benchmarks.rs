@@ -15,6 +15,8 @@ use super::Runtime;
 
 impl frame_benchmarking::baseline::Config for Runtime {}
 impl frame_system_benchmarking::Config for Runtime {}
+// Fees go to no block author here, so the benchmark needs no set-up.
+impl pallet_transaction_payment::BenchmarkConfig for Runtime {}
 impl nomination_pools::Config for Runtime {}
 
 frame_benchmarking::define_benchmarks!(
@@ -23,6 +25,7 @@ frame_benchmarking::define_benchmarks!(
 	[frame_system_extensions, SystemExtensionsBench::<Runtime>]
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
+	[pallet_transaction_payment, TransactionPayment]
 	[pallet_utility, Utility]
 	[pallet_collective, AuditCommittee]
 	[pallet_sudo, Sudo]

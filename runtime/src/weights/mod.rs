@@ -6,9 +6,16 @@
 //!   overhead`);
 //! - [`ParityDbWeight`]: a read and a write of the node's database, ParityDB, on the dev chain's
 //!   state (`benchmark storage`).
+//!
+//! and the weights of the transaction extensions (`benchmarks/run.sh frame_system_extensions
+//! pallet_transaction_payment`), which every signed transaction is charged beside its call and
+//! `ExtrinsicBaseWeight`: [`frame_system_extensions`] (nonce, era, weight checks and reclaim)
+//! and [`pallet_transaction_payment`] (withdrawing the fee).
 
 pub mod block_weights;
 pub mod extrinsic_weights;
+pub mod frame_system_extensions;
+pub mod pallet_transaction_payment;
 // The generated file documents each figure on the struct field it sets, where rustdoc cannot
 // show it; the comments stay for whoever reads the file.
 #[allow(unused_doc_comments)]
