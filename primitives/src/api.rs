@@ -177,6 +177,118 @@ pub struct ContagionReport<Balance, BlockNumber> {
 	pub service_slashes: u32,
 }
 
+/// A service's cost of corruption against its declared profit from corruption
+/// (`docs/architecture.md`, "Systemic risk").
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct ServiceCorruption<Balance> {
+	/// The service.
+	pub service: ServiceId,
+	/// Whether its owner declared a risk profile; if not, `π_s` counts as zero.
+	pub declared: bool,
+	/// `π_s`: what an attacker could take by corrupting it.
+	pub profit_from_corruption: Balance,
+	/// `α_s`: the share of the stake behind it an attacker must control.
+	pub corruption_threshold: Perbill,
+	/// `f_s`: the most one slash of the service takes (its policy's highest tier).
+	pub max_slash: Perbill,
+	/// `S_s`: the stake it can slash now, over all its operators.
+	pub stake_behind: Balance,
+	/// `f_s·α_s·S_s`: the least a coalition holding `α_s` of that stake loses by corrupting it.
+	pub cost_of_corruption: Balance,
+	/// `cost_of_corruption / π_s`; `None` when `π_s` is zero.
+	pub cost_to_profit: Option<FixedU128>,
+	/// Whether corrupting it alone costs more than it pays (`cost_of_corruption > π_s`).
+	pub secure: bool,
+}
+
+/// An operator's place in the per-operator overcollateralization condition.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct OperatorLoad<AccountId, Balance> {
+	/// The operator.
+	pub operator: AccountId,
+	/// `σ_v`: its self-bond and pool.
+	pub stake: Balance,
+	/// `L_v` (rounded up); the condition holds for `γ` when `L_v ≤ 1 / (1 + γ)`.
+	pub load: FixedU128,
+	/// `1 − L_v`, saturating at zero: how much profit its services could still add before
+	/// the condition fails at `γ = 0`, as a share of what they declare now.
+	pub slack: FixedU128,
+}
+
+/// What the per-operator condition certifies about the whole network.
+#[derive(Clone, Copy, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub enum Overcollateralization {
+	/// No service declares a profit from corruption.
+	Unbounded,
+	/// Every feasible attack costs at least `(1 + γ)` times what it pays.
+	Gamma(FixedU128),
+	/// Some operator's load is above one, or a service with a profit has no stake: nothing is
+	/// certified (the stress test looks for attacks).
+	NotCertified,
+}
+
+/// The network's security against corruption (`securityReport`).
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct SecurityReport<AccountId, Balance> {
+	/// Every service that is not retired.
+	pub services: Vec<ServiceCorruption<Balance>>,
+	/// Every operator.
+	pub operators: Vec<OperatorLoad<AccountId, Balance>>,
+	/// The largest `γ` the condition certifies.
+	pub overcollateralization: Overcollateralization,
+	/// The shock `ψ` asked about: a share of all stake.
+	pub shock: Perbill,
+	/// `(1 + 1/γ)·ψ`, capped at one: the most a certified network loses to that shock and the
+	/// attacks it enables. `None` when nothing is certified or `γ = 0`.
+	pub cascade_bound: Option<Perbill>,
+}
+
+/// A shock for `stressTest`.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub enum Shock<AccountId> {
+	/// Every operator loses this share of its stake.
+	Uniform(Perbill),
+	/// The listed operators lose these shares of their stake.
+	Operators(Vec<(AccountId, Perbill)>),
+}
+
+/// One step of a cascade: a profitable attack on the network the earlier steps left.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct CascadeStep<AccountId, Balance> {
+	/// The services corrupted.
+	pub services: Vec<ServiceId>,
+	/// The operators that corrupted them.
+	pub operators: Vec<AccountId>,
+	/// What the attack pays, `π(A)`.
+	pub profit: Balance,
+	/// What the slashes for it burn.
+	pub burned: Balance,
+}
+
+/// What `stressTest` found.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct StressReport<AccountId, Balance> {
+	/// All operators' stake before the shock.
+	pub total_stake: Balance,
+	/// Stake the shock destroyed.
+	pub shocked: Balance,
+	/// The attacks found, in order.
+	pub steps: Vec<CascadeStep<AccountId, Balance>>,
+	/// Stake the attacks burned.
+	pub burned: Balance,
+	/// `(shocked + burned) / total_stake`.
+	pub lost: Perbill,
+	/// `shocked / total_stake`: the shock `ψ` the bound is for.
+	pub shock: Perbill,
+	/// `(1 + 1/γ)·ψ` for the network before the shock; `None` when nothing is certified.
+	pub cascade_bound: Option<Perbill>,
+	/// Whether the search stopped at its step limit with attacks possibly left.
+	pub truncated: bool,
+}
+
+/// The most steps `stressTest` searches.
+pub const MAX_STRESS_STEPS: u32 = 64;
+
 pub use crate::insurance::{CoverView, PoolState};
 
 /// How many operators `SystemRisk::top_operators_share` counts.
@@ -184,6 +296,8 @@ pub const TOP_N: usize = 3;
 
 sp_api::decl_runtime_apis! {
 	/// The restaking system's state for wallets, dashboards and tests.
+	///
+	/// Version 2 adds `security_report` and `stress_test`.
 	pub trait RestakingApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -198,6 +312,15 @@ sp_api::decl_runtime_apis! {
 		fn service_security(service: ServiceId) -> Option<ServiceSecurity<AccountId, Balance>>;
 		/// System-wide risk figures.
 		fn system_risk() -> SystemRisk<AccountId, Balance>;
+		/// Every service's cost of corruption against its declared profit, every operator's
+		/// load in the overcollateralization condition, the `γ` it certifies and the cascade
+		/// bound for a shock of `shock` of all stake.
+		#[api_version(2)]
+		fn security_report(shock: Perbill) -> SecurityReport<AccountId, Balance>;
+		/// Apply `shock`, then search for profitable attacks step by step (at most
+		/// `min(max_steps, MAX_STRESS_STEPS)` steps).
+		#[api_version(2)]
+		fn stress_test(shock: Shock<AccountId>, max_steps: u32) -> StressReport<AccountId, Balance>;
 	}
 
 	/// Slashing: requests, records and contagion.

@@ -42,4 +42,5 @@ pub mod arithmetic;
 pub mod insurance;
 pub mod liquid;
 pub mod restaking;
+pub mod risk;
 pub mod slashing;

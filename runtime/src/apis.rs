@@ -214,6 +214,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl restaking_api::RestakingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn staker_exposure(
 			who: AccountId,
@@ -235,6 +236,19 @@ impl_runtime_apis! {
 
 		fn system_risk() -> restaking_api::SystemRisk<AccountId, Balance> {
 			Restaking::system_risk()
+		}
+
+		fn security_report(
+			shock: sp_runtime::Perbill,
+		) -> restaking_api::SecurityReport<AccountId, Balance> {
+			Restaking::security_report(Slashing::max_slash, shock)
+		}
+
+		fn stress_test(
+			shock: restaking_api::Shock<AccountId>,
+			max_steps: u32,
+		) -> restaking_api::StressReport<AccountId, Balance> {
+			Restaking::stress_test(Slashing::max_slash, shock, max_steps)
 		}
 	}
 

@@ -34,12 +34,21 @@ pub const DEMO_DELEGATION: Balance = 20_000 * UNIT;
 /// Reward budget each demo service starts with.
 pub const SERVICE_BUDGET: Balance = 10_000 * UNIT;
 
+/// What corrupting the oracle pays: it settles 1,000 UNIT of markets.
+pub const ORACLE_PROFIT_FROM_CORRUPTION: Balance = 1_000 * UNIT;
+/// What corrupting the bridge pays: it holds 5,000 UNIT in custody.
+pub const BRIDGE_PROFIT_FROM_CORRUPTION: Balance = 5_000 * UNIT;
+
 /// Restaking at genesis: two services, two operators with delegators.
 ///
 /// - service 0, "oracle", owned by Alice; service 1, "bridge", owned by Ferdie;
 /// - Dave operates with 10 % commission and splits his stake between both services;
 ///   Eve operates with 5 % and backs the oracle with all of hers;
-/// - `delegators[0]` restakes through Dave and `delegators[1]` through Eve.
+/// - `delegators[0]` restakes through Dave and `delegators[1]` through Eve;
+/// - the oracle is corrupted by a third of its stake and pays 1,000 UNIT for it: its cost of
+///   corruption (10 % of a third of 37,500 UNIT, 1,250 UNIT) exceeds that; the bridge needs two
+///   thirds and pays 5,000 UNIT, more than its cost of corruption (25 % of two thirds of
+///   12,500 UNIT, 2,083 UNIT): the demo's under-collateralized service.
 struct Restaking {
 	delegators: [AccountId; 2],
 }
@@ -78,6 +87,10 @@ fn restaking(config: Restaking) -> RestakingConfig {
 			(eve.clone(), 0, Perquintill::one()),
 		],
 		delegations: vec![(to_dave, dave, DEMO_DELEGATION), (to_eve, eve, DEMO_DELEGATION)],
+		risk_profiles: vec![
+			(0, ORACLE_PROFIT_FROM_CORRUPTION, Perbill::from_rational(1u32, 3)),
+			(1, BRIDGE_PROFIT_FROM_CORRUPTION, Perbill::from_rational(2u32, 3)),
+		],
 	}
 }
 

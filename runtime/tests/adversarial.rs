@@ -172,6 +172,7 @@ fn prepare(w: &World) {
 			min_operator_stake: 0,
 			max_operators: 8,
 			requires_approval: false,
+			risk_profile: None,
 		}),
 	);
 	let pct = Perbill::from_percent;
@@ -291,6 +292,7 @@ fn desert(w: &World) {
 				min_operator_stake: 0,
 				max_operators: 1,
 				requires_approval: true,
+				risk_profile: None,
 			}),
 		);
 	}
@@ -578,6 +580,7 @@ fn step(w: &World, rng: &mut Rng, tally: &mut Tally) -> String {
 					min_operator_stake: 0,
 					max_operators: 1,
 					requires_approval: true,
+					risk_profile: None,
 				}),
 			);
 			if ok {

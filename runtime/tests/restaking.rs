@@ -10,7 +10,7 @@ use restaking_runtime::{
 	Balances, Restaking, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeOrigin, System,
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
-use sp_runtime::Perbill;
+use sp_runtime::{FixedU128, Perbill};
 
 fn restaked_freeze(who: &restaking_runtime::AccountId) -> u128 {
 	Balances::balance_frozen(
@@ -91,5 +91,73 @@ fn a_base_layer_slash_reaches_restaked_stake() {
 		reduced.sort();
 		assert_eq!(reduced, vec![(0, tenth / 2), (0, tenth), (1, tenth / 2)]);
 		Restaking::do_try_state(u8::MAX).expect("restaking invariants hold after the slash");
+	});
+}
+
+/// The dev preset's security report as the runtime API computes it (the restaking pallet's
+/// report with `pallet-slashing`'s policies giving each service's largest slash): the oracle's
+/// cost of corruption (10 % of a third of the 37,500 UNIT behind it) exceeds the 1,000 UNIT it pays; the bridge's
+/// (25 % of two thirds of 12,500 UNIT) falls short of its 5,000 UNIT, so Dave, who backs both,
+/// breaks the per-operator condition and nothing is certified. A shock of a third of every
+/// operator's stake leaves the oracle attackable too, and the stress test finds both attacks.
+#[test]
+fn security_report_on_the_dev_preset() {
+	use restaking_primitives::api::{Overcollateralization, Shock};
+	use restaking_runtime::{
+		currency::UNIT,
+		genesis_config_presets::{BRIDGE_PROFIT_FROM_CORRUPTION, ORACLE_PROFIT_FROM_CORRUPTION},
+		AccountId, Slashing,
+	};
+	new_test_ext("development").execute_with(|| {
+		let report = Restaking::security_report(Slashing::max_slash, Perbill::from_percent(10));
+		let (oracle, bridge) = (&report.services[0], &report.services[1]);
+		let third = Perbill::from_rational(1u32, 3);
+		let two_thirds = Perbill::from_rational(2u32, 3);
+
+		assert_eq!((oracle.service, bridge.service), (0, 1));
+		assert!(oracle.declared && bridge.declared);
+		assert_eq!(oracle.stake_behind, 37_500 * UNIT);
+		assert_eq!(oracle.max_slash, Perbill::from_percent(10));
+		assert_eq!(oracle.corruption_threshold, third);
+		assert_eq!(
+			oracle.cost_of_corruption,
+			Perbill::from_percent(10).mul_floor(third.mul_floor(37_500 * UNIT))
+		);
+		assert!(oracle.cost_of_corruption / UNIT == 1_249, "about 1,250 UNIT");
+		assert_eq!(oracle.profit_from_corruption, ORACLE_PROFIT_FROM_CORRUPTION);
+		assert!(oracle.secure);
+		assert_eq!(bridge.stake_behind, 12_500 * UNIT);
+		assert_eq!(bridge.max_slash, Perbill::from_percent(25));
+		assert_eq!(
+			bridge.cost_of_corruption,
+			Perbill::from_percent(25).mul_floor(two_thirds.mul_floor(12_500 * UNIT))
+		);
+		assert_eq!(bridge.cost_of_corruption / UNIT, 2_083);
+		assert_eq!(bridge.profit_from_corruption, BRIDGE_PROFIT_FROM_CORRUPTION);
+		assert!(!bridge.secure);
+
+		// Dave's load is the bridge's ρ / f: 5,000 / (2/3 × 12,500) / 0.25 = 2.4; Eve's the
+		// oracle's: 1,000 / (1/3 × 37,500) / 0.1 = 0.8.
+		let load = |who: AccountId| {
+			report.operators.iter().find(|o| o.operator == who).expect("an operator").load
+		};
+		let between = |x: FixedU128, low: u128, high: u128| {
+			FixedU128::from_rational(low, 100) <= x && x <= FixedU128::from_rational(high, 100)
+		};
+		assert!(between(load(account(Dave)), 239, 241), "Dave's load is 2.4");
+		assert!(between(load(account(Eve)), 79, 81), "Eve's load is 0.8");
+		assert_eq!(report.overcollateralization, Overcollateralization::NotCertified);
+		assert_eq!(report.cascade_bound, None);
+
+		// A third of every operator's stake gone: the oracle's cost falls to about 833 UNIT,
+		// below its 1,000. The search corrupts the bridge and the oracle.
+		let stress = Restaking::stress_test(Slashing::max_slash, Shock::Uniform(third), 16);
+		assert_eq!(stress.total_stake, 50_000 * UNIT);
+		let mut fallen: Vec<_> = stress.steps.iter().flat_map(|s| s.services.clone()).collect();
+		fallen.sort();
+		assert_eq!(fallen, vec![0, 1]);
+		assert!(!stress.truncated);
+		assert_eq!(stress.cascade_bound, None);
+		Restaking::do_try_state(u8::MAX).expect("a report changes nothing");
 	});
 }

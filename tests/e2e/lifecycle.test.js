@@ -52,8 +52,13 @@ describe('restaking lifecycle on the dev chain', () => {
   });
 
   it('1. a service, an operator and two stakers join', async () => {
-    let events = await submitOk(api, api.tx.restaking.registerService('sequencer', 1_000n * UNIT, 8, false), owner);
+    // Corrupting the sequencer takes a third of its stake and would pay 2,000 UNIT.
+    const riskProfile = { profitFromCorruption: 2_000n * UNIT, corruptionThreshold: 33 * PERCENT };
+    let events = await submitOk(api, api.tx.restaking.registerService('sequencer', 1_000n * UNIT, 8, false, riskProfile), owner);
     service = findEvent(events, 'restaking', 'ServiceRegistered').data.service.toNumber();
+    const declared = findEvent(events, 'restaking', 'RiskProfileSet');
+    assert.equal(declared.data.profitFromCorruption.toBigInt(), 2_000n * UNIT);
+    assert.equal(declared.data.corruptionThreshold.toNumber(), 33 * PERCENT);
     await submitOk(api, api.tx.restaking.fundService(service, 10_000n * UNIT), owner);
     const policy = {
       slasher: { Account: owner.address },

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startDevNode } from './lib/devnode.js';
-import { UNIT, devAccounts, findEvent, step, submit, submitOk } from './lib/chain.js';
+import { PERCENT, UNIT, devAccounts, findEvent, step, submit, submitOk } from './lib/chain.js';
 
 describe('restaking on the dev chain', () => {
   let node;
@@ -50,6 +50,32 @@ describe('restaking on the dev chain', () => {
       oracleSlashable: `${oracle.totalSlashable.toBigInt() / UNIT} UNIT`,
       nakamoto: oracle.nakamotoCoefficient.toNumber(),
       totalRestaked: `${risk.totalRestaked.toBigInt() / UNIT} UNIT`,
+    });
+  });
+
+  it('reports every service\'s cost of corruption and the certified overcollateralization', async () => {
+    // Read with the metadata's types only: `securityReport(shock)` and `stressTest(shock, steps)`.
+    const report = await api.call.restakingApi.securityReport(10 * PERCENT);
+    const [oracle, bridge] = report.services;
+    assert.equal(oracle.service.toNumber(), 0);
+    assert.ok(oracle.declared.isTrue);
+    assert.equal(oracle.stakeBehind.toBigInt(), 37_500n * UNIT);
+    assert.equal(oracle.profitFromCorruption.toBigInt(), 1_000n * UNIT);
+    assert.equal(oracle.maxSlash.toNumber(), 10 * PERCENT);
+    assert.equal(oracle.costOfCorruption.toBigInt() / UNIT, 1_249n);
+    assert.ok(oracle.secure.isTrue);
+    assert.equal(bridge.costOfCorruption.toBigInt() / UNIT, 2_083n);
+    assert.ok(bridge.secure.isFalse);
+    assert.ok(report.overcollateralization.isNotCertified);
+    assert.ok(report.cascadeBound.isNone);
+    const stress = await api.call.restakingApi.stressTest({ Uniform: 333_333_333 }, 16);
+    const fallen = stress.steps.flatMap((s) => s.services.map((id) => id.toNumber())).sort();
+    assert.deepEqual(fallen, [0, 1]);
+    step('security report', {
+      oracleCost: `${oracle.costOfCorruption.toBigInt() / UNIT} UNIT`,
+      bridgeCost: `${bridge.costOfCorruption.toBigInt() / UNIT} UNIT`,
+      overcollateralization: report.overcollateralization.type,
+      stressLost: `${stress.lost.toNumber() / PERCENT} %`,
     });
   });
 

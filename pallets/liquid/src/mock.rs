@@ -223,6 +223,7 @@ impl ExtBuilder {
 			],
 			allocations: vec![(OPERATOR, SERVICE, Perquintill::one())],
 			delegations: vec![],
+			..Default::default()
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();

@@ -12,9 +12,14 @@ mod calls {
 		/// - `min_operator_stake`: least self-bond an operator needs to opt in.
 		/// - `max_operators`: in `1..=MaxOperatorsPerService`.
 		/// - `requires_approval`: whether the owner approves each operator before it allocates.
+		/// - `risk_profile`: the service's declared profit from corruption and corruption
+		///   threshold (see [`RiskProfile`]); without one the security report counts its profit
+		///   as zero and shows it as undeclared.
 		///
-		/// Emits [`Event::ServiceRegistered`]. Errors: [`Error::MetadataTooLong`],
-		/// [`Error::InvalidMaxOperators`], or the hold's error if the deposit is not free.
+		/// Emits [`Event::ServiceRegistered`], then [`Event::RiskProfileSet`] with a profile.
+		/// Errors: [`Error::MetadataTooLong`], [`Error::InvalidMaxOperators`],
+		/// [`Error::InvalidCorruptionThreshold`], or the hold's error if the deposit is not
+		/// free.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_service())]
 		pub fn register_service(
@@ -23,26 +28,32 @@ mod calls {
 			min_operator_stake: BalanceOf<T>,
 			max_operators: u32,
 			requires_approval: bool,
+			risk_profile: Option<RiskProfile<BalanceOf<T>>>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_register_service(
+			let service = Self::do_register_service(
 				owner,
 				metadata,
 				min_operator_stake,
 				max_operators,
 				requires_approval,
-			)
-			.map(|_| ())
+			)?;
+			match risk_profile {
+				Some(profile) => Self::do_set_risk_profile(service, profile),
+				None => Ok(()),
+			}
 		}
 
 		/// Change a service's metadata, minimum operator stake (for future opt-ins), maximum
-		/// operators (not below the current count) or approval policy (for future opt-ins).
+		/// operators (not below the current count), approval policy (for future opt-ins) or
+		/// risk profile.
 		///
 		/// - Origin: the service's owner.
 		///
-		/// Emits [`Event::ServiceUpdated`]. Errors: [`Error::UnknownService`],
-		/// [`Error::NotServiceOwner`], [`Error::ServiceRetired`], [`Error::MetadataTooLong`],
-		/// [`Error::InvalidMaxOperators`].
+		/// Emits [`Event::ServiceUpdated`], and [`Event::RiskProfileSet`] when the risk profile
+		/// is given. Errors: [`Error::UnknownService`], [`Error::NotServiceOwner`],
+		/// [`Error::ServiceRetired`], [`Error::MetadataTooLong`],
+		/// [`Error::InvalidMaxOperators`], [`Error::InvalidCorruptionThreshold`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_service())]
 		pub fn update_service(
@@ -52,6 +63,7 @@ mod calls {
 			min_operator_stake: Option<BalanceOf<T>>,
 			max_operators: Option<u32>,
 			requires_approval: Option<bool>,
+			risk_profile: Option<RiskProfile<BalanceOf<T>>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_update_service(
@@ -61,7 +73,11 @@ mod calls {
 				min_operator_stake,
 				max_operators,
 				requires_approval,
-			)
+			)?;
+			match risk_profile {
+				Some(profile) => Self::do_set_risk_profile(service, profile),
+				None => Ok(()),
+			}
 		}
 
 		/// Pause (`paused = true`) or resume a service. A paused service takes no new opt-ins or

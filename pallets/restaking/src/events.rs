@@ -17,6 +17,13 @@ mod events {
 		ServiceResumed { service: ServiceId },
 		/// A service was retired and its deposit and unspent budget returned.
 		ServiceRetired { service: ServiceId, refunded: BalanceOf<T> },
+		/// A service declared (or changed) what corrupting it pays and how much of the stake
+		/// behind it corruption takes.
+		RiskProfileSet {
+			service: ServiceId,
+			profit_from_corruption: BalanceOf<T>,
+			corruption_threshold: Perbill,
+		},
 		/// A service's reward budget was funded.
 		ServiceFunded { service: ServiceId, from: T::AccountId, amount: BalanceOf<T> },
 		/// An operator registered.
@@ -156,6 +163,8 @@ mod events {
 		ServiceInUse,
 		/// `max_operators` is zero, above `MaxOperatorsPerService`, or below the current count.
 		InvalidMaxOperators,
+		/// A risk profile's corruption threshold is zero: corruption would take no stake.
+		InvalidCorruptionThreshold,
 		/// The service has its maximum number of operators.
 		TooManyOperators,
 		/// Metadata is longer than `MaxMetadataLen`.

@@ -3,11 +3,13 @@
 
 use frame_support::{
 	dispatch::DispatchResult,
+	ensure,
 	traits::{
 		fungible::{Inspect, Mutate},
 		Get,
 	},
 };
+use restaking_primitives::risk::RiskProfile;
 use sp_arithmetic::{traits::Zero, Perbill};
 
 use crate::{pallet::*, types::*};
@@ -63,6 +65,16 @@ impl<T: Config> Pallet<T> {
 		}
 		for (staker, operator, amount) in &config.delegations {
 			Self::do_delegate(staker.clone(), operator.clone(), *amount)?;
+		}
+		for (service, profit_from_corruption, corruption_threshold) in &config.risk_profiles {
+			ensure!(Services::<T>::contains_key(service), Error::<T>::UnknownService);
+			Self::do_set_risk_profile(
+				*service,
+				RiskProfile {
+					profit_from_corruption: *profit_from_corruption,
+					corruption_threshold: *corruption_threshold,
+				},
+			)?;
 		}
 		Ok(())
 	}

@@ -81,6 +81,7 @@ mod tests;
 mod try_state;
 pub mod types;
 mod views;
+pub use views::{RiskNetwork, DEFAULT_CORRUPTION_THRESHOLD};
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -124,7 +125,10 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use restaking_primitives::restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced};
+	use restaking_primitives::{
+		restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced},
+		risk::RiskProfile,
+	};
 	use sp_runtime::{Perbill, Perquintill};
 
 	/// The in-code storage version.
@@ -363,6 +367,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Services<T: Config> = StorageMap<_, Twox64Concat, ServiceId, Service<T>>;
 
+	/// What each service declared about its corruption (services without one are absent).
+	#[pallet::storage]
+	pub type RiskProfiles<T: Config> =
+		StorageMap<_, Twox64Concat, ServiceId, RiskProfile<BalanceOf<T>>>;
+
 	/// Registered operators and their pools.
 	#[pallet::storage]
 	pub type Operators<T: Config> =
@@ -468,6 +477,8 @@ pub mod pallet {
 		pub allocations: Vec<(T::AccountId, ServiceId, Perquintill)>,
 		/// Delegations: `(staker, operator, amount)`; stakers must be bonded in the base layer.
 		pub delegations: Vec<(T::AccountId, T::AccountId, BalanceOf<T>)>,
+		/// Risk profiles: `(service, profit from corruption, corruption threshold)`.
+		pub risk_profiles: Vec<(ServiceId, BalanceOf<T>, Perbill)>,
 	}
 
 	#[pallet::genesis_build]

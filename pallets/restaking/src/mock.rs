@@ -244,7 +244,7 @@ pub fn frozen(who: AccountId) -> Balance {
 /// A service owned by `owner` with no approval and room for four operators; returns its id.
 pub fn service(owner: AccountId) -> ServiceId {
 	let id = NextServiceId::<Runtime>::get();
-	assert_ok!(Restaking::register_service(signed(owner), b"svc".to_vec(), 100, 4, false));
+	assert_ok!(Restaking::register_service(signed(owner), b"svc".to_vec(), 100, 4, false, None));
 	id
 }
 

@@ -10,7 +10,7 @@ use frame_support::{
 		Get,
 	},
 };
-use restaking_primitives::restaking::ServiceId;
+use restaking_primitives::{restaking::ServiceId, risk::RiskProfile};
 use sp_arithmetic::traits::{CheckedAdd, Zero};
 use sp_runtime::DispatchError;
 
@@ -94,6 +94,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Record `profile` for `service` (a live service; the caller checked its owner).
+	pub(crate) fn do_set_risk_profile(
+		service: ServiceId,
+		profile: RiskProfile<BalanceOf<T>>,
+	) -> DispatchResult {
+		ensure!(!profile.corruption_threshold.is_zero(), Error::<T>::InvalidCorruptionThreshold);
+		RiskProfiles::<T>::insert(service, profile);
+		Self::deposit_event(Event::RiskProfileSet {
+			service,
+			profit_from_corruption: profile.profit_from_corruption,
+			corruption_threshold: profile.corruption_threshold,
+		});
+		Ok(())
+	}
+
 	pub(crate) fn do_set_service_paused(
 		who: T::AccountId,
 		service: ServiceId,
@@ -129,6 +144,7 @@ impl<T: Config> Pallet<T> {
 		record.reward_budget = Zero::zero();
 		record.deposit = Zero::zero();
 		Services::<T>::insert(service, record);
+		RiskProfiles::<T>::remove(service);
 		Self::deposit_event(Event::ServiceRetired { service, refunded: budget });
 		Ok(())
 	}

@@ -34,7 +34,14 @@ fn example_restake_and_allocate() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Given a service, and an operator that opted in to it.
 		let service = NextServiceId::<Runtime>::get();
-		assert_ok!(Restaking::register_service(signed(OWNER), b"oracle".to_vec(), 100, 4, false));
+		assert_ok!(Restaking::register_service(
+			signed(OWNER),
+			b"oracle".to_vec(),
+			100,
+			4,
+			false,
+			None
+		));
 		assert_ok!(Restaking::register_operator(
 			signed(OPERATOR),
 			1_000,
@@ -113,15 +120,15 @@ mod services {
 	fn register_rejects_bad_input() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
-				Restaking::register_service(signed(OWNER), vec![0; 33], 0, 4, false),
+				Restaking::register_service(signed(OWNER), vec![0; 33], 0, 4, false, None),
 				Error::<Runtime>::MetadataTooLong
 			);
 			assert_noop!(
-				Restaking::register_service(signed(OWNER), vec![], 0, 0, false),
+				Restaking::register_service(signed(OWNER), vec![], 0, 0, false, None),
 				Error::<Runtime>::InvalidMaxOperators
 			);
 			assert_noop!(
-				Restaking::register_service(signed(OWNER), vec![], 0, 5, false),
+				Restaking::register_service(signed(OWNER), vec![], 0, 5, false, None),
 				Error::<Runtime>::InvalidMaxOperators
 			);
 			// A poor owner cannot pay the deposit.
@@ -132,7 +139,7 @@ mod services {
 				Preservation::Expendable
 			));
 			assert_noop!(
-				Restaking::register_service(signed(OWNER), vec![], 0, 4, false),
+				Restaking::register_service(signed(OWNER), vec![], 0, 4, false, None),
 				TokenError::FundsUnavailable
 			);
 		});
@@ -143,15 +150,15 @@ mod services {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = service(OWNER);
 			assert_noop!(
-				Restaking::update_service(signed(OWNER_2), s, None, None, Some(2), None),
+				Restaking::update_service(signed(OWNER_2), s, None, None, Some(2), None, None),
 				Error::<Runtime>::NotServiceOwner
 			);
 			assert_noop!(
-				Restaking::update_service(signed(OWNER), 7, None, None, None, None),
+				Restaking::update_service(signed(OWNER), 7, None, None, None, None, None),
 				Error::<Runtime>::UnknownService
 			);
 			assert_noop!(
-				Restaking::update_service(signed(OWNER), s, None, None, Some(9), None),
+				Restaking::update_service(signed(OWNER), s, None, None, Some(9), None, None),
 				Error::<Runtime>::InvalidMaxOperators
 			);
 			operator(OPERATOR, 1_000);
@@ -160,7 +167,7 @@ mod services {
 			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));
 			// Not below the operators already in.
 			assert_noop!(
-				Restaking::update_service(signed(OWNER), s, None, None, Some(1), None),
+				Restaking::update_service(signed(OWNER), s, None, None, Some(1), None, None),
 				Error::<Runtime>::InvalidMaxOperators
 			);
 			assert_ok!(Restaking::update_service(
@@ -169,12 +176,131 @@ mod services {
 				Some(b"new".to_vec()),
 				Some(5_000),
 				Some(2),
-				Some(true)
+				Some(true),
+				None
 			));
 			let record = Services::<Runtime>::get(s).unwrap();
 			assert_eq!(record.metadata.to_vec(), b"new".to_vec());
 			assert_eq!((record.min_operator_stake, record.max_operators), (5_000, 2));
 			assert!(record.requires_approval);
+		});
+	}
+
+	/// A service declares what corrupting it pays at registration or later; a zero threshold is
+	/// refused; retiring removes the declaration. The security report reads it: one operator
+	/// of 1,000 + 3,000 behind a service that needs half its stake and slashes at most half
+	/// of it costs 1,000 to corrupt, so a profit of 500 is certified with `γ = 1`.
+	#[test]
+	fn risk_profiles_are_declared_checked_and_reported() {
+		use restaking_primitives::{
+			api::Overcollateralization,
+			risk::{RiskProfile, ONE},
+		};
+		ExtBuilder::default().build_and_execute(|| {
+			let profile = |profit, percent| RiskProfile {
+				profit_from_corruption: profit,
+				corruption_threshold: Perbill::from_percent(percent),
+			};
+			let s = NextServiceId::<Runtime>::get();
+			assert_noop!(
+				Restaking::register_service(
+					signed(OWNER),
+					vec![],
+					0,
+					4,
+					false,
+					Some(profile(1, 0))
+				),
+				Error::<Runtime>::InvalidCorruptionThreshold
+			);
+			assert_ok!(Restaking::register_service(
+				signed(OWNER),
+				vec![],
+				0,
+				4,
+				false,
+				Some(profile(500, 50))
+			));
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					Event::ServiceRegistered { service: s, owner: OWNER, deposit: SERVICE_DEPOSIT },
+					Event::RiskProfileSet {
+						service: s,
+						profit_from_corruption: 500,
+						corruption_threshold: Perbill::from_percent(50)
+					},
+				]
+			);
+			assert_eq!(RiskProfiles::<Runtime>::get(s), Some(profile(500, 50)));
+			assert_noop!(
+				Restaking::update_service(
+					signed(OWNER_2),
+					s,
+					None,
+					None,
+					None,
+					None,
+					Some(profile(1, 1))
+				),
+				Error::<Runtime>::NotServiceOwner
+			);
+			assert_noop!(
+				Restaking::update_service(
+					signed(OWNER),
+					s,
+					None,
+					None,
+					None,
+					None,
+					Some(profile(1, 0))
+				),
+				Error::<Runtime>::InvalidCorruptionThreshold
+			);
+
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			allocate(OPERATOR, s, 100);
+			let half = |_| Perbill::from_percent(50);
+			let report = Restaking::security_report(half, Perbill::from_percent(10));
+			let corruption = &report.services[0];
+			assert_eq!(corruption.stake_behind, 4_000);
+			assert_eq!(corruption.cost_of_corruption, 1_000);
+			assert_eq!(corruption.cost_to_profit, Some(FixedU128::from_u32(2)));
+			assert!(corruption.secure && corruption.declared);
+			assert_eq!(report.operators[0].load, FixedU128::from_rational(1, 2));
+			assert_eq!(
+				report.overcollateralization,
+				Overcollateralization::Gamma(FixedU128::from_u32(1))
+			);
+			// ψ = 10 % cascades to at most (1 + 1/1) × 10 %.
+			assert_eq!(report.cascade_bound, Some(Perbill::from_percent(20)));
+
+			// Declaring twice the profit leaves no margin; more breaks the certificate.
+			assert_ok!(Restaking::update_service(
+				signed(OWNER),
+				s,
+				None,
+				None,
+				None,
+				None,
+				Some(profile(1_000, 50))
+			));
+			let report = Restaking::security_report(half, Perbill::from_percent(10));
+			assert_eq!(
+				report.overcollateralization,
+				Overcollateralization::Gamma(FixedU128::from_u32(0))
+			);
+			assert!(!report.services[0].secure);
+			assert_eq!(report.operators[0].load.into_inner(), ONE);
+
+			// Retiring the service (after its operator left) drops its declaration.
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, Perquintill::zero()));
+			run_to_block(System::block_number() + DEALLOCATION_DELAY);
+			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
+			assert_ok!(Restaking::retire_service(signed(OWNER), s));
+			assert_eq!(RiskProfiles::<Runtime>::get(s), None);
+			assert!(Restaking::security_report(half, Perbill::zero()).services.is_empty());
 		});
 	}
 
@@ -381,7 +507,7 @@ mod operators {
 	fn opt_in_checks_service_and_counts() {
 		ExtBuilder::default().build_and_execute(|| {
 			let s = NextServiceId::<Runtime>::get();
-			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 2_000, 1, true));
+			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 2_000, 1, true, None));
 			operator(OPERATOR, 1_000);
 			operator(OPERATOR_2, 3_000);
 			assert_noop!(Restaking::opt_in(signed(NOBODY), s), Error::<Runtime>::NotOperator);

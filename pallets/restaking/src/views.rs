@@ -1,15 +1,17 @@
 //! Read-only views behind the runtime API: exposure, security and risk figures.
 
-use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use alloc::{collections::btree_map::BTreeMap, vec, vec::Vec};
 use restaking_primitives::{
 	api::{
-		AllocationView, ContagionEdge, OperatorProfile, OperatorStake, ServiceExposure,
-		ServiceSecurity, StakerExposure, SystemRisk, WithdrawalView, TOP_N,
+		AllocationView, CascadeStep, ContagionEdge, OperatorLoad, OperatorProfile, OperatorStake,
+		Overcollateralization, SecurityReport, ServiceCorruption, ServiceExposure, ServiceSecurity,
+		Shock, StakerExposure, StressReport, SystemRisk, WithdrawalView, MAX_STRESS_STEPS, TOP_N,
 	},
 	restaking::{BaseStaking, ServiceId},
+	risk::{cascade_bound, Certificate, Edge, Network, ServiceModel, ONE},
 };
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{SaturatedConversion, Saturating, Zero},
 	FixedPointNumber, FixedU128, Perbill,
 };
 
@@ -191,6 +193,184 @@ impl<T: Config> Pallet<T> {
 				.map(|(operator, services)| ContagionEdge { operator, services })
 				.collect(),
 			shortfall: Shortfall::<T>::get(),
+		}
+	}
+}
+
+/// The corruption threshold a service without a risk profile is shown with: a third, the least
+/// share of a BFT committee that can break it.
+pub const DEFAULT_CORRUPTION_THRESHOLD: Perbill = Perbill::from_parts(333_333_334);
+
+/// The restaking network as the systemic-risk model sees it, with the ids behind its indices.
+pub struct RiskNetwork<AccountId> {
+	/// The model.
+	pub network: Network,
+	/// The service of each index of `network.services`.
+	pub services: Vec<ServiceId>,
+	/// Whether each service declared a risk profile.
+	pub declared: Vec<bool>,
+	/// The operator of each index of `network.operators`.
+	pub operators: Vec<AccountId>,
+}
+
+impl<T: Config> Pallet<T> {
+	/// Every service that is not retired (by id), with its risk profile and `max_slash(service)`
+	/// as the most one of its slashes takes; every operator's stake and what each service can
+	/// slash of it now.
+	pub fn risk_network(max_slash: impl Fn(ServiceId) -> Perbill) -> RiskNetwork<T::AccountId> {
+		let mut services: Vec<ServiceId> = Services::<T>::iter()
+			.filter(|(_, record)| record.status != ServiceStatus::Retired)
+			.map(|(id, _)| id)
+			.collect();
+		services.sort_unstable();
+		let (models, declared): (Vec<_>, Vec<_>) = services
+			.iter()
+			.map(|id| {
+				let profile = RiskProfiles::<T>::get(id);
+				let model = ServiceModel {
+					profit: profile
+						.map_or(0, |p| p.profit_from_corruption.saturated_into::<u128>()),
+					threshold: profile
+						.map_or(DEFAULT_CORRUPTION_THRESHOLD, |p| p.corruption_threshold),
+					max_fraction: max_slash(*id),
+				};
+				(model, profile.is_some())
+			})
+			.unzip();
+		let mut operators = Vec::new();
+		let mut stakes = Vec::new();
+		let mut edges = Vec::new();
+		for (index, (operator, pool)) in Operators::<T>::iter().enumerate() {
+			for (service, exposed) in Self::exposures(&operator, &pool) {
+				if let (Ok(at), false) = (services.binary_search(&service), exposed.is_zero()) {
+					edges.push(Edge {
+						operator: index,
+						service: at,
+						stake: exposed.saturated_into::<u128>(),
+					});
+				}
+			}
+			stakes.push(pool.restaked().saturated_into::<u128>());
+			operators.push(operator);
+		}
+		RiskNetwork {
+			network: Network { services: models, operators: stakes, edges },
+			services,
+			declared,
+			operators,
+		}
+	}
+
+	/// Every service's cost of corruption against its profit, every operator's load, the `γ`
+	/// the per-operator condition certifies and the cascade bound for a shock of `shock` of
+	/// all stake (`docs/architecture.md`, "Systemic risk").
+	pub fn security_report(
+		max_slash: impl Fn(ServiceId) -> Perbill,
+		shock: Perbill,
+	) -> SecurityReport<T::AccountId, BalanceOf<T>> {
+		let RiskNetwork { network, services, declared, operators } = Self::risk_network(max_slash);
+		let behind = network.stake_behind();
+		let certificate = network.certificate();
+		let balance = |x: u128| x.saturated_into::<BalanceOf<T>>();
+		let services = services
+			.iter()
+			.zip(&network.services)
+			.zip(declared.iter().zip(&behind))
+			.enumerate()
+			.map(|(index, ((service, model), (declared, behind)))| {
+				let cost = network.cost_of_corruption(index);
+				ServiceCorruption {
+					service: *service,
+					declared: *declared,
+					profit_from_corruption: balance(model.profit),
+					corruption_threshold: model.threshold,
+					max_slash: model.max_fraction,
+					stake_behind: balance(*behind),
+					cost_of_corruption: balance(cost),
+					cost_to_profit: (model.profit > 0).then(|| {
+						FixedU128::checked_from_rational(cost, model.profit)
+							.unwrap_or_else(|| FixedU128::from_inner(u128::MAX))
+					}),
+					secure: cost > model.profit,
+				}
+			})
+			.collect();
+		let operators = operators
+			.into_iter()
+			.zip(network.operators.iter().zip(network.loads()))
+			.map(|(operator, (stake, load))| OperatorLoad {
+				operator,
+				stake: balance(*stake),
+				load: FixedU128::from_inner(load),
+				slack: FixedU128::from_inner(ONE.saturating_sub(load)),
+			})
+			.collect();
+		SecurityReport {
+			services,
+			operators,
+			overcollateralization: match certificate {
+				Certificate::Unbounded => Overcollateralization::Unbounded,
+				Certificate::Gamma(gamma) => {
+					Overcollateralization::Gamma(FixedU128::from_inner(gamma))
+				},
+				Certificate::None => Overcollateralization::NotCertified,
+			},
+			shock,
+			cascade_bound: cascade_bound(certificate, shock),
+		}
+	}
+
+	/// Apply `shock` to the network, then search for profitable attacks step by step, at most
+	/// `min(max_steps, MAX_STRESS_STEPS)` of them (see `Network::stress`).
+	pub fn stress_test(
+		max_slash: impl Fn(ServiceId) -> Perbill,
+		shock: Shock<T::AccountId>,
+		max_steps: u32,
+	) -> StressReport<T::AccountId, BalanceOf<T>> {
+		let RiskNetwork { network, services, operators, .. } = Self::risk_network(max_slash);
+		let fractions = match shock {
+			Shock::Uniform(fraction) => vec![fraction; operators.len()],
+			Shock::Operators(hit) => operators
+				.iter()
+				.map(|operator| {
+					hit.iter()
+						.find(|(who, _)| who == operator)
+						.map_or(Perbill::zero(), |(_, fraction)| *fraction)
+				})
+				.collect(),
+		};
+		let cascade = network.stress(&fractions, max_steps.min(MAX_STRESS_STEPS) as usize);
+		let balance = |x: u128| x.saturated_into::<BalanceOf<T>>();
+		let share = |x: u128| {
+			Perbill::from_rational(x.min(cascade.total_stake), cascade.total_stake.max(1))
+		};
+		let shocked = share(cascade.shocked);
+		StressReport {
+			total_stake: balance(cascade.total_stake),
+			shocked: balance(cascade.shocked),
+			steps: cascade
+				.steps
+				.iter()
+				.map(|step| CascadeStep {
+					services: step
+						.services
+						.iter()
+						.filter_map(|&i| services.get(i).copied())
+						.collect(),
+					operators: step
+						.operators
+						.iter()
+						.filter_map(|&i| operators.get(i).cloned())
+						.collect(),
+					profit: balance(step.profit),
+					burned: balance(step.burned),
+				})
+				.collect(),
+			burned: balance(cascade.burned),
+			lost: share(cascade.shocked.saturating_add(cascade.burned)),
+			shock: shocked,
+			cascade_bound: cascade_bound(network.certificate(), shocked),
+			truncated: cascade.truncated,
 		}
 	}
 }

@@ -181,6 +181,7 @@ impl ExtBuilder {
 				(BONDED_OPERATOR, COMMITTEE_SERVICE, Perquintill::one()),
 			],
 			delegations: vec![(STAKER, OPERATOR, 3_000), (STAKER_2, OPERATOR, 1_000)],
+			..Default::default()
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();

@@ -85,7 +85,7 @@ mod policy {
 	/// A fresh service owned by OWNER, and its id.
 	fn fresh_service() -> ServiceId {
 		let id = pallet_restaking::NextServiceId::<Runtime>::get();
-		assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 4, false));
+		assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 4, false, None));
 		id
 	}
 
@@ -299,7 +299,7 @@ mod requests {
 		ExtBuilder::build_and_execute(|| {
 			// A third service with its own operator, for a fourth waiting request.
 			let third = pallet_restaking::NextServiceId::<Runtime>::get();
-			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 4, false));
+			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 4, false, None));
 			assert_ok!(Slashing::set_policy(signed(OWNER), third, policy()));
 			assert_ok!(Restaking::register_operator(signed(OPERATOR_2), 500, percent(5), vec![]));
 			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), third));
@@ -757,7 +757,7 @@ mod attacks {
 			));
 			run_to_block(1 + DEALLOCATION_DELAY);
 			let sybil = pallet_restaking::NextServiceId::<Runtime>::get();
-			assert_ok!(Restaking::register_service(signed(OPERATOR), vec![], 100, 4, false));
+			assert_ok!(Restaking::register_service(signed(OPERATOR), vec![], 100, 4, false, None));
 			let accomplice = SlashPolicy { slasher: Slasher::Account(NOBODY), ..policy() };
 			assert_ok!(Slashing::set_policy(signed(OPERATOR), sybil, accomplice));
 			assert_ok!(Restaking::opt_in(signed(OPERATOR), sybil));
@@ -826,7 +826,7 @@ mod attacks {
 	fn a_stranger_opting_in_cannot_lock_the_owner_out() {
 		ExtBuilder::build_and_execute(|| {
 			let s = pallet_restaking::NextServiceId::<Runtime>::get();
-			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 1, false));
+			assert_ok!(Restaking::register_service(signed(OWNER), vec![], 100, 1, false, None));
 			assert_ok!(Restaking::register_operator(signed(OPERATOR_2), 500, percent(5), vec![]));
 			// A stranger takes the only place and promises an allocation before the policy.
 			assert_ok!(Restaking::opt_in(signed(OPERATOR_2), s));

@@ -3,10 +3,10 @@
 use alloc::vec::Vec;
 use restaking_primitives::{
 	api::{ContagionReport, PendingSlash},
-	restaking::RestakingInterface,
+	restaking::{RestakingInterface, ServiceId},
 	slashing::SlashId,
 };
-use sp_runtime::traits::Saturating;
+use sp_runtime::{traits::Saturating, Perbill};
 
 use crate::{pallet::*, types::*, BalanceOf, BlockNumberFor};
 
@@ -19,6 +19,14 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		pending.sort_by_key(|p| (p.request.due, p.id));
 		pending
+	}
+
+	/// The most one slash of `service` takes of an operator's slashable stake: its policy's
+	/// highest tier, at most the per-incident cap. Zero for a service without a policy.
+	pub fn max_slash(service: ServiceId) -> Perbill {
+		Policies::<T>::get(service).map_or(Perbill::zero(), |policy| {
+			policy.minor.max(policy.major).max(policy.critical).min(policy.max_per_incident)
+		})
 	}
 
 	/// The record of executed slash `id`, while in its operator's history.

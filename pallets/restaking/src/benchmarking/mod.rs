@@ -38,8 +38,10 @@ mod benchmarks {
 			Zero::zero(),
 			T::MaxOperatorsPerService::get(),
 			true,
+			Some(risk_profile::<T>()),
 		);
 		assert!(Services::<T>::contains_key(0));
+		assert!(RiskProfiles::<T>::contains_key(0));
 	}
 
 	#[benchmark]
@@ -53,8 +55,10 @@ mod benchmarks {
 			Some(unit::<T>()),
 			Some(T::MaxOperatorsPerService::get()),
 			Some(true),
+			Some(risk_profile::<T>()),
 		);
 		assert!(Services::<T>::get(service).unwrap().requires_approval);
+		assert!(RiskProfiles::<T>::contains_key(service));
 	}
 
 	#[benchmark]

@@ -28,6 +28,13 @@ pub(super) fn unit<T: Config>() -> BalanceOf<T> {
 		.max(T::MinDelegation::get())
 }
 
+pub(super) fn risk_profile<T: Config>() -> restaking_primitives::risk::RiskProfile<BalanceOf<T>> {
+	restaking_primitives::risk::RiskProfile {
+		profit_from_corruption: unit::<T>(),
+		corruption_threshold: sp_runtime::Perbill::from_percent(33),
+	}
+}
+
 pub(super) fn metadata<T: Config>() -> Vec<u8> {
 	vec![7u8; T::MaxMetadataLen::get() as usize]
 }
