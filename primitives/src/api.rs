@@ -189,7 +189,8 @@ pub struct ServiceCorruption<Balance> {
 	pub profit_from_corruption: Balance,
 	/// `α_s`: the share of the stake behind it an attacker must control.
 	pub corruption_threshold: Perbill,
-	/// `f_s`: the most one slash of the service takes (its policy's highest tier).
+	/// `f_s`: the share of an operator's slashable stake one slash of the service takes (in
+	/// the demo runtime its policy's `Critical` tier, which takes self-bond and pool pro rata).
 	pub max_slash: Perbill,
 	/// `S_s`: the stake it can slash now, over all its operators.
 	pub stake_behind: Balance,
@@ -197,7 +198,9 @@ pub struct ServiceCorruption<Balance> {
 	pub cost_of_corruption: Balance,
 	/// `cost_of_corruption / π_s`; `None` when `π_s` is zero.
 	pub cost_to_profit: Option<FixedU128>,
-	/// Whether corrupting it alone costs more than it pays (`cost_of_corruption > π_s`).
+	/// Whether corrupting it alone costs more than it pays (`cost_of_corruption > π_s`). An
+	/// attack on it together with other services sharing its operators' stake can still pay:
+	/// only `overcollateralization` accounts for those.
 	pub secure: bool,
 }
 
@@ -210,8 +213,9 @@ pub struct OperatorLoad<AccountId, Balance> {
 	pub stake: Balance,
 	/// `L_v` (rounded up); the condition holds for `γ` when `L_v ≤ 1 / (1 + γ)`.
 	pub load: FixedU128,
-	/// `1 − L_v`, saturating at zero: how much profit its services could still add before
-	/// the condition fails at `γ = 0`, as a share of what they declare now.
+	/// `1 − L_v`, saturating at zero: how far the load is below one, where the condition
+	/// stops holding even for `γ = 0`. (The operator's services could declare `1 / L_v` times
+	/// their profits before that.)
 	pub slack: FixedU128,
 }
 
@@ -238,8 +242,10 @@ pub struct SecurityReport<AccountId, Balance> {
 	pub overcollateralization: Overcollateralization,
 	/// The shock `ψ` asked about: a share of all stake.
 	pub shock: Perbill,
-	/// `(1 + 1/γ)·ψ`, capped at one: the most a certified network loses to that shock and the
-	/// attacks it enables. `None` when nothing is certified or `γ = 0`.
+	/// `(1 + 1/γ)·ψ`, capped at one: the paper's bound on what a `γ`-overcollateralized
+	/// network loses to that shock and the attacks it enables (proven there for attacks that
+	/// burn the attackers' whole stake; for the capped slashes here, checked by property tests,
+	/// not proven). `None` when nothing is certified or `γ = 0`.
 	pub cascade_bound: Option<Perbill>,
 }
 
@@ -280,7 +286,8 @@ pub struct StressReport<AccountId, Balance> {
 	pub lost: Perbill,
 	/// `shocked / total_stake`: the shock `ψ` the bound is for.
 	pub shock: Perbill,
-	/// `(1 + 1/γ)·ψ` for the network before the shock; `None` when nothing is certified.
+	/// `(1 + 1/γ)·ψ` for the network before the shock (see `SecurityReport::cascade_bound`);
+	/// `None` when nothing is certified or `γ = 0`.
 	pub cascade_bound: Option<Perbill>,
 	/// Whether the search stopped at its step limit with attacks possibly left.
 	pub truncated: bool,

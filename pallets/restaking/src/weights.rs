@@ -21,8 +21,6 @@
 // pallet_restaking
 // --extrinsic
 // *
-// --exclude-extrinsics
-// pallet_restaking::scaling_control_base_slash,pallet_restaking::scaling_control_pay_rewards,pallet_restaking::scaling_eager_base_slash,pallet_restaking::scaling_eager_pay_rewards,pallet_restaking::scaling_pay_rewards
 // --wasm-execution
 // compiled
 // --steps
@@ -31,6 +29,8 @@
 // 20
 // --heap-pages
 // 4096
+// --exclude-extrinsics
+// pallet_restaking::scaling_control_base_slash,pallet_restaking::scaling_control_pay_rewards,pallet_restaking::scaling_eager_base_slash,pallet_restaking::scaling_eager_pay_rewards,pallet_restaking::scaling_pay_rewards
 // --template
 // benchmarks/weight-template.hbs
 // --output
@@ -82,27 +82,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::NextServiceId` (r:1 w:1)
 	/// Proof: `Restaking::NextServiceId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:0 w:1)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Services` (r:0 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
 	fn register_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `222`
 		//  Estimated: `3712`
-		// Minimum execution time: 52_688_000 picoseconds.
-		Weight::from_parts(54_874_000, 3712)
+		// Minimum execution time: 56_719_000 picoseconds.
+		Weight::from_parts(59_813_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:0 w:1)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 11_833_000 picoseconds.
-		Weight::from_parts(13_013_000, 3697)
+		// Minimum execution time: 16_307_000 picoseconds.
+		Weight::from_parts(17_597_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
@@ -110,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 11_527_000 picoseconds.
-		Weight::from_parts(12_833_000, 3697)
+		// Minimum execution time: 11_837_000 picoseconds.
+		Weight::from_parts(13_006_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -121,14 +125,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:0 w:1)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `727`
 		//  Estimated: `6196`
-		// Minimum execution time: 82_254_000 picoseconds.
-		Weight::from_parts(85_085_000, 6196)
+		// Minimum execution time: 85_641_000 picoseconds.
+		Weight::from_parts(90_233_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
@@ -138,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `500`
 		//  Estimated: `6196`
-		// Minimum execution time: 52_371_000 picoseconds.
-		Weight::from_parts(54_672_000, 6196)
+		// Minimum execution time: 52_317_000 picoseconds.
+		Weight::from_parts(55_542_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -159,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `422`
 		//  Estimated: `4111`
-		// Minimum execution time: 103_917_000 picoseconds.
-		Weight::from_parts(107_827_000, 4111)
+		// Minimum execution time: 104_095_000 picoseconds.
+		Weight::from_parts(112_040_000, 4111)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -170,8 +176,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `381`
 		//  Estimated: `3825`
-		// Minimum execution time: 14_981_000 picoseconds.
-		Weight::from_parts(16_188_000, 3825)
+		// Minimum execution time: 15_168_000 picoseconds.
+		Weight::from_parts(16_204_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -191,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `770`
 		//  Estimated: `3825`
-		// Minimum execution time: 67_379_000 picoseconds.
-		Weight::from_parts(70_457_000, 3825)
+		// Minimum execution time: 67_440_000 picoseconds.
+		Weight::from_parts(70_874_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -212,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `856`
 		//  Estimated: `3825`
-		// Minimum execution time: 91_676_000 picoseconds.
-		Weight::from_parts(95_272_000, 3825)
+		// Minimum execution time: 91_295_000 picoseconds.
+		Weight::from_parts(95_797_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -231,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2862`
 		//  Estimated: `4502`
-		// Minimum execution time: 52_551_000 picoseconds.
-		Weight::from_parts(56_833_000, 4502)
+		// Minimum execution time: 52_206_000 picoseconds.
+		Weight::from_parts(56_897_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -252,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2969`
 		//  Estimated: `4502`
-		// Minimum execution time: 56_733_000 picoseconds.
-		Weight::from_parts(61_195_000, 4502)
+		// Minimum execution time: 56_487_000 picoseconds.
+		Weight::from_parts(61_453_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -267,8 +273,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `446`
 		//  Estimated: `4502`
-		// Minimum execution time: 24_526_000 picoseconds.
-		Weight::from_parts(26_204_000, 4502)
+		// Minimum execution time: 24_525_000 picoseconds.
+		Weight::from_parts(26_497_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -288,8 +294,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8091`
 		//  Estimated: `103270`
-		// Minimum execution time: 459_116_000 picoseconds.
-		Weight::from_parts(473_530_000, 103270)
+		// Minimum execution time: 456_678_000 picoseconds.
+		Weight::from_parts(471_592_000, 103270)
 			.saturating_add(T::DbWeight::get().reads(114_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -333,8 +339,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2726`
 		//  Estimated: `6660`
-		// Minimum execution time: 189_679_000 picoseconds.
-		Weight::from_parts(199_026_000, 6660)
+		// Minimum execution time: 188_170_000 picoseconds.
+		Weight::from_parts(197_498_000, 6660)
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -376,8 +382,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `15645`
 		//  Estimated: `9679`
-		// Minimum execution time: 340_290_000 picoseconds.
-		Weight::from_parts(373_151_000, 9679)
+		// Minimum execution time: 327_843_000 picoseconds.
+		Weight::from_parts(376_669_000, 9679)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -417,8 +423,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3160`
 		//  Estimated: `6196`
-		// Minimum execution time: 183_836_000 picoseconds.
-		Weight::from_parts(194_403_000, 6196)
+		// Minimum execution time: 186_132_000 picoseconds.
+		Weight::from_parts(194_804_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -454,8 +460,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3009`
 		//  Estimated: `6196`
-		// Minimum execution time: 164_886_000 picoseconds.
-		Weight::from_parts(175_432_000, 6196)
+		// Minimum execution time: 163_766_000 picoseconds.
+		Weight::from_parts(172_711_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -477,8 +483,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1247`
 		//  Estimated: `6196`
-		// Minimum execution time: 98_108_000 picoseconds.
-		Weight::from_parts(102_642_000, 6196)
+		// Minimum execution time: 98_295_000 picoseconds.
+		Weight::from_parts(103_799_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -500,8 +506,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1018`
 		//  Estimated: `6196`
-		// Minimum execution time: 79_392_000 picoseconds.
-		Weight::from_parts(82_837_000, 6196)
+		// Minimum execution time: 79_711_000 picoseconds.
+		Weight::from_parts(83_794_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -511,8 +517,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_658_000 picoseconds.
-		Weight::from_parts(6_357_000, 0)
+		// Minimum execution time: 5_599_000 picoseconds.
+		Weight::from_parts(6_390_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:1 w:1)
@@ -521,8 +527,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `381`
 		//  Estimated: `3825`
-		// Minimum execution time: 14_577_000 picoseconds.
-		Weight::from_parts(15_677_000, 3825)
+		// Minimum execution time: 14_699_000 picoseconds.
+		Weight::from_parts(15_938_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -566,8 +572,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3204`
 		//  Estimated: `6196`
-		// Minimum execution time: 231_458_000 picoseconds.
-		Weight::from_parts(241_049_000, 6196)
+		// Minimum execution time: 231_230_000 picoseconds.
+		Weight::from_parts(242_854_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -587,8 +593,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2969`
 		//  Estimated: `4502`
-		// Minimum execution time: 60_832_000 picoseconds.
-		Weight::from_parts(65_692_000, 4502)
+		// Minimum execution time: 59_242_000 picoseconds.
+		Weight::from_parts(65_444_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -611,10 +617,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2004 + d * (1 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 79_772_000 picoseconds.
-		Weight::from_parts(126_053_859, 6196)
-			// Standard Error: 1_758
-			.saturating_add(Weight::from_parts(91_328, 0).saturating_mul(d.into()))
+		// Minimum execution time: 81_934_000 picoseconds.
+		Weight::from_parts(131_635_327, 6196)
+			// Standard Error: 2_116
+			.saturating_add(Weight::from_parts(91_338, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -645,10 +651,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5299 + d * (2 ±0)`
 		//  Estimated: `24003`
-		// Minimum execution time: 248_388_000 picoseconds.
-		Weight::from_parts(329_402_560, 24003)
-			// Standard Error: 2_616
-			.saturating_add(Weight::from_parts(138_524, 0).saturating_mul(d.into()))
+		// Minimum execution time: 245_472_000 picoseconds.
+		Weight::from_parts(337_811_421, 24003)
+			// Standard Error: 3_405
+			.saturating_add(Weight::from_parts(148_258, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -691,10 +697,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `46417 + n * (376 ±0)`
 		//  Estimated: `9679 + n * (3774 ±0)`
-		// Minimum execution time: 48_219_000 picoseconds.
-		Weight::from_parts(175_063_986, 9679)
-			// Standard Error: 106_489
-			.saturating_add(Weight::from_parts(149_227_739, 0).saturating_mul(n.into()))
+		// Minimum execution time: 47_502_000 picoseconds.
+		Weight::from_parts(266_066_982, 9679)
+			// Standard Error: 150_879
+			.saturating_add(Weight::from_parts(149_545_962, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -736,10 +742,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2770 + n * (499 ±0)`
 		//  Estimated: `4111 + n * (3774 ±0)`
-		// Minimum execution time: 2_615_000 picoseconds.
-		Weight::from_parts(2_855_000, 4111)
-			// Standard Error: 84_136
-			.saturating_add(Weight::from_parts(136_094_547, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_620_000 picoseconds.
+		Weight::from_parts(6_294_626, 4111)
+			// Standard Error: 103_051
+			.saturating_add(Weight::from_parts(135_433_395, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -751,134 +757,134 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(54_874_000, 3712)
+		Weight::from_parts(59_813_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(13_013_000, 3697)
+		Weight::from_parts(17_597_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_service_paused() -> Weight {
-		Weight::from_parts(12_833_000, 3697)
+		Weight::from_parts(13_006_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(85_085_000, 6196)
+		Weight::from_parts(90_233_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn fund_service() -> Weight {
-		Weight::from_parts(54_672_000, 6196)
+		Weight::from_parts(55_542_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn register_operator() -> Weight {
-		Weight::from_parts(107_827_000, 4111)
+		Weight::from_parts(112_040_000, 4111)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(16_188_000, 3825)
+		Weight::from_parts(16_204_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn bond_more() -> Weight {
-		Weight::from_parts(70_457_000, 3825)
+		Weight::from_parts(70_874_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn deregister_operator() -> Weight {
-		Weight::from_parts(95_272_000, 3825)
+		Weight::from_parts(95_797_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn opt_in() -> Weight {
-		Weight::from_parts(56_833_000, 4502)
+		Weight::from_parts(56_897_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn opt_out() -> Weight {
-		Weight::from_parts(61_195_000, 4502)
+		Weight::from_parts(61_453_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve_operator() -> Weight {
-		Weight::from_parts(26_204_000, 4502)
+		Weight::from_parts(26_497_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(473_530_000, 103270)
+		Weight::from_parts(471_592_000, 103270)
 			.saturating_add(RocksDbWeight::get().reads(114_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(199_026_000, 6660)
+		Weight::from_parts(197_498_000, 6660)
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn undelegate() -> Weight {
-		Weight::from_parts(373_151_000, 9679)
+		Weight::from_parts(376_669_000, 9679)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(194_403_000, 6196)
+		Weight::from_parts(194_804_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(175_432_000, 6196)
+		Weight::from_parts(172_711_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(102_642_000, 6196)
+		Weight::from_parts(103_799_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn pay_rewards() -> Weight {
-		Weight::from_parts(82_837_000, 6196)
+		Weight::from_parts(83_794_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(6_357_000, 0)
+		Weight::from_parts(6_390_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn close_pool() -> Weight {
-		Weight::from_parts(15_677_000, 3825)
+		Weight::from_parts(15_938_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn release_delegator() -> Weight {
-		Weight::from_parts(241_049_000, 6196)
+		Weight::from_parts(242_854_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn remove_operator() -> Weight {
-		Weight::from_parts(65_692_000, 4502)
+		Weight::from_parts(65_444_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(126_053_859, 6196)
-			.saturating_add(Weight::from_parts(91_328, 0).saturating_mul(d.into()))
+		Weight::from_parts(131_635_327, 6196)
+			.saturating_add(Weight::from_parts(91_338, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn base_slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(329_402_560, 24003)
-			.saturating_add(Weight::from_parts(138_524, 0).saturating_mul(d.into()))
+		Weight::from_parts(337_811_421, 24003)
+			.saturating_add(Weight::from_parts(148_258, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(27_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn idle_release_outflow(n: u32, ) -> Weight {
-		Weight::from_parts(175_063_986, 9679)
-			.saturating_add(Weight::from_parts(149_227_739, 0).saturating_mul(n.into()))
+		Weight::from_parts(266_066_982, 9679)
+			.saturating_add(Weight::from_parts(149_545_962, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -886,8 +892,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
 	fn idle_sweep(n: u32, ) -> Weight {
-		Weight::from_parts(2_855_000, 4111)
-			.saturating_add(Weight::from_parts(136_094_547, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_294_626, 4111)
+			.saturating_add(Weight::from_parts(135_433_395, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))

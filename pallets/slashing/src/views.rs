@@ -21,12 +21,14 @@ impl<T: Config> Pallet<T> {
 		pending
 	}
 
-	/// The most one slash of `service` takes of an operator's slashable stake: its policy's
-	/// highest tier, at most the per-incident cap. Zero for a service without a policy.
+	/// The share of an operator's whole slashable stake (self-bond and pool alike) one slash
+	/// of `service` is sure to take: its `Critical` tier, the one that takes self-bond and pool
+	/// pro rata, at most the per-incident cap. `Minor` and `Major` take the self-bond first, so
+	/// their fraction can burn less of an operator backed mostly by its pool. Zero for a service
+	/// without a policy.
 	pub fn max_slash(service: ServiceId) -> Perbill {
-		Policies::<T>::get(service).map_or(Perbill::zero(), |policy| {
-			policy.minor.max(policy.major).max(policy.critical).min(policy.max_per_incident)
-		})
+		Policies::<T>::get(service)
+			.map_or(Perbill::zero(), |policy| policy.critical.min(policy.max_per_incident))
 	}
 
 	/// The record of executed slash `id`, while in its operator's history.
