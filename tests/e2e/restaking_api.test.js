@@ -71,6 +71,8 @@ describe('restaking on the dev chain', () => {
     const stress = await api.call.restakingApi.stressTest({ Uniform: 333_333_333 }, 16);
     const fallen = stress.steps.flatMap((s) => s.services.map((id) => id.toNumber())).sort();
     assert.deepEqual(fallen, [0, 1]);
+    // A third shocked away, plus what the attacks' slashes burn: about 39 % of all stake.
+    assert.ok(stress.lost.toNumber() > 39 * PERCENT && stress.lost.toNumber() < 40 * PERCENT);
     step('security report', {
       oracleCost: `${oracle.costOfCorruption.toBigInt() / UNIT} UNIT`,
       bridgeCost: `${bridge.costOfCorruption.toBigInt() / UNIT} UNIT`,
