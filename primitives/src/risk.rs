@@ -22,10 +22,7 @@
 use alloc::{vec, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding, FixedPointNumber, FixedU128, PerThing,
-	Perbill, Rounding,
-};
+use sp_runtime::{FixedPointNumber, FixedU128, PerThing, Perbill, Rounding};
 
 /// One, in the parts per 10^18 that loads and `γ` are counted in.
 pub const ONE: u128 = FixedU128::DIV;
@@ -97,17 +94,50 @@ pub enum Certificate {
 	None,
 }
 
-/// `a · b / c` rounded as asked, saturating at `u128::MAX` (and for `c = 0`).
+/// `a · b / c` rounded as asked ([`crate::arithmetic::mul_div`]), saturating at `u128::MAX`
+/// where that has no result (for `c = 0`, unless `a · b` is zero).
 fn mul_div(a: u128, b: u128, c: u128, rounding: Rounding) -> u128 {
-	if c == 0 {
-		return if a == 0 || b == 0 { 0 } else { u128::MAX };
-	}
-	multiply_by_rational_with_rounding(a, b, c, rounding).unwrap_or(u128::MAX)
+	crate::arithmetic::mul_div(a, b, c, rounding).unwrap_or(if a == 0 || b == 0 {
+		0
+	} else {
+		u128::MAX
+	})
 }
 
 /// `x · p` for a `Perbill` `p`, rounded as asked.
 fn mul_perbill(p: Perbill, x: u128, rounding: Rounding) -> u128 {
 	mul_div(x, p.deconstruct().into(), Perbill::ACCURACY.into(), rounding)
+}
+
+/// What one slash of `edge`'s service takes of it: `f_s·w_vs`, rounded up as the chain rounds
+/// it.
+fn slash_of(services: &[ServiceModel], edge: &Edge) -> u128 {
+	let fraction = services.get(edge.service).map_or(Perbill::zero(), |s| s.max_fraction);
+	mul_perbill(fraction, edge.stake, Rounding::Up)
+}
+
+impl ServiceModel {
+	/// The least a feasible attack on the service alone costs when `behind` is the stake
+	/// behind it, `f_s·α_s·S_s` (rounded down): what a coalition holding exactly `α_s` of that
+	/// stake loses. A coalition of whole operators may need more stake, and lose more.
+	pub fn cost_of_corruption(&self, behind: u128) -> u128 {
+		mul_perbill(
+			self.max_fraction,
+			mul_perbill(self.threshold, behind, Rounding::Down),
+			Rounding::Down,
+		)
+	}
+}
+
+/// A network's figures, computed together by [`Network::assess`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+	/// `S_s` of every service.
+	pub stake_behind: Vec<u128>,
+	/// `L_v` of every operator, in parts per 10^18, rounded up.
+	pub loads: Vec<u128>,
+	/// What the per-operator condition certifies.
+	pub certificate: Certificate,
 }
 
 impl Network {
@@ -135,23 +165,28 @@ impl Network {
 			.collect()
 	}
 
-	/// The least a feasible attack on `s` alone costs, `f_s·α_s·S_s` (rounded down): what a
-	/// coalition holding exactly `α_s` of the stake behind it loses. A coalition of whole
-	/// operators may need more stake, and lose more.
+	/// The cost of corruption of `service` ([`ServiceModel::cost_of_corruption`]).
 	pub fn cost_of_corruption(&self, service: usize) -> u128 {
-		let Some(model) = self.services.get(service) else { return 0 };
 		let behind = self.stake_behind().get(service).copied().unwrap_or(0);
-		mul_perbill(
-			model.max_fraction,
-			mul_perbill(model.threshold, behind, Rounding::Down),
-			Rounding::Down,
-		)
+		self.services.get(service).map_or(0, |model| model.cost_of_corruption(behind))
+	}
+
+	/// The stake behind every service, every operator's load and the certificate, each
+	/// computed once.
+	pub fn assess(&self) -> Assessment {
+		let stake_behind = self.stake_behind();
+		let loads = self.loads_given(&stake_behind);
+		let certificate = self.certificate_given(&stake_behind, &loads);
+		Assessment { stake_behind, loads, certificate }
 	}
 
 	/// `L_v` of every operator, in parts per 10^18, rounded up.
 	pub fn loads(&self) -> Vec<u128> {
-		let behind = self.stake_behind();
-		let rho = self.rho(&behind);
+		self.loads_given(&self.stake_behind())
+	}
+
+	fn loads_given(&self, behind: &[u128]) -> Vec<u128> {
+		let rho = self.rho(behind);
 		let mut edge_max = vec![0u128; self.operators.len()];
 		let mut sum = vec![0u128; self.operators.len()];
 		for edge in self.edges.iter().filter(|e| e.stake > 0) {
@@ -182,11 +217,14 @@ impl Network {
 	/// A service that declares a profit and has no stake behind it (none that its threshold
 	/// can count) is corrupted for free: then nothing is certified.
 	pub fn certificate(&self) -> Certificate {
-		let behind = self.stake_behind();
-		let unsecured = self.services.iter().zip(&behind).any(|(service, total)| {
+		self.assess().certificate
+	}
+
+	fn certificate_given(&self, behind: &[u128], loads: &[u128]) -> Certificate {
+		let unsecured = self.services.iter().zip(behind).any(|(service, total)| {
 			service.profit > 0 && mul_perbill(service.threshold, *total, Rounding::Down) == 0
 		});
-		let worst = self.loads().into_iter().max().unwrap_or(0);
+		let worst = loads.iter().copied().max().unwrap_or(0);
 		if unsecured {
 			Certificate::None
 		} else if worst == 0 {
@@ -225,13 +263,7 @@ impl Network {
 					.edges
 					.iter()
 					.filter(|e| e.operator == v && services.contains(&e.service))
-					.fold(0u128, |acc, e| {
-						let fraction = self
-							.services
-							.get(e.service)
-							.map_or(Perbill::zero(), |s| s.max_fraction);
-						acc.saturating_add(mul_perbill(fraction, e.stake, Rounding::Up))
-					});
+					.fold(0u128, |acc, e| acc.saturating_add(slash_of(&self.services, e)));
 				burned.min(self.operators.get(v).copied().unwrap_or(0))
 			})
 			.fold(0u128, |acc, c| acc.saturating_add(c))
@@ -361,9 +393,7 @@ impl Network {
 				.iter_mut()
 				.filter(|e| e.operator == v && services.contains(&e.service))
 			{
-				let fraction =
-					self.services.get(edge.service).map_or(Perbill::zero(), |s| s.max_fraction);
-				let cut = mul_perbill(fraction, edge.stake, Rounding::Up);
+				let cut = slash_of(&self.services, edge);
 				edge.stake = edge.stake.saturating_sub(cut);
 				take = take.saturating_add(cut);
 			}
@@ -383,12 +413,13 @@ impl Network {
 	/// services not yet corrupted and carry out the most profitable one found, until none is
 	/// found or `max_steps` were taken.
 	///
-	/// The search is a heuristic, bounded by `O(steps × services × operators × edges)`. It tries, per
-	/// service, a coalition attacking it alone (its largest stakes until they reach its
-	/// threshold, pruned of those not needed, or the smallest stake that reaches it alone), and
-	/// all remaining services attacked at once by the union of those coalitions. Finding the cheapest attack is NP-hard in general; a
-	/// profitable attack the search misses is possible, so a short cascade is evidence, not
-	/// proof. The certificate ([`Self::certificate`]) is the proof.
+	/// The search is a heuristic, bounded by `O(steps × services × operators × edges)`. It
+	/// tries, per service, a coalition attacking it alone (its largest stakes until they reach
+	/// its threshold, pruned of those not needed, or the smallest stake that reaches it alone),
+	/// and all remaining services attacked at once by the union of those coalitions. Finding the
+	/// cheapest attack is NP-hard in general; a profitable attack the search misses is possible,
+	/// so a short cascade is evidence, not proof. The certificate ([`Self::certificate`]) is the
+	/// proof.
 	pub fn stress(&self, fractions: &[Perbill], max_steps: usize) -> Cascade {
 		let total_stake = self.operators.iter().fold(0u128, |acc, s| acc.saturating_add(*s));
 		let (mut network, shocked) = self.shocked(fractions);

@@ -27,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 
 import { UNIT, devAccounts, errorName, hash32, submitOk, waitForBlock } from './lib/chain.js';
-import { ChainNode, sleep } from './lib/nodes.js';
+import { devNode } from './lib/devnode.js';
+import { sleep } from './lib/nodes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BENCHMARKS = path.join(here, '..', '..', 'benchmarks');
@@ -201,14 +202,17 @@ async function follow(api, { pending, first, started }) {
       const error = failed ? errorName(api, failed.event.data[0]) : null;
       outcomes.push({ ...entry, block: number, error });
     });
+    const normalRefTime = weight.normal.refTime.toBigInt();
     blocks.push({
       number,
       timestamp: moment.toNumber(),
       transactions: ours,
       extrinsics: block.block.extrinsics.length,
-      normalRefTime: weight.normal.refTime.toBigInt(),
+      normalRefTime,
       mandatoryRefTime: weight.mandatory.refTime.toBigInt(),
       normalLimit: limit,
+      // Share of the normal-class limit used, to four decimals.
+      normalShare: Number((normalRefTime * 10_000n) / limit) / 10_000,
     });
     number += 1;
   }
@@ -298,7 +302,7 @@ function summarize({ signed, refused, submittedInMs, started }, { blocks, outcom
     maxTransactionsPerBlock: maxBlock ? maxBlock.transactions : 0,
     meanTransactionsPerBlock: loaded.length
       ? Math.round((outcomes.length / loaded.length) * 10) / 10 : 0,
-    maxNormalWeightShare: Math.max(...blocks.map((b) => Number((b.normalRefTime * 10_000n) / b.normalLimit) / 10_000)),
+    maxNormalWeightShare: Math.max(...blocks.map((b) => b.normalShare)),
     benchmarkedDelegatesPerBlock: benchmarkedDelegatesPerBlock(),
     delegateRefTime: perDelegate.toString(),
     delegatesPerBlockByWeight: Number(blocks[0].normalLimit / perDelegate),
@@ -358,10 +362,7 @@ function plot(report) {
     const h = (b.transactions / maxTx) * plotH;
     svg.push(`<rect x="${(left + i * step + step * 0.1).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(step * 0.8).toFixed(1)}" height="${h.toFixed(1)}" fill="#1f77b4"/>`);
   });
-  const points = blocks.map((b, i) => {
-    const share = Number((BigInt(b.normalRefTime) * 10_000n) / BigInt(b.normalLimit)) / 10_000;
-    return `${(left + (i + 0.5) * step).toFixed(1)},${y(share, 1).toFixed(1)}`;
-  });
+  const points = blocks.map((b, i) => `${(left + (i + 0.5) * step).toFixed(1)},${y(b.normalShare, 1).toFixed(1)}`);
   svg.push(`<polyline points="${points.join(' ')}" fill="none" stroke="#d62728" stroke-width="2"/>`);
   svg.push('</svg>');
   return `${svg.join('\n')}\n`;
@@ -404,11 +405,7 @@ function writeReadme(section) {
 }
 
 async function main() {
-  const node = new ChainNode(`load-${PORT}`, [
-    '--dev', '--tmp',
-    '--listen-addr', '/ip4/127.0.0.1/tcp/0',
-    '--no-prometheus', '--no-telemetry', '--no-mdns',
-  ], PORT);
+  const node = devNode(`load-${PORT}`, { port: PORT });
   const api = await node.start();
   try {
     console.log(`set-up: funding and bonding ${ACCOUNTS} accounts, a load operator and a vault`);

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { ChainNode, removeDir, scratchDir } from './lib/nodes.js';
+import { devNode } from './lib/devnode.js';
+import { removeDir, scratchDir } from './lib/nodes.js';
 import {
   UNIT, devAccounts, finalizedHead, findEvent, hash32, step, submitOk, waitForFinalized,
 } from './lib/chain.js';
 
-const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 9955);
 const ERA_BLOCKS = 30; // 3 sessions of 10 blocks
 
 describe('a dev node killed mid-era', () => {
@@ -20,11 +20,7 @@ describe('a dev node killed mid-era', () => {
 
   before(async () => {
     dir = scratchDir('dev');
-    node = new ChainNode('restart-dev', [
-      '--dev', '--base-path', dir,
-      '--listen-addr', '/ip4/127.0.0.1/tcp/0',
-      '--no-prometheus', '--no-telemetry', '--no-mdns',
-    ], RPC_PORT);
+    node = devNode('restart-dev', { basePath: dir });
     await node.start();
   });
 

@@ -31,17 +31,15 @@ mod calls {
 			risk_profile: Option<RiskProfile<BalanceOf<T>>>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			let service = Self::do_register_service(
+			Self::do_register_service(
 				owner,
 				metadata,
 				min_operator_stake,
 				max_operators,
 				requires_approval,
-			)?;
-			match risk_profile {
-				Some(profile) => Self::do_set_risk_profile(service, profile),
-				None => Ok(()),
-			}
+				risk_profile,
+			)
+			.map(|_| ())
 		}
 
 		/// Change a service's metadata, minimum operator stake (for future opt-ins), maximum
@@ -73,11 +71,8 @@ mod calls {
 				min_operator_stake,
 				max_operators,
 				requires_approval,
-			)?;
-			match risk_profile {
-				Some(profile) => Self::do_set_risk_profile(service, profile),
-				None => Ok(()),
-			}
+				risk_profile,
+			)
 		}
 
 		/// Pause (`paused = true`) or resume a service. A paused service takes no new opt-ins or

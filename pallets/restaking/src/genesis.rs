@@ -42,6 +42,7 @@ impl<T: Config> Pallet<T> {
 				*min_stake,
 				*max_operators,
 				*approval,
+				None,
 			)?;
 			if !budget.is_zero() {
 				Self::do_fund_service(owner.clone(), id, *budget)?;

@@ -25,6 +25,7 @@ impl<T: Config> Pallet<T> {
 		min_operator_stake: BalanceOf<T>,
 		max_operators: u32,
 		requires_approval: bool,
+		risk_profile: Option<RiskProfile<BalanceOf<T>>>,
 	) -> Result<ServiceId, DispatchError> {
 		let metadata = Self::bounded_metadata(metadata)?;
 		ensure!(
@@ -50,6 +51,9 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		Self::deposit_event(Event::ServiceRegistered { service, owner, deposit });
+		if let Some(profile) = risk_profile {
+			Self::do_set_risk_profile(service, profile)?;
+		}
 		Ok(service)
 	}
 
@@ -71,6 +75,7 @@ impl<T: Config> Pallet<T> {
 		min_operator_stake: Option<BalanceOf<T>>,
 		max_operators: Option<u32>,
 		requires_approval: Option<bool>,
+		risk_profile: Option<RiskProfile<BalanceOf<T>>>,
 	) -> DispatchResult {
 		let mut record = Self::owned_service(&who, service)?;
 		if let Some(metadata) = metadata {
@@ -91,7 +96,10 @@ impl<T: Config> Pallet<T> {
 		}
 		Services::<T>::insert(service, record);
 		Self::deposit_event(Event::ServiceUpdated { service });
-		Ok(())
+		match risk_profile {
+			Some(profile) => Self::do_set_risk_profile(service, profile),
+			None => Ok(()),
+		}
 	}
 
 	/// Record `profile` for `service` (a live service; the caller checked its owner).

@@ -8,7 +8,7 @@ use restaking_primitives::{
 		Shock, StakerExposure, StressReport, SystemRisk, WithdrawalView, MAX_STRESS_STEPS, TOP_N,
 	},
 	restaking::{BaseStaking, ServiceId},
-	risk::{cascade_bound, Certificate, Edge, Network, ServiceModel, ONE},
+	risk::{cascade_bound, Assessment, Certificate, Edge, Network, ServiceModel, ONE},
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -269,16 +269,14 @@ impl<T: Config> Pallet<T> {
 		shock: Perbill,
 	) -> SecurityReport<T::AccountId, BalanceOf<T>> {
 		let RiskNetwork { network, services, declared, operators } = Self::risk_network(max_slash);
-		let behind = network.stake_behind();
-		let certificate = network.certificate();
+		let Assessment { stake_behind, loads, certificate } = network.assess();
 		let balance = |x: u128| x.saturated_into::<BalanceOf<T>>();
 		let services = services
 			.iter()
 			.zip(&network.services)
-			.zip(declared.iter().zip(&behind))
-			.enumerate()
-			.map(|(index, ((service, model), (declared, behind)))| {
-				let cost = network.cost_of_corruption(index);
+			.zip(declared.iter().zip(&stake_behind))
+			.map(|((service, model), (declared, behind))| {
+				let cost = model.cost_of_corruption(*behind);
 				ServiceCorruption {
 					service: *service,
 					declared: *declared,
@@ -297,7 +295,7 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let operators = operators
 			.into_iter()
-			.zip(network.operators.iter().zip(network.loads()))
+			.zip(network.operators.iter().zip(loads))
 			.map(|(operator, (stake, load))| OperatorLoad {
 				operator,
 				stake: balance(*stake),

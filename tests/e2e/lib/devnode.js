@@ -9,13 +9,21 @@ import { ChainNode } from './nodes.js';
 export { NODE_BIN } from './nodes.js';
 export const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 9955);
 
-/** Start a dev node and connect to it. Returns `{ api, stop, logFile }`. */
-export async function startDevNode() {
-  const node = new ChainNode(`node-${RPC_PORT}`, [
-    '--dev', '--tmp',
+/**
+ * A dev node named `name`, not yet started, serving RPC on `port`: its state temporary, or kept
+ * in `basePath` across restarts; an OS-chosen p2p port; no Prometheus, telemetry or mDNS.
+ */
+export function devNode(name, { port = RPC_PORT, basePath = null } = {}) {
+  return new ChainNode(name, [
+    '--dev', ...(basePath ? ['--base-path', basePath] : ['--tmp']),
     '--listen-addr', '/ip4/127.0.0.1/tcp/0',
     '--no-prometheus', '--no-telemetry', '--no-mdns',
-  ], RPC_PORT);
+  ], port);
+}
+
+/** Start a dev node and connect to it. Returns `{ api, stop, logFile }`. */
+export async function startDevNode() {
+  const node = devNode(`node-${RPC_PORT}`);
   const api = await node.start();
   return { api, stop: () => node.stop(), logFile: node.logFile };
 }

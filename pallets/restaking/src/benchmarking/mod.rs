@@ -149,8 +149,16 @@ mod benchmarks {
 	#[benchmark]
 	fn approve_operator() {
 		let (owner, service) = new_service::<T>(0);
-		Restaking::<T>::do_update_service(owner.clone(), service, None, None, None, Some(true))
-			.unwrap();
+		Restaking::<T>::do_update_service(
+			owner.clone(),
+			service,
+			None,
+			None,
+			None,
+			Some(true),
+			None,
+		)
+		.unwrap();
 		let who = new_operator::<T>("operator", 0);
 		Restaking::<T>::do_opt_in(who.clone(), service).unwrap();
 		#[extrinsic_call]

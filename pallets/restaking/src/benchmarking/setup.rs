@@ -48,6 +48,7 @@ pub(super) fn new_service<T: Config>(index: u32) -> (T::AccountId, ServiceId) {
 		Zero::zero(),
 		T::MaxOperatorsPerService::get(),
 		false,
+		None,
 	)
 	.expect("service registers");
 	(owner, id)
