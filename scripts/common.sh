@@ -35,7 +35,9 @@ build_node() {
 build_bench_node() {
 	local profile="$1" dir="${BENCH_TARGET_DIR:-$HOME/.cache/restaking-target-bench}"
 	say "Building the node with runtime-benchmarks ($profile, target dir: $dir)" >&2
+	# `|| return`: a command substitution does not inherit `set -e`, and a failed build must not
+	# hand the caller the path of a stale binary.
 	(cd "$ROOT" && CARGO_TARGET_DIR="$dir" cargo build --locked --profile "$profile" \
-		-p restaking-node --features runtime-benchmarks >&2)
+		-p restaking-node --features runtime-benchmarks >&2) || return
 	echo "$dir/$([ "$profile" = dev ] && echo debug || echo "$profile")/restaking-node"
 }

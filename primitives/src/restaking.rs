@@ -122,6 +122,15 @@ pub trait RestakingInterface<AccountId, Balance> {
 	/// have nothing at stake yet and can still leave before allocating.
 	fn service_has_allocations(service: ServiceId) -> bool;
 
+	/// Before `service`'s slashes are capped lower, from `before` to `after` (a milder slashing
+	/// policy): the restaking layer's overcollateralization floor judges it as it judges a risk
+	/// profile (refused where the runtime refuses declarations below its floor, else a service
+	/// it takes below the floor is reported).
+	fn check_milder_slashes(service: ServiceId, before: Perbill, after: Perbill) -> DispatchResult;
+
+	/// The most [`Self::check_milder_slashes`] can weigh.
+	fn milder_slashes_weight() -> sp_runtime::Weight;
+
 	/// How the losses imposed on `operator`'s pool have been carried so far.
 	fn pool_losses(operator: &AccountId) -> LossLedger<Balance>;
 
@@ -148,6 +157,12 @@ pub trait DelegationInterface<AccountId, Balance> {
 	/// defer part of it). A staker at its withdrawal bound has the amount merged into its
 	/// newest withdrawal, which then unlocks with the new one.
 	fn undelegate(staker: &AccountId, amount: Balance) -> DispatchResult;
+
+	/// The most the restaking layer's own checks of one [`Self::undelegate`] can weigh (the
+	/// overcollateralization floor reads every operator of every service of the staker's
+	/// operator; zero without a floor). A benchmark of an integration sees one service with
+	/// one operator, so the integration adds this to every call that may undelegate.
+	fn undelegation_checks_weight() -> sp_runtime::Weight;
 
 	/// Complete `staker`'s withdrawals past their undelegation delay. Returns the value
 	/// unfrozen. Fails like the signed call (nothing due, a slash of the operator waiting).

@@ -48,6 +48,73 @@ pub struct RiskProfile<Balance> {
 	pub corruption_threshold: Perbill,
 }
 
+/// The most one slash of a service takes of an operator's slashable stake (`f_s`): the
+/// slashing policy's answer, read by the restaking pallet's risk figures.
+pub trait SlashCeiling {
+	/// `f_s` of `service`.
+	fn max_slash(service: crate::restaking::ServiceId) -> Perbill;
+}
+
+/// Every slash may take all of the slashable stake.
+impl SlashCeiling for () {
+	fn max_slash(_: crate::restaking::ServiceId) -> Perbill {
+		Perbill::one()
+	}
+}
+
+/// What a runtime does when an action takes a service below its
+/// [`OvercollateralizationFloor`].
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub enum FloorEnforcement {
+	/// Every such action goes through and is reported by an event.
+	Report,
+	/// A declaration (a risk profile, or a milder slashing policy) that leaves the service
+	/// below the floor with less margin than before is refused; exits (undelegations,
+	/// deallocations, removals) are still only reported, so that no declaration can hold
+	/// stake in place.
+	Refuse,
+}
+
+/// A least overcollateralization per service: the cost of corrupting a service alone,
+/// `f_s·α_s·C_s` over the stake `C_s` committed behind it, must stay at least `(1 + γ)·π_s`.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct OvercollateralizationFloor {
+	/// `γ`: zero asks only that corrupting a service alone does not pay.
+	pub gamma: FixedU128,
+	/// Refuse or report.
+	pub enforcement: FloorEnforcement,
+}
+
+impl OvercollateralizationFloor {
+	/// The least cost of corruption a service declaring `profit` needs: `(1 + γ)·π`, rounded
+	/// up, saturating.
+	pub fn required(&self, profit: u128) -> u128 {
+		profit.saturating_add(mul_div(self.gamma.into_inner(), profit, ONE, Rounding::Up))
+	}
+}
+
 /// A service in the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ServiceModel {

@@ -241,14 +241,14 @@ impl_runtime_apis! {
 		fn security_report(
 			shock: sp_runtime::Perbill,
 		) -> restaking_api::SecurityReport<AccountId, Balance> {
-			Restaking::security_report(Slashing::max_slash, shock)
+			Restaking::security_report(shock)
 		}
 
 		fn stress_test(
 			shock: restaking_api::Shock<AccountId>,
 			max_steps: u32,
 		) -> restaking_api::StressReport<AccountId, Balance> {
-			Restaking::stress_test(Slashing::max_slash, shock, max_steps)
+			Restaking::stress_test(shock, max_steps)
 		}
 	}
 

@@ -7,7 +7,8 @@ use common::{account, new_test_ext, run_to_block, run_to_era};
 use frame_support::{assert_ok, traits::fungible::InspectFreeze};
 use restaking_runtime::{
 	genesis_config_presets::{DEMO_DELEGATION, OPERATOR_SELF_BOND},
-	Balances, Restaking, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeOrigin, System,
+	Balances, Restaking, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeOrigin, Slashing,
+	System,
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
 use sp_runtime::{FixedU128, Perbill};
@@ -17,6 +18,21 @@ fn restaked_freeze(who: &restaking_runtime::AccountId) -> u128 {
 		&RuntimeFreezeReason::Restaking(pallet_restaking::FreezeReason::Restaked),
 		who,
 	)
+}
+
+/// Every `OvercollateralizationBreached` of the block so far: `(service, cost, required)`.
+fn breaches() -> Vec<(u32, u128, u128)> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Restaking(pallet_restaking::Event::OvercollateralizationBreached {
+				service,
+				cost_of_corruption,
+				required,
+			}) => Some((service, cost_of_corruption, required)),
+			_ => None,
+		})
+		.collect()
 }
 
 #[test]
@@ -106,10 +122,10 @@ fn security_report_on_the_dev_preset() {
 	use restaking_runtime::{
 		currency::UNIT,
 		genesis_config_presets::{BRIDGE_PROFIT_FROM_CORRUPTION, ORACLE_PROFIT_FROM_CORRUPTION},
-		AccountId, Slashing,
+		AccountId,
 	};
 	new_test_ext("development").execute_with(|| {
-		let report = Restaking::security_report(Slashing::max_slash, Perbill::from_percent(10));
+		let report = Restaking::security_report(Perbill::from_percent(10));
 		let (oracle, bridge) = (&report.services[0], &report.services[1]);
 		let third = Perbill::from_rational(1u32, 3);
 		let two_thirds = Perbill::from_rational(2u32, 3);
@@ -151,7 +167,7 @@ fn security_report_on_the_dev_preset() {
 
 		// A third of every operator's stake gone: the oracle's cost falls to about 833 UNIT,
 		// below its 1,000. The search corrupts the bridge and the oracle.
-		let stress = Restaking::stress_test(Slashing::max_slash, Shock::Uniform(third), 16);
+		let stress = Restaking::stress_test(Shock::Uniform(third), 16);
 		assert_eq!(stress.total_stake, 50_000 * UNIT);
 		let mut fallen: Vec<_> = stress.steps.iter().flat_map(|s| s.services.clone()).collect();
 		fallen.sort();
@@ -159,5 +175,60 @@ fn security_report_on_the_dev_preset() {
 		assert!(!stress.truncated);
 		assert_eq!(stress.cascade_bound, None);
 		Restaking::do_try_state(u8::MAX).expect("a report changes nothing");
+	});
+}
+
+/// The demo runtime's overcollateralization floor (`γ = 1/5`, reported, never refused): the
+/// oracle's cost of corruption, ⅒ · ⅓ of the 37,500 UNIT behind it (about 1,250 UNIT), is
+/// above 1.2 × its 1,000 UNIT profit. Charlie undelegating 1,000 UNIT from Eve leaves it there
+/// (about 1,216.7 UNIT); 600 UNIT more take it below (about 1,196.7 UNIT): the undelegation
+/// goes through and the breach is reported.
+#[test]
+fn the_demo_reports_an_exit_that_breaks_the_overcollateralization_floor() {
+	use restaking_runtime::{configs::MinOvercollateralization, currency::UNIT};
+	new_test_ext("development").execute_with(|| {
+		run_to_block(System::block_number() + 1);
+		let floor = MinOvercollateralization::get().expect("the demo sets a floor");
+		assert_eq!(floor.gamma, FixedU128::from_rational(1, 5));
+		let charlie = RuntimeOrigin::signed(account(Charlie));
+
+		assert_ok!(Restaking::undelegate(charlie.clone(), 1_000 * UNIT));
+		assert_eq!(breaches(), vec![]);
+
+		assert_ok!(Restaking::undelegate(charlie, 600 * UNIT));
+		let breaches = breaches();
+		assert_eq!(breaches.len(), 1);
+		let (service, cost, required) = breaches[0];
+		assert_eq!((service, required), (0, 1_200 * UNIT));
+		assert_eq!(cost / UNIT, 1_196, "⅒ · ⅓ · 35,900 UNIT");
+		Restaking::do_try_state(u8::MAX).expect("restaking invariants hold");
+	});
+}
+
+/// A milder slashing policy lowers what corrupting a service costs, and the floor judges it
+/// like a declaration: Alice capping the oracle's slashes at 9 % instead of 10 % leaves
+/// ⁹⁄₁₀₀ · ⅓ · 37,500 UNIT (about 1,125 UNIT) against the 1,200 required; the demo reports it.
+#[test]
+fn the_demo_reports_a_milder_policy_that_breaks_the_overcollateralization_floor() {
+	use pallet_slashing::{SlashPolicy, Slasher};
+	use restaking_runtime::currency::UNIT;
+	new_test_ext("development").execute_with(|| {
+		run_to_block(System::block_number() + 1);
+		let pct = Perbill::from_percent;
+		let milder = SlashPolicy {
+			slasher: Slasher::Account(account(Alice)),
+			minor: pct(1),
+			major: pct(5),
+			critical: pct(9),
+			max_per_incident: pct(9),
+			veto_window: 20,
+		};
+		assert_ok!(Slashing::set_policy(RuntimeOrigin::signed(account(Alice)), 0, milder));
+		let breaches: Vec<_> = breaches()
+			.into_iter()
+			.map(|(s, cost, required)| (s, cost / UNIT, required / UNIT))
+			.collect();
+		assert_eq!(breaches, vec![(0, 1_124, 1_200)]);
+		assert_eq!(Slashing::max_slash(0), pct(9));
 	});
 }

@@ -22,16 +22,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { Keyring } from '@polkadot/keyring';
 
 import { UNIT, devAccounts, errorName, hash32, submitOk, waitForBlock } from './lib/chain.js';
 import { devNode } from './lib/devnode.js';
+import { BENCHMARKS, writeReadmeSection } from './lib/report.js';
 import { sleep } from './lib/nodes.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BENCHMARKS = path.join(here, '..', '..', 'benchmarks');
 const PORT = Number(process.env.LOAD_RPC_PORT ?? 9970);
 const ACCOUNTS = Number(process.env.LOAD_ACCOUNTS ?? 200);
 /** Accounts (the first ones) that buy a cover: more than the covers' targets hold. */
@@ -393,16 +391,6 @@ function readmeSection(report) {
   ].join('\n');
 }
 
-function writeReadme(section) {
-  const file = path.join(BENCHMARKS, 'README.md');
-  const text = readFileSync(file, 'utf8');
-  const begin = '<!-- load:begin -->';
-  const end = '<!-- load:end -->';
-  const from = text.indexOf(begin);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`benchmarks/README.md lacks the ${begin} … ${end} markers`);
-  writeFileSync(file, `${text.slice(0, from + begin.length)}\n${section}\n${text.slice(to)}`);
-}
 
 async function main() {
   const node = devNode(`load-${PORT}`, { port: PORT });
@@ -447,7 +435,7 @@ async function main() {
     }
     const checked = await checkPositions(api, followed.outcomes, context.vault);
     console.log(`every outcome as expected; ${checked} positions add up to their calls`);
-    writeReadme(readmeSection(report));
+    writeReadmeSection('load', readmeSection(report));
   } finally {
     await node.stop();
   }

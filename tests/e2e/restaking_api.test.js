@@ -73,6 +73,10 @@ describe('restaking on the dev chain', () => {
     assert.deepEqual(fallen, [0, 1]);
     // A third shocked away, plus what the attacks' slashes burn: about 39 % of all stake.
     assert.ok(stress.lost.toNumber() > 39 * PERCENT && stress.lost.toNumber() < 40 * PERCENT);
+    // The runtime's overcollateralization floor, a constant in the metadata: γ = 1/5, reported.
+    const floor = api.consts.restaking.minOvercollateralization.unwrap();
+    assert.equal(floor.gamma.toBigInt(), 200_000_000_000_000_000n);
+    assert.ok(floor.enforcement.isReport);
     step('security report', {
       oracleCost: `${oracle.costOfCorruption.toBigInt() / UNIT} UNIT`,
       bridgeCost: `${bridge.costOfCorruption.toBigInt() / UNIT} UNIT`,

@@ -95,7 +95,9 @@ fn apply(op: &Op, evidence_byte: &mut u8) {
 		},
 		Op::Pause => Slashing::pause(RuntimeOrigin::root()),
 		Op::Resume => Slashing::resume(RuntimeOrigin::root()),
-		Op::Undelegate { amount } => Restaking::undelegate(signed(STAKER_2), amount),
+		Op::Undelegate { amount } => {
+			Restaking::undelegate(signed(STAKER_2), amount).map(|_| ()).map_err(|e| e.error)
+		},
 		Op::Settle => Restaking::settle(signed(NOBODY), STAKER).map(|_| ()).map_err(|e| e.error),
 		Op::Claim { who } => Restaking::claim(signed(DELEGATORS[who as usize])),
 		Op::Release => Insurance::release_covers(signed(NOBODY), POOL),

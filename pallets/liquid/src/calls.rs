@@ -37,7 +37,9 @@ mod calls {
 		/// transfer's, the staking layer's, the restaking pallet's (an operator over its
 		/// concentration cap takes no more stake) or the assets pallet's error.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::deposit())]
+		#[pallet::weight(
+			T::WeightInfo::deposit().saturating_add(T::Restaking::undelegation_checks_weight())
+		)]
 		pub fn deposit(
 			origin: OriginFor<T>,
 			vault: VaultId,
@@ -60,7 +62,9 @@ mod calls {
 		/// [`Error::RedeemTooSmall`], [`Error::RateMoved`], [`Error::TooManyRedemptions`],
 		/// `ArithmeticError::Overflow`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::redeem())]
+		#[pallet::weight(
+			T::WeightInfo::redeem().saturating_add(T::Restaking::undelegation_checks_weight())
+		)]
 		pub fn redeem(
 			origin: OriginFor<T>,
 			vault: VaultId,
@@ -82,7 +86,9 @@ mod calls {
 		/// [`Error::NotUnlocked`],
 		/// [`Error::AwaitingLiquidity`], `ArithmeticError::Overflow`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::withdraw())]
+		#[pallet::weight(
+			T::WeightInfo::withdraw().saturating_add(T::Restaking::undelegation_checks_weight())
+		)]
 		pub fn withdraw(
 			origin: OriginFor<T>,
 			vault: VaultId,
@@ -101,7 +107,9 @@ mod calls {
 		/// events when there is something to do. Errors: [`Error::UnknownVault`]. (Every
 		/// step is best effort: what the staking or restaking layer refuses waits.)
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::poke())]
+		#[pallet::weight(
+			T::WeightInfo::poke().saturating_add(T::Restaking::undelegation_checks_weight())
+		)]
 		pub fn poke(origin: OriginFor<T>, vault: VaultId) -> DispatchResult {
 			ensure_signed(origin)?;
 			let mut record = Vaults::<T>::get(vault).ok_or(Error::<T>::UnknownVault)?;

@@ -16,12 +16,17 @@ mod calls {
 		///   threshold (see [`RiskProfile`]); without one the security report counts its profit
 		///   as zero and shows it as undeclared.
 		///
-		/// Emits [`Event::ServiceRegistered`], then [`Event::RiskProfileSet`] with a profile.
-		/// Errors: [`Error::MetadataTooLong`], [`Error::InvalidMaxOperators`],
-		/// [`Error::InvalidCorruptionThreshold`], or the hold's error if the deposit is not
-		/// free.
+		/// Emits [`Event::ServiceRegistered`], then [`Event::RiskProfileSet`] with a profile,
+		/// and [`Event::OvercollateralizationBreached`] if the runtime has a
+		/// `MinOvercollateralization` and the profile declares a profit (no stake is behind a
+		/// new service). Errors: [`Error::MetadataTooLong`], [`Error::InvalidMaxOperators`],
+		/// [`Error::InvalidCorruptionThreshold`], [`Error::BelowMinOvercollateralization`]
+		/// (a profit declared where the runtime refuses declarations below its floor), or the
+		/// hold's error if the deposit is not free.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_service())]
+		#[pallet::weight(
+			T::WeightInfo::register_service().saturating_add(Pallet::<T>::floor_weight(1))
+		)]
 		pub fn register_service(
 			origin: OriginFor<T>,
 			metadata: Vec<u8>,
@@ -49,11 +54,17 @@ mod calls {
 		/// - Origin: the service's owner.
 		///
 		/// Emits [`Event::ServiceUpdated`], and [`Event::RiskProfileSet`] when the risk profile
-		/// is given. Errors: [`Error::UnknownService`], [`Error::NotServiceOwner`],
-		/// [`Error::ServiceRetired`], [`Error::MetadataTooLong`],
-		/// [`Error::InvalidMaxOperators`], [`Error::InvalidCorruptionThreshold`].
+		/// is given, then [`Event::OvercollateralizationBreached`] if the profile takes the
+		/// service below the runtime's `MinOvercollateralization`. Errors:
+		/// [`Error::UnknownService`], [`Error::NotServiceOwner`], [`Error::ServiceRetired`],
+		/// [`Error::MetadataTooLong`], [`Error::InvalidMaxOperators`],
+		/// [`Error::InvalidCorruptionThreshold`], [`Error::BelowMinOvercollateralization`]
+		/// (where the runtime refuses a profile that leaves the service below its floor with
+		/// less margin than before).
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::update_service())]
+		#[pallet::weight(
+			T::WeightInfo::update_service().saturating_add(Pallet::<T>::floor_weight(1))
+		)]
 		pub fn update_service(
 			origin: OriginFor<T>,
 			service: ServiceId,
@@ -242,13 +253,17 @@ mod calls {
 		///
 		/// - Origin: an operator, member of the service and approved.
 		///
-		/// Emits [`Event::AllocationScheduled`]. Errors: [`Error::NotOptedIn`],
+		/// Emits [`Event::AllocationScheduled`], and [`Event::OvercollateralizationBreached`]
+		/// when a decrease takes the service below the runtime's `MinOvercollateralization`
+		/// (judged at the new magnitude at once; never refused). Errors: [`Error::NotOptedIn`],
 		/// [`Error::NotApproved`], [`Error::ServicePaused`] (increases only),
 		/// [`Error::ServiceRetired`], [`Error::LeverageExceeded`],
 		/// [`Error::AllocationUnchanged`], [`Error::ServiceConcentrationExceeded`],
 		/// [`Error::SlashPending`] (decreases only, while a slash of the operator waits).
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::allocate())]
+		#[pallet::weight(
+			T::WeightInfo::allocate().saturating_add(Pallet::<T>::floor_weight(1))
+		)]
 		pub fn allocate(
 			origin: OriginFor<T>,
 			service: ServiceId,
@@ -300,15 +315,27 @@ mod calls {
 		///
 		/// - Origin: a staker with a position.
 		///
-		/// Emits [`Event::UndelegationQueued`] and/or [`Event::OutflowDeferred`]. Errors:
-		/// [`Error::NotDelegator`], [`Error::AmountTooLow`], [`Error::ExceedsDelegation`],
-		/// [`Error::TooManyWithdrawals`], [`Error::AlreadyInOutflowQueue`],
-		/// [`Error::OutflowQueueFull`], [`Error::LossOutstanding`].
+		/// Emits [`Event::UndelegationQueued`] and/or [`Event::OutflowDeferred`], and
+		/// [`Event::OvercollateralizationBreached`] for each of the operator's services the
+		/// undelegation takes below the runtime's `MinOvercollateralization` (never refused).
+		/// Errors: [`Error::NotDelegator`], [`Error::AmountTooLow`],
+		/// [`Error::ExceedsDelegation`], [`Error::TooManyWithdrawals`],
+		/// [`Error::AlreadyInOutflowQueue`], [`Error::OutflowQueueFull`],
+		/// [`Error::LossOutstanding`].
+		///
+		/// Weight: with a floor, charged for every operator of every service of the operator,
+		/// refunded to those read.
 		#[pallet::call_index(15)]
-		#[pallet::weight(T::WeightInfo::undelegate())]
-		pub fn undelegate(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::undelegate().saturating_add(
+			Pallet::<T>::floor_weight(T::MaxServicesPerOperator::get())
+		))]
+		pub fn undelegate(
+			origin: OriginFor<T>,
+			amount: BalanceOf<T>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_undelegate(who, amount, delegation::Exit::Staker)
+			let floor = Self::do_undelegate(who, amount, delegation::Exit::Staker)?;
+			Ok(Some(T::WeightInfo::undelegate().saturating_add(floor)).into())
 		}
 
 		/// Complete every withdrawal past its undelegation delay: the value (after any slash)
@@ -420,7 +447,9 @@ mod calls {
 		/// [`Event::Withdrawn`]. Errors: [`Error::NotDelegator`], [`Error::PoolNotClosing`],
 		/// [`Error::NothingToRelease`].
 		#[pallet::call_index(22)]
-		#[pallet::weight(T::WeightInfo::release_delegator())]
+		#[pallet::weight(T::WeightInfo::release_delegator().saturating_add(
+			Pallet::<T>::floor_weight(T::MaxServicesPerOperator::get())
+		))]
 		pub fn release_delegator(origin: OriginFor<T>, staker: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_release_delegator(staker)
@@ -434,12 +463,16 @@ mod calls {
 		///
 		/// - Origin: the service's owner.
 		///
-		/// Emits [`Event::OperatorRemoved`] or [`Event::OperatorRemovalScheduled`]. Errors:
+		/// Emits [`Event::OperatorRemoved`] or [`Event::OperatorRemovalScheduled`] (with
+		/// [`Event::OvercollateralizationBreached`] if the scheduled removal takes the service
+		/// below the runtime's `MinOvercollateralization`). Errors:
 		/// [`Error::UnknownService`], [`Error::NotServiceOwner`], [`Error::ServiceRetired`],
 		/// [`Error::NotOptedIn`], [`Error::SlashPending`] (an operator with nothing allocated
 		/// while a slash of it waits).
 		#[pallet::call_index(23)]
-		#[pallet::weight(T::WeightInfo::remove_operator())]
+		#[pallet::weight(
+			T::WeightInfo::remove_operator().saturating_add(Pallet::<T>::floor_weight(1))
+		)]
 		pub fn remove_operator(
 			origin: OriginFor<T>,
 			service: ServiceId,

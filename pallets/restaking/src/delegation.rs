@@ -5,6 +5,7 @@ use frame_support::{
 	dispatch::DispatchResult,
 	ensure,
 	traits::{fungible::Mutate, tokens::Preservation, Get},
+	weights::Weight,
 };
 use restaking_primitives::restaking::{BaseStaking, ExitGuard, ServiceId};
 use sp_arithmetic::{
@@ -169,13 +170,15 @@ impl<T: Config> Pallet<T> {
 	/// Start undelegating `amount`. With `merge_when_full`, a staker at `MaxWithdrawals` has
 	/// it merged into its newest withdrawal (postponed to the new unlock block) instead of
 	/// being refused.
+	/// Returns the weight of the overcollateralization floor's checks.
 	pub(crate) fn do_undelegate(
 		who: T::AccountId,
 		amount: BalanceOf<T>,
 		exit: Exit,
-	) -> DispatchResult {
+	) -> Result<Weight, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooLow);
 		let Touched { mut ledger, mut pool, .. } = Self::touch(&who)?;
+		let committed = Self::committed_stake(&pool);
 		if exit != Exit::ClosingPool {
 			Self::ensure_no_debt(&ledger)?;
 		}
@@ -196,6 +199,9 @@ impl<T: Config> Pallet<T> {
 				merge_when_full,
 			)?;
 		}
+		// Deferred stake stays active until the outflow cap lets it go (in `on_idle`); the floor
+		// judges it now, with the rest of the undelegation.
+		let mut leaving_later = BalanceOf::<T>::zero();
 		if !deferred.is_zero() {
 			OutflowQueue::<T>::try_mutate(|queue| {
 				ensure!(!queue.contains(&who), Error::<T>::AlreadyInOutflowQueue);
@@ -203,13 +209,16 @@ impl<T: Config> Pallet<T> {
 			})?;
 			// Rounding of the part that left can shave a unit off the value that stays.
 			ledger.queued_outflow = deferred.min(ledger.value);
+			leaving_later = ledger.queued_outflow;
 			Self::deposit_event(Event::OutflowDeferred {
 				staker: who.clone(),
 				amount: ledger.queued_outflow,
 			});
 		}
-		pool.commit_with(&who, ledger)?;
-		Ok(())
+		let operator = ledger.operator.clone();
+		let pool = pool.commit_with(&who, ledger)?;
+		let staying = Self::committed_stake(&pool).saturating_sub(leaving_later);
+		Ok(Self::check_floor_after_stake_exit(&operator, &pool, committed, staying))
 	}
 
 	pub(crate) fn do_withdraw_unbonded(

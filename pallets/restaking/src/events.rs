@@ -24,6 +24,14 @@ mod events {
 			profit_from_corruption: BalanceOf<T>,
 			corruption_threshold: Perbill,
 		},
+		/// An action took a service below the runtime's `MinOvercollateralization`: corrupting
+		/// it alone now costs `cost_of_corruption` (over the stake committed behind it), less
+		/// than the `required` `(1 + γ)·π_s`.
+		OvercollateralizationBreached {
+			service: ServiceId,
+			cost_of_corruption: BalanceOf<T>,
+			required: BalanceOf<T>,
+		},
 		/// A service's reward budget was funded.
 		ServiceFunded { service: ServiceId, from: T::AccountId, amount: BalanceOf<T> },
 		/// An operator registered.
@@ -247,5 +255,10 @@ mod events {
 		PoolNotClosing,
 		/// The delegator has nothing that can be released now.
 		NothingToRelease,
+		/// The runtime refuses risk declarations that leave a service below its
+		/// `MinOvercollateralization`: with this profile, corrupting the service alone would
+		/// cost less than `(1 + γ)·π_s` of the stake committed behind it. Lower the profit, or
+		/// gather more stake first.
+		BelowMinOvercollateralization,
 	}
 }

@@ -67,15 +67,18 @@ impl<T: Config> Pallet<T> {
 		for (staker, operator, amount) in &config.delegations {
 			Self::do_delegate(staker.clone(), operator.clone(), *amount)?;
 		}
+		// Not judged by the overcollateralization floor: the slashing policies that give each
+		// service its `f_s` are built after this pallet's genesis.
 		for (service, profit_from_corruption, corruption_threshold) in &config.risk_profiles {
 			ensure!(Services::<T>::contains_key(service), Error::<T>::UnknownService);
-			Self::do_set_risk_profile(
+			ensure!(!corruption_threshold.is_zero(), Error::<T>::InvalidCorruptionThreshold);
+			Self::put_risk_profile(
 				*service,
 				RiskProfile {
 					profit_from_corruption: *profit_from_corruption,
 					corruption_threshold: *corruption_threshold,
 				},
-			)?;
+			);
 		}
 		Ok(())
 	}

@@ -2,7 +2,7 @@
 //! [`RestakingInterface`], [`DelegationInterface`] and [`sp_staking::OnStakingUpdate`].
 
 use alloc::vec::Vec;
-use frame_support::dispatch::DispatchResult;
+use frame_support::{dispatch::DispatchResult, traits::Get, weights::Weight};
 use restaking_primitives::restaking::{
 	BaseStaking, DelegationInterface, ExitGuard, LossLedger, RestakingInterface, ServiceId,
 	SlashOutcome, SlashTier, StakerPosition,
@@ -56,6 +56,14 @@ impl<T: Config> RestakingInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		})
 	}
 
+	fn check_milder_slashes(service: ServiceId, before: Perbill, after: Perbill) -> DispatchResult {
+		Self::check_floor_on_ceiling_change(service, before, after)
+	}
+
+	fn milder_slashes_weight() -> Weight {
+		Self::floor_weight(1)
+	}
+
 	fn pool_losses(operator: &T::AccountId) -> LossLedger<BalanceOf<T>> {
 		Losses::<T>::get(operator)
 	}
@@ -83,7 +91,11 @@ impl<T: Config> DelegationInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn undelegate(staker: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		Self::do_undelegate(staker.clone(), amount, Exit::Integration)
+		Self::do_undelegate(staker.clone(), amount, Exit::Integration).map(|_| ())
+	}
+
+	fn undelegation_checks_weight() -> Weight {
+		Self::floor_weight(T::MaxServicesPerOperator::get())
 	}
 
 	fn withdraw(staker: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {

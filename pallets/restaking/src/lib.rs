@@ -63,6 +63,7 @@ mod benchmarking;
 mod calls;
 mod delegation;
 mod events;
+mod floor;
 mod genesis;
 mod idle;
 mod impls;
@@ -127,7 +128,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use restaking_primitives::{
 		restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced},
-		risk::RiskProfile,
+		risk::{OvercollateralizationFloor, RiskProfile, SlashCeiling},
 	};
 	use sp_runtime::{Perbill, Perquintill};
 
@@ -174,6 +175,16 @@ pub mod pallet {
 		/// pallet); `()` never freezes.
 		#[pallet::no_default_bounds]
 		type ExitGuard: ExitGuard<Self::AccountId, BlockNumberFor<Self>>;
+
+		/// `f_s` of each service, for the risk figures (the slashing pallet's policies); `()`:
+		/// a slash may take everything slashable.
+		type SlashCeiling: SlashCeiling;
+
+		/// The least overcollateralization every service keeps (`docs/architecture.md`,
+		/// "Systemic risk"), and whether crossing it is refused or reported; `None`: no floor
+		/// (and no cost for checking one).
+		#[pallet::constant]
+		type MinOvercollateralization: Get<Option<OvercollateralizationFloor>>;
 
 		/// Origin that may change [`Parameters`].
 		#[pallet::no_default]
@@ -333,6 +344,8 @@ pub mod pallet {
 			type MaxWithdrawals = ConstU32<3>;
 			type MaxOutflowQueue = ConstU32<3>;
 			type DefaultParameters = OpenParameters;
+			type SlashCeiling = ();
+			type MinOvercollateralization = ();
 			type WeightInfo = ();
 		}
 	}

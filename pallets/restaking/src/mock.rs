@@ -9,7 +9,8 @@ use frame_support::{
 		Imbalance,
 	},
 };
-use sp_runtime::{BuildStorage, Perbill, Perquintill};
+use restaking_primitives::risk::{FloorEnforcement, OvercollateralizationFloor, SlashCeiling};
+use sp_runtime::{BuildStorage, FixedU128, Perbill, Perquintill};
 use sp_staking::StakerStatus;
 
 pub type AccountId = u64;
@@ -44,6 +45,23 @@ parameter_types! {
 	pub static FrozenExits: Vec<AccountId> = vec![];
 	pub static FrozenAllocations: Vec<(AccountId, ServiceId, u64)> = vec![];
 	pub const SlashSink: AccountId = SLASH_SINK;
+	/// `f_s` of every service.
+	pub static MaxSlashFraction: Perbill = Perbill::one();
+	pub static Floor: Option<OvercollateralizationFloor> = Some(REPORT_AT_ZERO);
+}
+
+/// The mock's floor: corrupting a service alone must not pay; crossing it is reported.
+pub const REPORT_AT_ZERO: OvercollateralizationFloor = OvercollateralizationFloor {
+	gamma: FixedU128::from_inner(0),
+	enforcement: FloorEnforcement::Report,
+};
+
+/// Every service's slashes take at most [`MaxSlashFraction`].
+pub struct Ceiling;
+impl SlashCeiling for Ceiling {
+	fn max_slash(_: ServiceId) -> Perbill {
+		MaxSlashFraction::get()
+	}
 }
 
 /// Realized slash funds land in this account, so that tests can count them and a failed call
@@ -88,8 +106,8 @@ impl restaking_primitives::restaking::ExitGuard<AccountId, u64> for FreezeListed
 }
 
 pub use pallet_restaking::config_preludes::{
-	ALLOCATION_DELAY, COMMISSION_DELAY, DEALLOCATION_DELAY, MIN_SELF_BOND, OPERATOR_DEPOSIT,
-	SERVICE_DEPOSIT, UNDELEGATION_DELAY,
+	ALLOCATION_DELAY, COMMISSION_DELAY, DEALLOCATION_DELAY, MIN_DELEGATION, MIN_SELF_BOND,
+	OPERATOR_DEPOSIT, SERVICE_DEPOSIT, UNDELEGATION_DELAY,
 };
 
 #[derive_impl(pallet_restaking::config_preludes::TestDefaultConfig)]
@@ -104,6 +122,8 @@ impl pallet_restaking::Config for Runtime {
 	type ParametersOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxLeverage = MaxLeverage;
 	type DefaultParameters = DefaultParams;
+	type SlashCeiling = Ceiling;
+	type MinOvercollateralization = Floor;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = PalletStaking<Self>;
 }
@@ -151,6 +171,8 @@ impl ExtBuilder {
 		MaxLeverage::set(self.leverage);
 		DefaultParams::set(self.params);
 		SecurityDrops::set(vec![]);
+		MaxSlashFraction::set(Perbill::one());
+		Floor::set(Some(REPORT_AT_ZERO));
 		let mut storage =
 			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
 		let stakers: Vec<AccountId> = (STAKER..STAKER + STAKERS).collect();

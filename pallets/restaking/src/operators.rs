@@ -274,10 +274,24 @@ impl<T: Config> Pallet<T> {
 			Some((next, at)) if next.is_zero() => at,
 			_ => now.saturating_add(T::DeallocationDelay::get()),
 		};
+		let previous = membership.clone();
 		membership.approved = false;
 		membership.pending = Some((Perquintill::zero(), at));
-		Memberships::<T>::insert(&operator, service, membership);
-		Self::deposit_event(Event::OperatorRemovalScheduled { operator, service, at });
+		Memberships::<T>::insert(&operator, service, &membership);
+		Self::deposit_event(Event::OperatorRemovalScheduled {
+			operator: operator.clone(),
+			service,
+			at,
+		});
+		if let Some(pool) = Operators::<T>::get(&operator) {
+			Self::check_floor_after_membership_change(
+				&operator,
+				&pool,
+				service,
+				&previous,
+				&membership,
+			);
+		}
 		Ok(())
 	}
 
@@ -355,9 +369,16 @@ impl<T: Config> Pallet<T> {
 
 		let delay = if increase { T::AllocationDelay::get() } else { T::DeallocationDelay::get() };
 		let at = now.saturating_add(delay);
+		let previous = membership.clone();
 		membership.pending = Some((magnitude, at));
-		Memberships::<T>::insert(&who, service, membership);
-		Self::deposit_event(Event::AllocationScheduled { operator: who, service, magnitude, at });
+		Memberships::<T>::insert(&who, service, &membership);
+		Self::deposit_event(Event::AllocationScheduled {
+			operator: who.clone(),
+			service,
+			magnitude,
+			at,
+		});
+		Self::check_floor_after_membership_change(&who, &pool, service, &previous, &membership);
 		Ok(())
 	}
 

@@ -59,7 +59,9 @@ fn apply(op: &Op, burned_by_base: &mut Balance) {
 		Op::Delegate { staker: s, operator, amount } => {
 			Restaking::delegate(signed(staker(s)), OPERATORS[operator], amount)
 		},
-		Op::Undelegate { staker: s, amount } => Restaking::undelegate(signed(staker(s)), amount),
+		Op::Undelegate { staker: s, amount } => Restaking::undelegate(signed(staker(s)), amount)
+			.map(|_| ())
+			.map_err(|e| e.error),
 		Op::Withdraw { staker: s } => Restaking::withdraw_unbonded(signed(staker(s))),
 		Op::Allocate { operator, service, percent } => Restaking::allocate(
 			signed(OPERATORS[operator]),

@@ -102,19 +102,30 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Record `profile` for `service` (a live service; the caller checked its owner).
+	/// Record `profile` for `service` (a live service; the caller checked its owner), as the
+	/// runtime's overcollateralization floor allows.
 	pub(crate) fn do_set_risk_profile(
 		service: ServiceId,
 		profile: RiskProfile<BalanceOf<T>>,
 	) -> DispatchResult {
 		ensure!(!profile.corruption_threshold.is_zero(), Error::<T>::InvalidCorruptionThreshold);
+		let breach =
+			Self::check_floor_on_declaration(service, RiskProfiles::<T>::get(service), &profile)?;
+		Self::put_risk_profile(service, profile);
+		if let Some(breach) = breach {
+			Self::report_declaration_breach(service, breach);
+		}
+		Ok(())
+	}
+
+	/// Store `profile` (its threshold checked) and announce it.
+	pub(crate) fn put_risk_profile(service: ServiceId, profile: RiskProfile<BalanceOf<T>>) {
 		RiskProfiles::<T>::insert(service, profile);
 		Self::deposit_event(Event::RiskProfileSet {
 			service,
 			profit_from_corruption: profile.profit_from_corruption,
 			corruption_threshold: profile.corruption_threshold,
 		});
-		Ok(())
 	}
 
 	pub(crate) fn do_set_service_paused(

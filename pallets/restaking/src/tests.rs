@@ -230,6 +230,12 @@ mod services {
 						profit_from_corruption: 500,
 						corruption_threshold: Perbill::from_percent(50)
 					},
+					// Nothing is behind it yet: below the mock's floor (corruption must not pay).
+					Event::OvercollateralizationBreached {
+						service: s,
+						cost_of_corruption: 0,
+						required: 500
+					},
 				]
 			);
 			assert_eq!(RiskProfiles::<Runtime>::get(s), Some(profile(500, 50)));
@@ -261,8 +267,8 @@ mod services {
 			operator(OPERATOR, 1_000);
 			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
 			allocate(OPERATOR, s, 100);
-			let half = |_| Perbill::from_percent(50);
-			let report = Restaking::security_report(half, Perbill::from_percent(10));
+			MaxSlashFraction::set(Perbill::from_percent(50));
+			let report = Restaking::security_report(Perbill::from_percent(10));
 			let corruption = &report.services[0];
 			assert_eq!(corruption.stake_behind, 4_000);
 			assert_eq!(corruption.cost_of_corruption, 1_000);
@@ -286,7 +292,7 @@ mod services {
 				None,
 				Some(profile(1_000, 50))
 			));
-			let report = Restaking::security_report(half, Perbill::from_percent(10));
+			let report = Restaking::security_report(Perbill::from_percent(10));
 			assert_eq!(
 				report.overcollateralization,
 				Overcollateralization::Gamma(FixedU128::from_u32(0))
@@ -300,7 +306,7 @@ mod services {
 			assert_ok!(Restaking::opt_out(signed(OPERATOR), s));
 			assert_ok!(Restaking::retire_service(signed(OWNER), s));
 			assert_eq!(RiskProfiles::<Runtime>::get(s), None);
-			assert!(Restaking::security_report(half, Perbill::zero()).services.is_empty());
+			assert!(Restaking::security_report(Perbill::zero()).services.is_empty());
 		});
 	}
 
@@ -2061,6 +2067,326 @@ mod try_state_levels {
 			assert_eq!(Restaking::do_try_state(1), Err("total restaked differs".into()));
 			assert_ok!(Restaking::do_try_state(0));
 			TotalRestaked::<Runtime>::mutate(|total| *total -= 1);
+		});
+	}
+}
+
+mod overcollateralization_floor {
+	use super::*;
+	use frame_support::dispatch::{DispatchResult, GetDispatchInfo};
+	use restaking_primitives::risk::{FloorEnforcement, OvercollateralizationFloor, RiskProfile};
+
+	fn profile(profit: Balance, percent: u32) -> RiskProfile<Balance> {
+		RiskProfile {
+			profit_from_corruption: profit,
+			corruption_threshold: Perbill::from_percent(percent),
+		}
+	}
+
+	fn declare(service: ServiceId, profit: Balance, percent: u32) -> DispatchResult {
+		Restaking::update_service(
+			signed(OWNER),
+			service,
+			None,
+			None,
+			None,
+			None,
+			Some(profile(profit, percent)),
+		)
+	}
+
+	fn floor(gamma: u32, enforcement: FloorEnforcement) {
+		Floor::set(Some(OvercollateralizationFloor {
+			gamma: FixedU128::from_u32(gamma),
+			enforcement,
+		}));
+	}
+
+	/// A service exactly at a floor of `γ = 1`: 1,000 of self-bond and 3,000 delegated behind
+	/// it, slashes of at most half, corruption needs half: corrupting it costs
+	/// `½ · ½ · 4,000 = 1,000 = (1 + 1) · 500`.
+	fn at_the_floor(enforcement: FloorEnforcement) -> ServiceId {
+		floor(1, enforcement);
+		MaxSlashFraction::set(Perbill::from_percent(50));
+		let s = service(OWNER);
+		operator(OPERATOR, 1_000);
+		assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+		allocate(OPERATOR, s, 100);
+		assert_ok!(declare(s, 500, 50));
+		let _ = events_since_last_call();
+		s
+	}
+
+	fn breaches() -> Vec<Event<Runtime>> {
+		events_since_last_call()
+			.into_iter()
+			.filter(|e| matches!(e, Event::OvercollateralizationBreached { .. }))
+			.collect()
+	}
+
+	/// An undelegation counts as soon as it is queued, although the withdrawal stays
+	/// slashable: the floor judges where the service is left once the stake is gone. Only the
+	/// crossing is reported.
+	#[test]
+	fn an_undelegation_that_takes_a_service_below_the_floor_is_reported() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Given a service at the floor.
+			let s = at_the_floor(FloorEnforcement::Report);
+
+			// When a staker starts undelegating one unit.
+			let now = System::block_number();
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1));
+
+			// Then it goes through, and the breach is reported: ½ · ⌊½ · 3,999⌋ = 999.
+			assert_eq!(
+				events_since_last_call(),
+				vec![
+					Event::UndelegationQueued {
+						staker: STAKER,
+						operator: OPERATOR,
+						amount: 1,
+						unlock_at: now + UNDELEGATION_DELAY
+					},
+					Event::OvercollateralizationBreached {
+						service: s,
+						cost_of_corruption: 999,
+						required: 1_000
+					},
+				]
+			);
+			// The unit is still slashable until it is withdrawn.
+			let report = Restaking::security_report(Perbill::zero());
+			assert_eq!(report.services[0].stake_behind, 4_000);
+			assert_eq!(report.services[0].cost_of_corruption, 1_000);
+
+			// When another exit follows while the service is below the floor.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1_000));
+			// Then nothing more is reported.
+			assert_eq!(breaches(), vec![]);
+		});
+	}
+
+	#[test]
+	fn a_deallocation_and_a_removal_that_take_a_service_below_the_floor_are_reported() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = at_the_floor(FloorEnforcement::Report);
+
+			// When the operator schedules a deallocation to half.
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, Perquintill::from_percent(50)));
+			// Then the service is judged at the lower magnitude at once: ½ · ½ · 2,000.
+			assert_eq!(
+				breaches(),
+				vec![Event::OvercollateralizationBreached {
+					service: s,
+					cost_of_corruption: 500,
+					required: 1_000
+				}]
+			);
+
+			// When it takes the deallocation back, the service is at the floor again, and
+			// the owner then removes the operator.
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, Perquintill::one()));
+			assert_eq!(breaches(), vec![]);
+			assert_ok!(Restaking::remove_operator(signed(OWNER), s, OPERATOR));
+			// Then the removal is reported: nothing stays committed.
+			assert_eq!(
+				breaches(),
+				vec![Event::OvercollateralizationBreached {
+					service: s,
+					cost_of_corruption: 0,
+					required: 1_000
+				}]
+			);
+		});
+	}
+
+	#[test]
+	fn a_declaration_that_takes_a_service_below_the_floor_is_reported() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = at_the_floor(FloorEnforcement::Report);
+
+			// Declaring what the stake covers is quiet; one unit more is reported.
+			assert_ok!(declare(s, 500, 50));
+			assert_eq!(breaches(), vec![]);
+			assert_ok!(declare(s, 501, 50));
+			assert_eq!(
+				breaches(),
+				vec![Event::OvercollateralizationBreached {
+					service: s,
+					cost_of_corruption: 1_000,
+					required: 1_002
+				}]
+			);
+		});
+	}
+
+	/// Under `Refuse`, a service cannot declare more than its committed stake covers; exits
+	/// are never refused, so an owner who pins its service at the floor holds no stake in
+	/// place.
+	#[test]
+	fn refusal_applies_to_declarations_and_never_to_exits() {
+		ExtBuilder::default().build_and_execute(|| {
+			floor(1, FloorEnforcement::Refuse);
+			MaxSlashFraction::set(Perbill::from_percent(50));
+			// A profit declared before any stake is behind the service is refused.
+			assert_noop!(
+				Restaking::register_service(
+					signed(OWNER),
+					vec![],
+					0,
+					4,
+					false,
+					Some(profile(500, 50))
+				),
+				Error::<Runtime>::BelowMinOvercollateralization
+			);
+			let s = service(OWNER);
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, 3_000));
+			allocate(OPERATOR, s, 100);
+
+			// More profit, or a lower threshold, than the stake covers is refused.
+			assert_noop!(declare(s, 501, 50), Error::<Runtime>::BelowMinOvercollateralization);
+			assert_noop!(declare(s, 500, 49), Error::<Runtime>::BelowMinOvercollateralization);
+			// The owner pins the service exactly at the floor.
+			assert_ok!(declare(s, 500, 50));
+
+			// An exit still goes through, and is reported.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1));
+			assert_eq!(
+				breaches(),
+				vec![Event::OvercollateralizationBreached {
+					service: s,
+					cost_of_corruption: 999,
+					required: 1_000
+				}]
+			);
+			assert_ok!(Restaking::allocate(signed(OPERATOR), s, Perquintill::from_percent(50)));
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().withdrawals[0].value, 1);
+			assert_eq!(
+				Memberships::<Runtime>::get(OPERATOR, s).unwrap().pending.map(|(m, _)| m),
+				Some(Perquintill::from_percent(50))
+			);
+
+			// Below the floor, the owner may lower its risk without reaching the floor
+			// (committed: ⌊½ · 3,999⌋ = 1,999, cost ½ · ⌊½ · 1,999⌋ = 499 < 2 · 300), but not
+			// raise it again.
+			assert_ok!(declare(s, 300, 50));
+			assert_noop!(declare(s, 301, 50), Error::<Runtime>::BelowMinOvercollateralization);
+			// What counts is the margin, not each field: more profit with a higher threshold
+			// can leave the service better off (½ · ⌊0.8 · 1,999⌋ = 799 against 900: 0.89 of
+			// the requirement, up from 499 / 600 = 0.83); 460 is worse again (799 / 920).
+			assert_ok!(declare(s, 450, 80));
+			assert_noop!(declare(s, 460, 80), Error::<Runtime>::BelowMinOvercollateralization);
+			assert_eq!(
+				Restaking::security_report(Perbill::zero()).services[0].profit_from_corruption,
+				450
+			);
+		});
+	}
+
+	/// Without a floor nothing is read or charged; with one, an undelegation is charged the
+	/// worst case up front and refunded to the services and operators it read.
+	#[test]
+	fn the_floor_is_charged_only_where_it_is_configured() {
+		ExtBuilder::default().build_and_execute(|| {
+			at_the_floor(FloorEnforcement::Report);
+			let call = |amount| RuntimeCall::Restaking(crate::Call::undelegate { amount });
+			let base = <() as crate::WeightInfo>::undelegate();
+			let check = |o| <() as crate::WeightInfo>::floor_check(o);
+
+			// With the floor: three services of at most four operators up front, one service
+			// with no other operator read.
+			assert_eq!(call(1).get_dispatch_info().call_weight, base + check(4) * 3);
+			let post = Restaking::undelegate(signed(STAKER), 1).expect("undelegates");
+			assert_eq!(post.actual_weight, Some(base + check(0)));
+			assert_eq!(breaches().len(), 1);
+			// Back above the floor (the least delegation is 10).
+			assert_ok!(Restaking::delegate_more(signed(STAKER), MIN_DELEGATION));
+
+			// Without: the call weighs what it did, and nothing is reported.
+			Floor::set(None);
+			assert_eq!(call(1).get_dispatch_info().call_weight, base);
+			let post = Restaking::undelegate(signed(STAKER), 2_000).expect("undelegates");
+			assert_eq!(post.actual_weight, Some(base));
+			assert_eq!(breaches(), vec![]);
+		});
+	}
+
+	/// Stake the era's outflow cap defers stays active until `on_idle` lets it go, without a
+	/// check then: the floor judges all of it when the undelegation is asked for.
+	#[test]
+	fn deferred_outflow_is_judged_when_the_undelegation_is_asked_for() {
+		let mut params = DefaultParams::get();
+		params.max_outflow_per_era = Perbill::from_percent(10);
+		ExtBuilder::default().params(params).build_and_execute(|| {
+			let s = at_the_floor(FloorEnforcement::Report);
+			// When 1,000 are asked for, with 4,000 restaked: 400 may start undelegating this
+			// era, 600 wait.
+			assert_ok!(Restaking::undelegate(signed(STAKER), 1_000));
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().queued_outflow, 600);
+			// Then all 1,000 are judged at once: committed 4,000 − 400 − 600 = 3,000, so
+			// corrupting costs ½ · ½ · 3,000 = 750 (900 if the waiting 600 were counted).
+			assert_eq!(
+				breaches(),
+				vec![Event::OvercollateralizationBreached {
+					service: s,
+					cost_of_corruption: 750,
+					required: 1_000
+				}]
+			);
+			// When the next eras let them go (400 in each), nothing more is reported.
+			for era in 1..=2 {
+				set_era(era);
+				run_to_block(System::block_number() + 1);
+			}
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().queued_outflow, 0);
+			assert_eq!(breaches(), vec![]);
+		});
+	}
+
+	#[test]
+	fn releasing_a_closing_pools_delegator_is_judged_like_an_undelegation() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = at_the_floor(FloorEnforcement::Report);
+			assert_ok!(Restaking::close_pool(signed(OPERATOR)));
+			assert_ok!(Restaking::release_delegator(signed(NOBODY), STAKER));
+			// Only the self-bond stays committed: ½ · ½ · 1,000.
+			assert_eq!(
+				breaches(),
+				vec![Event::OvercollateralizationBreached {
+					service: s,
+					cost_of_corruption: 250,
+					required: 1_000
+				}]
+			);
+		});
+	}
+
+	/// Genesis profiles are not judged: the slashing policies that give each service its
+	/// `f_s` are built after the restaking pallet's genesis, so every profile would look
+	/// uncovered then.
+	#[test]
+	fn genesis_profiles_build_under_a_refusing_floor() {
+		use sp_runtime::BuildStorage;
+		floor(1, FloorEnforcement::Refuse);
+		MaxSlashFraction::set(Perbill::zero());
+		let genesis = crate::GenesisConfig::<Runtime> {
+			services: vec![(OWNER, vec![], 0, 4, false, 0)],
+			risk_profiles: vec![(0, 500, Perbill::from_percent(50))],
+			..Default::default()
+		};
+		let mut storage =
+			frame_system::GenesisConfig::<Runtime>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Runtime> {
+			balances: vec![(OWNER, ENDOWMENT)],
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		genesis.assimilate_storage(&mut storage).expect("genesis builds");
+		sp_io::TestExternalities::new(storage).execute_with(|| {
+			assert_eq!(RiskProfiles::<Runtime>::get(0), Some(profile(500, 50)));
 		});
 	}
 }

@@ -8,7 +8,9 @@ use restaking_primitives::{
 		Shock, StakerExposure, StressReport, SystemRisk, WithdrawalView, MAX_STRESS_STEPS, TOP_N,
 	},
 	restaking::{BaseStaking, ServiceId},
-	risk::{cascade_bound, Assessment, Certificate, Edge, Network, ServiceModel, ONE},
+	risk::{
+		cascade_bound, Assessment, Certificate, Edge, Network, ServiceModel, SlashCeiling, ONE,
+	},
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -214,10 +216,10 @@ pub struct RiskNetwork<AccountId> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Every service that is not retired (by id), with its risk profile and `max_slash(service)`
-	/// as the most one of its slashes takes; every operator's stake and what each service can
-	/// slash of it now.
-	pub fn risk_network(max_slash: impl Fn(ServiceId) -> Perbill) -> RiskNetwork<T::AccountId> {
+	/// Every service that is not retired (by id), with its risk profile and `f_s` from
+	/// [`Config::SlashCeiling`]; every operator's stake and what each service can slash of it
+	/// now.
+	pub fn risk_network() -> RiskNetwork<T::AccountId> {
 		let mut services: Vec<ServiceId> = Services::<T>::iter()
 			.filter(|(_, record)| record.status != ServiceStatus::Retired)
 			.map(|(id, _)| id)
@@ -232,7 +234,7 @@ impl<T: Config> Pallet<T> {
 						.map_or(0, |p| p.profit_from_corruption.saturated_into::<u128>()),
 					threshold: profile
 						.map_or(DEFAULT_CORRUPTION_THRESHOLD, |p| p.corruption_threshold),
-					max_fraction: max_slash(*id),
+					max_fraction: T::SlashCeiling::max_slash(*id),
 				};
 				(model, profile.is_some())
 			})
@@ -264,11 +266,8 @@ impl<T: Config> Pallet<T> {
 	/// Every service's cost of corruption against its profit, every operator's load, the `γ`
 	/// the per-operator condition certifies and the cascade bound for a shock of `shock` of
 	/// all stake (`docs/architecture.md`, "Systemic risk").
-	pub fn security_report(
-		max_slash: impl Fn(ServiceId) -> Perbill,
-		shock: Perbill,
-	) -> SecurityReport<T::AccountId, BalanceOf<T>> {
-		let RiskNetwork { network, services, declared, operators } = Self::risk_network(max_slash);
+	pub fn security_report(shock: Perbill) -> SecurityReport<T::AccountId, BalanceOf<T>> {
+		let RiskNetwork { network, services, declared, operators } = Self::risk_network();
 		let Assessment { stake_behind, loads, certificate } = network.assess();
 		let balance = |x: u128| x.saturated_into::<BalanceOf<T>>();
 		let services = services
@@ -321,11 +320,10 @@ impl<T: Config> Pallet<T> {
 	/// Apply `shock` to the network, then search for profitable attacks step by step, at most
 	/// `min(max_steps, MAX_STRESS_STEPS)` of them (see `Network::stress`).
 	pub fn stress_test(
-		max_slash: impl Fn(ServiceId) -> Perbill,
 		shock: Shock<T::AccountId>,
 		max_steps: u32,
 	) -> StressReport<T::AccountId, BalanceOf<T>> {
-		let RiskNetwork { network, services, operators, .. } = Self::risk_network(max_slash);
+		let RiskNetwork { network, services, operators, .. } = Self::risk_network();
 		let fractions = match shock {
 			Shock::Uniform(fraction) => vec![fraction; operators.len()],
 			Shock::Operators(hit) => operators

@@ -73,6 +73,7 @@ pub trait WeightInfo {
 	fn base_slash_operator(d: u32, ) -> Weight;
 	fn idle_release_outflow(n: u32, ) -> Weight;
 	fn idle_sweep(n: u32, ) -> Weight;
+	fn floor_check(o: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_restaking` measured on this machine, priced with the runtime's `DbWeight`.
@@ -82,30 +83,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::NextServiceId` (r:1 w:1)
 	/// Proof: `Restaking::NextServiceId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::RiskProfiles` (r:0 w:1)
+	/// Storage: `Restaking::RiskProfiles` (r:1 w:1)
 	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::ServiceOperators` (r:1 w:0)
+	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::Policies` (r:1 w:0)
+	/// Proof: `Slashing::Policies` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::Services` (r:0 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
 	fn register_service() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `222`
-		//  Estimated: `3712`
-		// Minimum execution time: 56_719_000 picoseconds.
-		Weight::from_parts(59_813_000, 3712)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `373`
+		//  Estimated: `4502`
+		// Minimum execution time: 69_279_000 picoseconds.
+		Weight::from_parts(72_463_000, 4502)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:1)
 	/// Proof: `Restaking::Services` (`max_values`: None, `max_size`: Some(232), added: 2707, mode: `MaxEncodedLen`)
-	/// Storage: `Restaking::RiskProfiles` (r:0 w:1)
+	/// Storage: `Restaking::RiskProfiles` (r:1 w:1)
 	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::ServiceOperators` (r:1 w:0)
+	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::Policies` (r:1 w:0)
+	/// Proof: `Slashing::Policies` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `294`
-		//  Estimated: `3697`
-		// Minimum execution time: 16_307_000 picoseconds.
-		Weight::from_parts(17_597_000, 3697)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		//  Measured:  `445`
+		//  Estimated: `4502`
+		// Minimum execution time: 27_951_000 picoseconds.
+		Weight::from_parts(29_942_000, 4502)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:1)
@@ -114,8 +123,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `294`
 		//  Estimated: `3697`
-		// Minimum execution time: 11_837_000 picoseconds.
-		Weight::from_parts(13_006_000, 3697)
+		// Minimum execution time: 12_299_000 picoseconds.
+		Weight::from_parts(13_403_000, 3697)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -131,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `727`
 		//  Estimated: `6196`
-		// Minimum execution time: 85_641_000 picoseconds.
-		Weight::from_parts(90_233_000, 6196)
+		// Minimum execution time: 87_554_000 picoseconds.
+		Weight::from_parts(91_733_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -144,8 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `500`
 		//  Estimated: `6196`
-		// Minimum execution time: 52_317_000 picoseconds.
-		Weight::from_parts(55_542_000, 6196)
+		// Minimum execution time: 53_320_000 picoseconds.
+		Weight::from_parts(55_660_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -165,8 +174,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `422`
 		//  Estimated: `4111`
-		// Minimum execution time: 104_095_000 picoseconds.
-		Weight::from_parts(112_040_000, 4111)
+		// Minimum execution time: 104_798_000 picoseconds.
+		Weight::from_parts(110_666_000, 4111)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -176,8 +185,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `381`
 		//  Estimated: `3825`
-		// Minimum execution time: 15_168_000 picoseconds.
-		Weight::from_parts(16_204_000, 3825)
+		// Minimum execution time: 15_308_000 picoseconds.
+		Weight::from_parts(16_645_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -197,8 +206,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `770`
 		//  Estimated: `3825`
-		// Minimum execution time: 67_440_000 picoseconds.
-		Weight::from_parts(70_874_000, 3825)
+		// Minimum execution time: 68_846_000 picoseconds.
+		Weight::from_parts(72_180_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -218,8 +227,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `856`
 		//  Estimated: `3825`
-		// Minimum execution time: 91_295_000 picoseconds.
-		Weight::from_parts(95_797_000, 3825)
+		// Minimum execution time: 92_412_000 picoseconds.
+		Weight::from_parts(96_381_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -237,8 +246,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2862`
 		//  Estimated: `4502`
-		// Minimum execution time: 52_206_000 picoseconds.
-		Weight::from_parts(56_897_000, 4502)
+		// Minimum execution time: 53_390_000 picoseconds.
+		Weight::from_parts(58_227_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -258,8 +267,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2969`
 		//  Estimated: `4502`
-		// Minimum execution time: 56_487_000 picoseconds.
-		Weight::from_parts(61_453_000, 4502)
+		// Minimum execution time: 57_249_000 picoseconds.
+		Weight::from_parts(62_690_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -273,8 +282,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `446`
 		//  Estimated: `4502`
-		// Minimum execution time: 24_525_000 picoseconds.
-		Weight::from_parts(26_497_000, 4502)
+		// Minimum execution time: 25_340_000 picoseconds.
+		Weight::from_parts(27_167_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -290,13 +299,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ServiceOperators` (r:1 w:0)
 	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:1 w:0)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn allocate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `8091`
 		//  Estimated: `103270`
-		// Minimum execution time: 456_678_000 picoseconds.
-		Weight::from_parts(471_592_000, 103270)
-			.saturating_add(T::DbWeight::get().reads(114_u64))
+		// Minimum execution time: 475_496_000 picoseconds.
+		Weight::from_parts(494_600_000, 103270)
+			.saturating_add(T::DbWeight::get().reads(115_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:2 w:1)
@@ -339,8 +350,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2726`
 		//  Estimated: `6660`
-		// Minimum execution time: 188_170_000 picoseconds.
-		Weight::from_parts(197_498_000, 6660)
+		// Minimum execution time: 192_970_000 picoseconds.
+		Weight::from_parts(203_335_000, 6660)
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -378,13 +389,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::TotalRestaked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::OutflowQueue` (r:1 w:1)
 	/// Proof: `Restaking::OutflowQueue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Memberships` (r:2 w:0)
+	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingPerPair` (r:1 w:0)
+	/// Proof: `Slashing::PendingPerPair` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:1 w:0)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn undelegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `15645`
+		//  Measured:  `15893`
 		//  Estimated: `9679`
-		// Minimum execution time: 327_843_000 picoseconds.
-		Weight::from_parts(376_669_000, 9679)
-			.saturating_add(T::DbWeight::get().reads(18_u64))
+		// Minimum execution time: 376_773_000 picoseconds.
+		Weight::from_parts(432_127_000, 9679)
+			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Restaking::Stakers` (r:1 w:1)
@@ -423,8 +440,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3160`
 		//  Estimated: `6196`
-		// Minimum execution time: 186_132_000 picoseconds.
-		Weight::from_parts(194_804_000, 6196)
+		// Minimum execution time: 188_464_000 picoseconds.
+		Weight::from_parts(199_102_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -460,8 +477,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3009`
 		//  Estimated: `6196`
-		// Minimum execution time: 163_766_000 picoseconds.
-		Weight::from_parts(172_711_000, 6196)
+		// Minimum execution time: 157_617_000 picoseconds.
+		Weight::from_parts(177_113_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -483,8 +500,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1247`
 		//  Estimated: `6196`
-		// Minimum execution time: 98_295_000 picoseconds.
-		Weight::from_parts(103_799_000, 6196)
+		// Minimum execution time: 99_839_000 picoseconds.
+		Weight::from_parts(105_303_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -506,8 +523,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1018`
 		//  Estimated: `6196`
-		// Minimum execution time: 79_711_000 picoseconds.
-		Weight::from_parts(83_794_000, 6196)
+		// Minimum execution time: 80_310_000 picoseconds.
+		Weight::from_parts(84_553_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -517,8 +534,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_599_000 picoseconds.
-		Weight::from_parts(6_390_000, 0)
+		// Minimum execution time: 5_934_000 picoseconds.
+		Weight::from_parts(6_597_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Restaking::Operators` (r:1 w:1)
@@ -527,8 +544,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `381`
 		//  Estimated: `3825`
-		// Minimum execution time: 14_699_000 picoseconds.
-		Weight::from_parts(15_938_000, 3825)
+		// Minimum execution time: 15_006_000 picoseconds.
+		Weight::from_parts(16_120_000, 3825)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -568,13 +585,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Restaking::CurrentOutflow` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	/// Storage: `Restaking::ActiveParameters` (r:1 w:0)
 	/// Proof: `Restaking::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Memberships` (r:2 w:0)
+	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingPerPair` (r:1 w:0)
+	/// Proof: `Slashing::PendingPerPair` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:1 w:0)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn release_delegator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3204`
+		//  Measured:  `3355`
 		//  Estimated: `6196`
-		// Minimum execution time: 231_230_000 picoseconds.
-		Weight::from_parts(242_854_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(19_u64))
+		// Minimum execution time: 253_027_000 picoseconds.
+		Weight::from_parts(263_041_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Restaking::Services` (r:1 w:1)
@@ -593,8 +616,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2969`
 		//  Estimated: `4502`
-		// Minimum execution time: 59_242_000 picoseconds.
-		Weight::from_parts(65_444_000, 4502)
+		// Minimum execution time: 61_060_000 picoseconds.
+		Weight::from_parts(66_743_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -617,10 +640,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2004 + d * (1 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 81_934_000 picoseconds.
-		Weight::from_parts(131_635_327, 6196)
-			// Standard Error: 2_116
-			.saturating_add(Weight::from_parts(91_338, 0).saturating_mul(d.into()))
+		// Minimum execution time: 82_168_000 picoseconds.
+		Weight::from_parts(132_699_492, 6196)
+			// Standard Error: 2_261
+			.saturating_add(Weight::from_parts(102_493, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -651,10 +674,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5299 + d * (2 ±0)`
 		//  Estimated: `24003`
-		// Minimum execution time: 245_472_000 picoseconds.
-		Weight::from_parts(337_811_421, 24003)
-			// Standard Error: 3_405
-			.saturating_add(Weight::from_parts(148_258, 0).saturating_mul(d.into()))
+		// Minimum execution time: 248_249_000 picoseconds.
+		Weight::from_parts(336_968_372, 24003)
+			// Standard Error: 3_855
+			.saturating_add(Weight::from_parts(157_782, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -697,10 +720,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `46417 + n * (376 ±0)`
 		//  Estimated: `9679 + n * (3774 ±0)`
-		// Minimum execution time: 47_502_000 picoseconds.
-		Weight::from_parts(266_066_982, 9679)
-			// Standard Error: 150_879
-			.saturating_add(Weight::from_parts(149_545_962, 0).saturating_mul(n.into()))
+		// Minimum execution time: 53_090_000 picoseconds.
+		Weight::from_parts(79_240_709, 9679)
+			// Standard Error: 151_576
+			.saturating_add(Weight::from_parts(152_695_396, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -742,149 +765,174 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2770 + n * (499 ±0)`
 		//  Estimated: `4111 + n * (3774 ±0)`
-		// Minimum execution time: 2_620_000 picoseconds.
-		Weight::from_parts(6_294_626, 4111)
-			// Standard Error: 103_051
-			.saturating_add(Weight::from_parts(135_433_395, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_741_000 picoseconds.
+		Weight::from_parts(2_839_000, 4111)
+			// Standard Error: 82_424
+			.saturating_add(Weight::from_parts(138_131_310, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
+	/// Storage: `Restaking::Memberships` (r:33 w:0)
+	/// Proof: `Restaking::Memberships` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingPerPair` (r:32 w:0)
+	/// Proof: `Slashing::PendingPerPair` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::RiskProfiles` (r:1 w:0)
+	/// Proof: `Restaking::RiskProfiles` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::ServiceOperators` (r:1 w:0)
+	/// Proof: `Restaking::ServiceOperators` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
+	/// Storage: `Restaking::Operators` (r:31 w:0)
+	/// Proof: `Restaking::Operators` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::Policies` (r:1 w:0)
+	/// Proof: `Slashing::Policies` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// The range of component `o` is `[0, 31]`.
+	fn floor_check(o: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `637 + o * (207 ±0)`
+		//  Estimated: `6104 + o * (2835 ±0)`
+		// Minimum execution time: 31_601_000 picoseconds.
+		Weight::from_parts(34_321_739, 6104)
+			// Standard Error: 14_505
+			.saturating_add(Weight::from_parts(12_531_828, 0).saturating_mul(o.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(o.into())))
+			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(o.into()))
+	}
 }
 
 // The same figures priced with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(59_813_000, 3712)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(72_463_000, 4502)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(17_597_000, 3697)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(29_942_000, 4502)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_service_paused() -> Weight {
-		Weight::from_parts(13_006_000, 3697)
+		Weight::from_parts(13_403_000, 3697)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(90_233_000, 6196)
+		Weight::from_parts(91_733_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn fund_service() -> Weight {
-		Weight::from_parts(55_542_000, 6196)
+		Weight::from_parts(55_660_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn register_operator() -> Weight {
-		Weight::from_parts(112_040_000, 4111)
+		Weight::from_parts(110_666_000, 4111)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(16_204_000, 3825)
+		Weight::from_parts(16_645_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn bond_more() -> Weight {
-		Weight::from_parts(70_874_000, 3825)
+		Weight::from_parts(72_180_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn deregister_operator() -> Weight {
-		Weight::from_parts(95_797_000, 3825)
+		Weight::from_parts(96_381_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn opt_in() -> Weight {
-		Weight::from_parts(56_897_000, 4502)
+		Weight::from_parts(58_227_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn opt_out() -> Weight {
-		Weight::from_parts(61_453_000, 4502)
+		Weight::from_parts(62_690_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve_operator() -> Weight {
-		Weight::from_parts(26_497_000, 4502)
+		Weight::from_parts(27_167_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(471_592_000, 103270)
-			.saturating_add(RocksDbWeight::get().reads(114_u64))
+		Weight::from_parts(494_600_000, 103270)
+			.saturating_add(RocksDbWeight::get().reads(115_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(197_498_000, 6660)
+		Weight::from_parts(203_335_000, 6660)
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn undelegate() -> Weight {
-		Weight::from_parts(376_669_000, 9679)
-			.saturating_add(RocksDbWeight::get().reads(18_u64))
+		Weight::from_parts(432_127_000, 9679)
+			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(194_804_000, 6196)
+		Weight::from_parts(199_102_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(172_711_000, 6196)
+		Weight::from_parts(177_113_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(103_799_000, 6196)
+		Weight::from_parts(105_303_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn pay_rewards() -> Weight {
-		Weight::from_parts(83_794_000, 6196)
+		Weight::from_parts(84_553_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(6_390_000, 0)
+		Weight::from_parts(6_597_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn close_pool() -> Weight {
-		Weight::from_parts(15_938_000, 3825)
+		Weight::from_parts(16_120_000, 3825)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn release_delegator() -> Weight {
-		Weight::from_parts(242_854_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(19_u64))
+		Weight::from_parts(263_041_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(23_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn remove_operator() -> Weight {
-		Weight::from_parts(65_444_000, 4502)
+		Weight::from_parts(66_743_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(131_635_327, 6196)
-			.saturating_add(Weight::from_parts(91_338, 0).saturating_mul(d.into()))
+		Weight::from_parts(132_699_492, 6196)
+			.saturating_add(Weight::from_parts(102_493, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn base_slash_operator(d: u32, ) -> Weight {
-		Weight::from_parts(337_811_421, 24003)
-			.saturating_add(Weight::from_parts(148_258, 0).saturating_mul(d.into()))
+		Weight::from_parts(336_968_372, 24003)
+			.saturating_add(Weight::from_parts(157_782, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(27_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn idle_release_outflow(n: u32, ) -> Weight {
-		Weight::from_parts(266_066_982, 9679)
-			.saturating_add(Weight::from_parts(149_545_962, 0).saturating_mul(n.into()))
+		Weight::from_parts(79_240_709, 9679)
+			.saturating_add(Weight::from_parts(152_695_396, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -892,12 +940,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
 	}
 	fn idle_sweep(n: u32, ) -> Weight {
-		Weight::from_parts(6_294_626, 4111)
-			.saturating_add(Weight::from_parts(135_433_395, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_839_000, 4111)
+			.saturating_add(Weight::from_parts(138_131_310, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(n.into()))
+	}
+	fn floor_check(o: u32, ) -> Weight {
+		Weight::from_parts(34_321_739, 6104)
+			.saturating_add(Weight::from_parts(12_531_828, 0).saturating_mul(o.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(o.into())))
+			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(o.into()))
 	}
 }

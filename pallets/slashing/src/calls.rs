@@ -11,11 +11,16 @@ mod calls {
 		///
 		/// - Origin: the service's owner.
 		///
-		/// Emits [`Event::PolicySet`]. Errors: [`Error::ServiceNotLive`],
-		/// [`Error::NotServiceOwner`], [`Error::InvalidPolicy`],
-		/// [`Error::OperatorsAlreadyAllocated`], [`Error::PolicyHarsher`].
+		/// Emits [`Event::PolicySet`] (and the restaking pallet's `OvercollateralizationBreached`
+		/// if a milder policy takes the service below the runtime's `MinOvercollateralization`).
+		/// Errors: [`Error::ServiceNotLive`], [`Error::NotServiceOwner`],
+		/// [`Error::InvalidPolicy`], [`Error::OperatorsAlreadyAllocated`],
+		/// [`Error::PolicyHarsher`], or the restaking pallet's `BelowMinOvercollateralization`
+		/// (where the runtime refuses such a policy).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::set_policy())]
+		#[pallet::weight(
+			T::WeightInfo::set_policy().saturating_add(T::Restaking::milder_slashes_weight())
+		)]
 		pub fn set_policy(
 			origin: OriginFor<T>,
 			service: ServiceId,

@@ -1,10 +1,13 @@
 //! The traits the pallet implements for the restaking pallet: [`ExitGuard`] (no stake leaves
-//! while a slash of it waits) and [`OnSecurityReduced`] (contagion history).
+//! while a slash of it waits), [`OnSecurityReduced`] (contagion history) and [`SlashCeiling`]
+//! (the most one slash of a service takes, for the risk figures).
 
 use restaking_primitives::{
 	restaking::{ExitGuard, OnSecurityReduced, ServiceId},
+	risk::SlashCeiling,
 	slashing::SecurityDrop,
 };
+use sp_runtime::Perbill;
 
 use crate::{pallet::*, BalanceOf, BlockNumberFor};
 
@@ -43,5 +46,11 @@ impl<T: Config> OnSecurityReduced<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			// Room was just made.
 			let _ = drops.try_push(drop);
 		});
+	}
+}
+
+impl<T: Config> SlashCeiling for Pallet<T> {
+	fn max_slash(service: ServiceId) -> Perbill {
+		Self::max_slash(service)
 	}
 }

@@ -43,7 +43,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Restaking::service_owner(service) == Some(who), Error::<T>::NotServiceOwner);
 		Self::check_policy(&policy)?;
 		match Policies::<T>::get(service) {
-			Some(old) => ensure!(policy.no_harsher_than(&old), Error::<T>::PolicyHarsher),
+			Some(old) => {
+				ensure!(policy.no_harsher_than(&old), Error::<T>::PolicyHarsher);
+				T::Restaking::check_milder_slashes(service, old.max_slash(), policy.max_slash())?;
+			},
 			None => ensure!(
 				!T::Restaking::service_has_allocations(service),
 				Error::<T>::OperatorsAlreadyAllocated

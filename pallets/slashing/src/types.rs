@@ -59,6 +59,12 @@ impl<AccountId: PartialEq, BlockNumber: PartialOrd> SlashPolicy<AccountId, Block
 			.all(|f| *f <= self.max_per_incident)
 	}
 
+	/// The share of an operator's whole slashable stake one slash is sure to take: the
+	/// `Critical` tier (pro rata over self-bond and pool), at most the per-incident cap.
+	pub fn max_slash(&self) -> Perbill {
+		self.critical.min(self.max_per_incident)
+	}
+
 	/// Whether `self` is nowhere harsher than `old`: the same slasher, no larger fraction, no
 	/// shorter veto window.
 	pub fn no_harsher_than(&self, old: &Self) -> bool {

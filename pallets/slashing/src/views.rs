@@ -27,8 +27,7 @@ impl<T: Config> Pallet<T> {
 	/// their fraction can burn less of an operator backed mostly by its pool. Zero for a service
 	/// without a policy.
 	pub fn max_slash(service: ServiceId) -> Perbill {
-		Policies::<T>::get(service)
-			.map_or(Perbill::zero(), |policy| policy.critical.min(policy.max_per_incident))
+		Policies::<T>::get(service).map_or(Perbill::zero(), |policy| policy.max_slash())
 	}
 
 	/// The record of executed slash `id`, while in its operator's history.

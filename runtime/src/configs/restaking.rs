@@ -9,7 +9,8 @@
 use frame_support::{parameter_types, traits::EitherOfDiverse, PalletId};
 use frame_system::EnsureRoot;
 use pallet_collective::{EnsureProportionAtLeast, EnsureProportionMoreThan};
-use sp_runtime::Perbill;
+use restaking_primitives::risk::{FloorEnforcement, OvercollateralizationFloor};
+use sp_runtime::{FixedU128, Perbill};
 
 use super::AuditCommitteeInstance;
 
@@ -38,6 +39,13 @@ parameter_types! {
 	pub const MaxServicesPerOperator: u32 = 8;
 	pub const MaxWithdrawals: u32 = 8;
 	pub const MaxOutflowQueue: u32 = 256;
+	/// Corrupting a service alone must cost a fifth more than it pays; the demo reports
+	/// every action that breaks this and refuses none.
+	pub MinOvercollateralization: Option<OvercollateralizationFloor> =
+		Some(OvercollateralizationFloor {
+			gamma: FixedU128::from_rational(1, 5),
+			enforcement: FloorEnforcement::Report,
+		});
 	pub const DefaultParameters: pallet_restaking::Parameters = pallet_restaking::Parameters {
 		max_restake_ratio: Perbill::from_percent(80),
 		max_operator_share: Perbill::from_percent(75),
@@ -75,6 +83,8 @@ impl pallet_restaking::Config for Runtime {
 	type MaxWithdrawals = MaxWithdrawals;
 	type MaxOutflowQueue = MaxOutflowQueue;
 	type DefaultParameters = DefaultParameters;
+	type SlashCeiling = Slashing;
+	type MinOvercollateralization = MinOvercollateralization;
 	type WeightInfo = pallet_restaking::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_restaking::adapters::PalletStaking<Runtime>;

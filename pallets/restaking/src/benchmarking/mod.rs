@@ -420,6 +420,32 @@ mod benchmarks {
 		assert_eq!(settled as u32, n);
 	}
 
+	/// One service's overcollateralization check after an exit (`undelegate`, a deallocation,
+	/// `remove_operator`; `register_service` and `update_service` read the same): the service
+	/// declares a profit and has `o` operators besides the one whose committed stake falls to
+	/// nothing, so the check reads the profile and every one of them. (A runtime's service
+	/// without a slashing policy has `f_s = 0`, so no breach is reported here: one event
+	/// deposit is left out.)
+	#[benchmark]
+	fn floor_check(o: Linear<0, { T::MaxOperatorsPerService::get() - 1 }>) {
+		let who = new_operator::<T>("operator", 0);
+		let service = allocated_service::<T>(&who, 0);
+		for i in 0..o {
+			let other = new_operator::<T>("other", i);
+			Restaking::<T>::do_opt_in(other.clone(), service).unwrap();
+			Restaking::<T>::do_allocate(other, service, Perquintill::one()).unwrap();
+		}
+		pass_allocation_delay::<T>();
+		RiskProfiles::<T>::insert(service, risk_profile::<T>());
+		let pool = Operators::<T>::get(&who).unwrap();
+		let before = Restaking::<T>::committed_stake(&pool);
+		#[block]
+		{
+			Restaking::<T>::check_floor_after_stake_exit(&who, &pool, before, Zero::zero());
+		}
+		assert!(T::MinOvercollateralization::get().is_some(), "the benchmark needs a floor");
+	}
+
 	// The benchmarks named `scaling_*` feed the scaling report (`benchmarks/scaling.py`) and
 	// are not weights of this pallet: `benchmarks/run.sh` leaves them out.
 
