@@ -208,19 +208,21 @@ impl<T: Config> Pallet<T> {
 			// withdrew; the freeze kept them in its account): then only the bonded part of
 			// them was slashed. The position shrinks by at most what the base layer took.
 			let restaked: u128 = ledger.restaked().unique_saturated_into();
-			let fraction = Perquintill::from_rational(slashed, total.max(restaked));
-			Self::base_slash_staker(stash, ledger, fraction);
+			Self::base_slash_staker(stash, ledger, slashed, total.max(restaked));
 		}
 		if let Some(pool) = PoolEntry::load(stash) {
 			Self::base_slash_operator(stash, pool, Perquintill::from_rational(slashed, total));
 		}
 	}
 
+	/// Shrink `stash`'s position by `slashed / of` after a base-layer slash.
 	pub(crate) fn base_slash_staker(
 		stash: &T::AccountId,
 		mut ledger: StakerLedger<T>,
-		fraction: Perquintill,
+		slashed: u128,
+		of: u128,
 	) {
+		let fraction = Perquintill::from_rational(slashed, of);
 		let Some(mut pool) = PoolEntry::load(&ledger.operator) else {
 			defensive!("a staker's operator exists");
 			return;
@@ -245,10 +247,28 @@ impl<T: Config> Pallet<T> {
 			*value = value.saturating_sub(drop).max(pool.value_of(*shares));
 			cut
 		};
+		let checkpointed = ledger.restaked();
 		let active_cut = burn(&mut ledger.shares, &mut ledger.value);
 		let mut cut = active_cut;
 		for w in ledger.withdrawals.iter_mut() {
 			cut = cut.saturating_add(burn(&mut w.shares, &mut w.value));
+		}
+		// Each part rounds its drop down, so together they can keep a unit or two more than
+		// the position's share of what the base layer left; the freeze would then hold free
+		// balance that was never restaked (a vault's reserve). The position keeps at most
+		// `value − ⌊value · slashed / of⌋`: the excess comes off the active value, then the
+		// withdrawals, none below what its shares are worth.
+		let keep =
+			checkpointed.saturating_sub(Self::ratio_of(checkpointed, slashed, of, Rounding::Down));
+		let mut excess = ledger.restaked().saturating_sub(keep);
+		let mut trim = |shares: BalanceOf<T>, value: &mut BalanceOf<T>| {
+			let take = excess.min(value.saturating_sub(pool.value_of(shares)));
+			*value = value.saturating_sub(take);
+			excess = excess.saturating_sub(take);
+		};
+		trim(ledger.shares, &mut ledger.value);
+		for w in ledger.withdrawals.iter_mut() {
+			trim(w.shares, &mut w.value);
 		}
 		ledger.queued_outflow = ledger.queued_outflow.min(ledger.value);
 		// The base layer took its fraction of the loss still pending with the bond. Rounding

@@ -1266,6 +1266,27 @@ mod base_layer {
 		});
 	}
 
+	/// Each part of a position (active value, each withdrawal) rounds its drop down; together
+	/// they may not keep more than the base layer left, or the freeze would hold free balance
+	/// that was never restaked (a vault's reserve, which a later loss then took).
+	#[test]
+	fn a_base_slash_leaves_no_more_restaked_than_bonded() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Given all of the bond restaked, 200 of it withdrawing.
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, BOND));
+			assert_ok!(Restaking::undelegate(signed(STAKER), 200));
+			// When the base layer takes 9,973 of the 10,000: the parts alone would drop
+			// ⌊9,800 · 0.9973⌋ + ⌊200 · 0.9973⌋ = 9,773 + 199 and keep 28.
+			base_slash(STAKER, 9_973);
+			// Then the position keeps the 27 left bonded, and no free balance is frozen.
+			assert_eq!(bonded(STAKER), 27);
+			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
+			assert_eq!(ledger.restaked(), 27);
+			assert_eq!(frozen(STAKER), 27);
+		});
+	}
+
 	#[test]
 	fn a_base_slash_of_an_operator_lowers_its_pool() {
 		ExtBuilder::default().build_and_execute(|| {
