@@ -8,7 +8,7 @@ use scale_info::TypeInfo;
 use sp_runtime::{FixedU128, Perbill, Perquintill};
 
 use crate::{
-	restaking::{LossLedger, ServiceId},
+	restaking::{LossLedger, ServiceId, ServiceStatus},
 	slashing::{SecurityDrop, SlashId, SlashRecord, SlashRequest},
 };
 
@@ -109,8 +109,8 @@ pub struct OperatorStake<AccountId, Balance> {
 pub struct ServiceSecurity<AccountId, Balance> {
 	/// The service's owner.
 	pub owner: AccountId,
-	/// Whether it is active, paused or retired (0, 1, 2).
-	pub status: u8,
+	/// Whether it is active, paused or retired.
+	pub status: ServiceStatus,
 	/// Stake the service can slash now, over all its operators.
 	pub total_slashable: Balance,
 	/// Per operator, largest first.

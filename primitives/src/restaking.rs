@@ -10,6 +10,31 @@ use sp_staking::EraIndex;
 /// Identifier of a registered service.
 pub type ServiceId = u32;
 
+/// Lifecycle of a service.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub enum ServiceStatus {
+	/// Takes opt-ins, allocations and reward payments.
+	#[codec(index = 0)]
+	Active,
+	/// Takes no new opt-ins or allocations; existing ones stay slashable.
+	#[codec(index = 1)]
+	Paused,
+	/// Closed for good: nothing allocated, deposit returned.
+	#[codec(index = 2)]
+	Retired,
+}
+
 /// How hard a slash hits an operator, and whose stake pays.
 #[derive(
 	Clone,

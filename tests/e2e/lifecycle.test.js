@@ -82,10 +82,10 @@ describe('restaking lifecycle on the dev chain', () => {
 
   it('2. the operator allocates; the service is secured after the delay', async () => {
     const events = await submitOk(api, api.tx.restaking.allocate(service, 10n ** 18n), operator);
-    // (`data.at` is the array method: the fourth field is read by position.)
-    const at = findEvent(events, 'restaking', 'AllocationScheduled').data[3].toNumber();
+    const at = findEvent(events, 'restaking', 'AllocationScheduled').data.effectiveAt.toNumber();
     await waitForBlock(api, at);
     const security = (await api.call.restakingApi.serviceSecurity(service)).unwrap();
+    assert.ok(security.status.isActive, 'the service is active');
     assert.equal(security.totalSlashable.toBigInt(), SELF_BOND + 2n * DELEGATION);
     assert.equal(security.operators.length, 1);
     step('secured', { block: at, totalSlashable: fmt(security.totalSlashable.toBigInt()) });

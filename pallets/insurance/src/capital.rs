@@ -148,7 +148,13 @@ impl<T: Config> Pallet<T> {
 		Positions::<T>::insert(pool, &who, position);
 		Pools::<T>::insert(pool, record);
 		let expires = Self::expiry(at);
-		Self::deposit_event(Event::WithdrawRequested { pool, who, shares, at, expires });
+		Self::deposit_event(Event::WithdrawRequested {
+			pool,
+			who,
+			shares,
+			withdrawable_at: at,
+			expires,
+		});
 		Ok(())
 	}
 

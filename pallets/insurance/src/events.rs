@@ -11,13 +11,13 @@ mod events {
 		PoolCreated { pool: PoolId, owner: T::AccountId, services: Vec<ServiceId> },
 		/// An underwriter deposited `amount` for `shares`.
 		Deposited { pool: PoolId, who: T::AccountId, amount: BalanceOf<T>, shares: BalanceOf<T> },
-		/// An underwriter asked to withdraw `shares`: it can, from block `at` until block
-		/// `expires` (excluded), when the request expires.
+		/// An underwriter asked to withdraw `shares`: it can, from block `withdrawable_at` until
+		/// block `expires` (excluded), when the request expires.
 		WithdrawRequested {
 			pool: PoolId,
 			who: T::AccountId,
 			shares: BalanceOf<T>,
-			at: BlockNumberFor<T>,
+			withdrawable_at: BlockNumberFor<T>,
 			expires: BlockNumberFor<T>,
 		},
 		/// An underwriter withdrew `amount` for `shares`.

@@ -448,7 +448,7 @@ mod attacks {
 					pool: POOL,
 					who: UNDERWRITER,
 					shares: CAPITAL / 2,
-					at: 1 + COOLDOWN,
+					withdrawable_at: 1 + COOLDOWN,
 					expires: 3 * COOLDOWN,
 				}
 			);

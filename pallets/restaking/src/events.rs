@@ -36,11 +36,11 @@ mod events {
 		ServiceFunded { service: ServiceId, from: T::AccountId, amount: BalanceOf<T> },
 		/// An operator registered.
 		OperatorRegistered { operator: T::AccountId, self_bond: BalanceOf<T>, commission: Perbill },
-		/// An operator's commission changes at block `at`.
+		/// An operator's commission changes at block `effective_at`.
 		CommissionChangeScheduled {
 			operator: T::AccountId,
 			commission: Perbill,
-			at: BlockNumberFor<T>,
+			effective_at: BlockNumberFor<T>,
 		},
 		/// An operator's self-bond grew.
 		SelfBondIncreased { operator: T::AccountId, amount: BalanceOf<T> },
@@ -52,12 +52,12 @@ mod events {
 		OptedOut { operator: T::AccountId, service: ServiceId },
 		/// A service's owner approved an operator.
 		OperatorApproved { operator: T::AccountId, service: ServiceId },
-		/// An operator's allocation to a service changes to `magnitude` at block `at`.
+		/// An operator's allocation to a service changes to `magnitude` at block `effective_at`.
 		AllocationScheduled {
 			operator: T::AccountId,
 			service: ServiceId,
 			magnitude: Perquintill,
-			at: BlockNumberFor<T>,
+			effective_at: BlockNumberFor<T>,
 		},
 		/// A staker restaked `amount` through an operator, for `shares` pool shares.
 		Delegated {
@@ -146,12 +146,12 @@ mod events {
 		/// A service's owner removed an operator, which had nothing allocated to it.
 		OperatorRemoved { operator: T::AccountId, service: ServiceId },
 		/// A service's owner removed an operator that is still allocated: it can no longer
-		/// allocate, its magnitude leaves (slashable until then) from block `at`, and a second
-		/// `remove_operator` afterwards completes the removal.
+		/// allocate, its magnitude leaves (slashable until then) from block `effective_at`, and a
+		/// second `remove_operator` afterwards completes the removal.
 		OperatorRemovalScheduled {
 			operator: T::AccountId,
 			service: ServiceId,
-			at: BlockNumberFor<T>,
+			effective_at: BlockNumberFor<T>,
 		},
 	}
 

@@ -78,7 +78,11 @@ impl<T: Config> Pallet<T> {
 		let at = now.saturating_add(T::CommissionChangeDelay::get());
 		pool.pending_commission = Some((commission, at));
 		Operators::<T>::insert(&who, pool);
-		Self::deposit_event(Event::CommissionChangeScheduled { operator: who, commission, at });
+		Self::deposit_event(Event::CommissionChangeScheduled {
+			operator: who,
+			commission,
+			effective_at: at,
+		});
 		Ok(())
 	}
 
@@ -281,7 +285,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::OperatorRemovalScheduled {
 			operator: operator.clone(),
 			service,
-			at,
+			effective_at: at,
 		});
 		if let Some(pool) = Operators::<T>::get(&operator) {
 			Self::check_floor_after_membership_change(
@@ -376,7 +380,7 @@ impl<T: Config> Pallet<T> {
 			operator: who.clone(),
 			service,
 			magnitude,
-			at,
+			effective_at: at,
 		});
 		Self::check_floor_after_membership_change(&who, &pool, service, &previous, &membership);
 		Ok(())

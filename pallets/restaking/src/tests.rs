@@ -82,7 +82,7 @@ fn example_restake_and_allocate() {
 					operator: OPERATOR,
 					service,
 					magnitude: Perquintill::from_percent(50),
-					at
+					effective_at: at
 				},
 			]
 		);
@@ -463,7 +463,7 @@ mod operators {
 				Event::CommissionChangeScheduled {
 					operator: OPERATOR,
 					commission: Perbill::from_percent(30),
-					at
+					effective_at: at
 				}
 			);
 			let pool = Operators::<Runtime>::get(OPERATOR).unwrap();

@@ -12,30 +12,7 @@ use sp_runtime::{
 
 use crate::{BalanceOf, BlockNumberFor, Config};
 
-/// Lifecycle of a service.
-#[derive(
-	Clone,
-	Copy,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	PartialEq,
-	Eq,
-)]
-pub enum ServiceStatus {
-	/// Takes opt-ins, allocations and reward payments.
-	#[codec(index = 0)]
-	Active,
-	/// Takes no new opt-ins or allocations; existing ones stay slashable.
-	#[codec(index = 1)]
-	Paused,
-	/// Closed for good: nothing allocated, deposit returned.
-	#[codec(index = 2)]
-	Retired,
-}
+pub use restaking_primitives::restaking::ServiceStatus;
 
 /// A registered service ("actively validated service").
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, DebugNoBound)]

@@ -119,11 +119,7 @@ impl<T: Config> Pallet<T> {
 		let largest = stakes.first().map(|(_, s)| *s).unwrap_or_else(Zero::zero);
 		Some(ServiceSecurity {
 			owner: record.owner,
-			status: match record.status {
-				ServiceStatus::Active => 0,
-				ServiceStatus::Paused => 1,
-				ServiceStatus::Retired => 2,
-			},
+			status: record.status,
 			total_slashable: total,
 			largest_operator_share: Perbill::from_rational(largest, total.max(largest)),
 			nakamoto_coefficient: Self::nakamoto(stakes.iter().map(|(_, s)| *s), total),

@@ -858,7 +858,7 @@ mod attacks {
 				Some(pallet_restaking::Event::OperatorRemovalScheduled {
 					operator: OPERATOR,
 					service: SERVICE,
-					at,
+					effective_at: at,
 				})
 			);
 			// It cannot allocate again, and the service can still slash it meanwhile.
