@@ -222,7 +222,10 @@ impl<T: Config> Pallet<T> {
 		slashed: u128,
 		of: u128,
 	) {
-		let fraction = Perquintill::from_rational(slashed, of);
+		if slashed == 0 || of == 0 {
+			return;
+		}
+		let slashed = slashed.min(of);
 		let Some(mut pool) = PoolEntry::load(&ledger.operator) else {
 			defensive!("a staker's operator exists");
 			return;
@@ -232,18 +235,14 @@ impl<T: Config> Pallet<T> {
 		let value_before = ledger.restaked();
 		let pending_before = ledger.pending_loss(&pool);
 		Self::checkpoint(&mut ledger, &pool);
-		// Shares shrink by the fraction rounded up, the frozen value by the fraction rounded
-		// down (the freeze never falls by more than the base layer took); the value never
-		// drops below what the remaining shares are worth (the pending loss stays ≥ 0).
+		// Shares shrink by `slashed / of` rounded up, the frozen value by it rounded down (the
+		// freeze never falls by more than the base layer took), both exact (a `Perquintill`
+		// would cut too few shares of large balances); the value never drops below what the
+		// remaining shares are worth (the pending loss stays ≥ 0).
 		let burn = |shares: &mut BalanceOf<T>, value: &mut BalanceOf<T>| -> BalanceOf<T> {
-			let cut = Self::fraction_ceil(fraction, *shares).min(*shares);
+			let cut = Self::ratio_of(*shares, slashed, of, Rounding::Up).min(*shares);
 			*shares = shares.saturating_sub(cut);
-			let drop = Self::ratio_of(
-				*value,
-				fraction.deconstruct().into(),
-				Perquintill::ACCURACY.into(),
-				Rounding::Down,
-			);
+			let drop = Self::ratio_of(*value, slashed, of, Rounding::Down);
 			*value = value.saturating_sub(drop).max(pool.value_of(*shares));
 			cut
 		};

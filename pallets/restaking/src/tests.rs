@@ -1279,11 +1279,32 @@ mod base_layer {
 			// When the base layer takes 9,973 of the 10,000: the parts alone would drop
 			// ⌊9,800 · 0.9973⌋ + ⌊200 · 0.9973⌋ = 9,773 + 199 and keep 28.
 			base_slash(STAKER, 9_973);
-			// Then the position keeps the 27 left bonded, and no free balance is frozen.
+			// Then the position keeps the 27 left bonded, and no free balance is frozen: one
+			// unit comes off the active value (26 on its 26 shares), the withdrawal keeps 1.
 			assert_eq!(bonded(STAKER), 27);
 			let ledger = Stakers::<Runtime>::get(STAKER).unwrap();
 			assert_eq!(ledger.restaked(), 27);
 			assert_eq!(frozen(STAKER), 27);
+			assert_eq!((ledger.value, ledger.shares), (26, 26));
+			assert_eq!(ledger.withdrawals[0].value, 1);
+		});
+	}
+
+	/// With balances of 18 decimals, a slash of a third is not a `Perquintill`: cutting shares
+	/// by the truncated fraction would leave a hundred units too many, the position above the
+	/// bond, and the freeze on free balance.
+	#[test]
+	fn a_base_slash_of_a_large_position_leaves_no_more_restaked_than_bonded() {
+		ExtBuilder::default().build_and_execute(|| {
+			let large: Balance = 3 * 10u128.pow(20);
+			Balances::set_balance(&STAKER, 2 * large);
+			assert_ok!(pallet_staking::Pallet::<Runtime>::bond_extra(signed(STAKER), large - BOND));
+			operator(OPERATOR, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, large));
+			base_slash(STAKER, large / 3);
+			assert_eq!(bonded(STAKER), 2 * 10u128.pow(20));
+			assert_eq!(Stakers::<Runtime>::get(STAKER).unwrap().restaked(), 2 * 10u128.pow(20));
+			assert_eq!(frozen(STAKER), 2 * 10u128.pow(20));
 		});
 	}
 
