@@ -37,7 +37,7 @@ pub(crate) struct CommitmentChange<'a, T: Config> {
 
 /// A service's cost of corruption and the floor's `(1 + γ)·π_s`.
 #[derive(Clone, Copy)]
-struct Standing {
+pub(crate) struct Standing {
 	cost: u128,
 	required: u128,
 }
@@ -84,23 +84,16 @@ impl<T: Config> Pallet<T> {
 	fn committed_behind(service: ServiceId, except: Option<&T::AccountId>) -> (BalanceOf<T>, u32) {
 		let mut behind = BalanceOf::<T>::zero();
 		let mut read = 0u32;
-		for operator in ServiceOperators::<T>::get(service) {
-			if Some(&operator) == except {
-				continue;
-			}
+		for (operator, pool, membership) in Self::members_of(service, except) {
 			read = read.saturating_add(1);
-			if let (Some(pool), Some(membership)) =
-				(Operators::<T>::get(&operator), Memberships::<T>::get(&operator, service))
-			{
-				let stake = Self::committed_stake(&pool);
-				behind = behind.saturating_add(Self::committed_exposure(
-					&operator,
-					&pool,
-					stake,
-					service,
-					&membership,
-				));
-			}
+			let stake = Self::committed_stake(&pool);
+			behind = behind.saturating_add(Self::committed_exposure(
+				&operator,
+				&pool,
+				stake,
+				service,
+				&membership,
+			));
 		}
 		(behind, read)
 	}
@@ -126,7 +119,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Report that `service` fell below the floor, standing at `now`.
-	fn report_breach(service: ServiceId, now: Standing) {
+	pub(crate) fn report_breach(service: ServiceId, now: Standing) {
 		Self::deposit_event(Event::OvercollateralizationBreached {
 			service,
 			cost_of_corruption: now.cost.saturated_into(),
@@ -223,13 +216,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Before `service`'s risk profile changes from `before` to `after`: refuse it (under
-	/// [`FloorEnforcement::Refuse`]) or return the breach to report once it is recorded (see
+	/// [`FloorEnforcement::Refuse`]) or return the standing to report once it is recorded (see
 	/// [`Self::judge_declaration`]).
 	pub(crate) fn check_floor_on_declaration(
 		service: ServiceId,
 		before: Option<RiskProfile<BalanceOf<T>>>,
 		after: &RiskProfile<BalanceOf<T>>,
-	) -> Result<Option<(u128, u128)>, DispatchError> {
+	) -> Result<Option<Standing>, DispatchError> {
 		let Some(floor) = T::MinOvercollateralization::get() else { return Ok(None) };
 		if after.profit_from_corruption.is_zero() {
 			return Ok(None);
@@ -237,15 +230,7 @@ impl<T: Config> Pallet<T> {
 		let (behind, _) = Self::committed_behind(service, None);
 		let max_slash = T::SlashCeiling::max_slash(service);
 		let standing = |profile| Self::standing(&floor, profile, max_slash, behind);
-		let breach =
-			Self::judge_declaration(&floor, before.as_ref().map(standing), standing(after))?;
-		Ok(breach.map(|s| (s.cost, s.required)))
-	}
-
-	/// Report `service` below the floor after a declaration (see
-	/// [`Self::check_floor_on_declaration`]).
-	pub(crate) fn report_declaration_breach(service: ServiceId, (cost, required): (u128, u128)) {
-		Self::report_breach(service, Standing { cost, required });
+		Self::judge_declaration(&floor, before.as_ref().map(standing), standing(after))
 	}
 
 	/// Before `service`'s slashes are capped lower, from `before` to `after` (a milder slashing

@@ -218,6 +218,22 @@ impl<T: Config> Pallet<T> {
 		ServiceOperators::<T>::get(service).contains(who)
 	}
 
+	/// The operators listed for `service` other than `except`, each with its pool and its
+	/// membership of the service (one missing either is skipped).
+	pub(crate) fn members_of<'a>(
+		service: ServiceId,
+		except: Option<&'a T::AccountId>,
+	) -> impl Iterator<Item = (T::AccountId, Operator<T>, Membership<T>)> + 'a {
+		ServiceOperators::<T>::get(service)
+			.into_iter()
+			.filter(move |operator| Some(operator) != except)
+			.filter_map(move |operator| {
+				let pool = Operators::<T>::get(&operator)?;
+				let membership = Memberships::<T>::get(&operator, service)?;
+				Some((operator, pool, membership))
+			})
+	}
+
 	/// Remove `who`'s membership of `service`, which has nothing allocated.
 	pub(crate) fn leave_service(who: &T::AccountId, service: ServiceId) {
 		Memberships::<T>::remove(who, service);
@@ -407,15 +423,11 @@ impl<T: Config> Pallet<T> {
 		let own = Self::slashable_total(pool, magnitude);
 		let mut total = own;
 		let mut securing = 1u64;
-		for other in ServiceOperators::<T>::get(service).iter().filter(|op| *op != operator) {
-			if let (Some(p), Some(m)) =
-				(Operators::<T>::get(other), Memberships::<T>::get(other, service))
-			{
-				let stake = Self::slashable_total(&p, Self::magnitude_now(other, service, &m));
-				total = total.saturating_add(stake);
-				if stake >= least {
-					securing = securing.saturating_add(1);
-				}
+		for (other, p, m) in Self::members_of(service, Some(operator)) {
+			let stake = Self::slashable_total(&p, Self::magnitude_now(&other, service, &m));
+			total = total.saturating_add(stake);
+			if stake >= least {
+				securing = securing.saturating_add(1);
 			}
 		}
 		if securing < Self::operators_for_cap(cap) {

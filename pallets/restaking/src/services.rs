@@ -113,7 +113,7 @@ impl<T: Config> Pallet<T> {
 			Self::check_floor_on_declaration(service, RiskProfiles::<T>::get(service), &profile)?;
 		Self::put_risk_profile(service, profile);
 		if let Some(breach) = breach {
-			Self::report_declaration_breach(service, breach);
+			Self::report_breach(service, breach);
 		}
 		Ok(())
 	}

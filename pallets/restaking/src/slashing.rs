@@ -246,7 +246,6 @@ impl<T: Config> Pallet<T> {
 			*value = value.saturating_sub(drop).max(pool.value_of(*shares));
 			cut
 		};
-		let checkpointed = ledger.restaked();
 		let active_cut = burn(&mut ledger.shares, &mut ledger.value);
 		let mut cut = active_cut;
 		for w in ledger.withdrawals.iter_mut() {
@@ -257,8 +256,9 @@ impl<T: Config> Pallet<T> {
 		// balance that was never restaked (a vault's reserve). The position keeps at most
 		// `value − ⌊value · slashed / of⌋`: the excess comes off the active value, then the
 		// withdrawals, none below what its shares are worth.
+		// (`checkpoint` moves rewards only: `value_before` is the value the parts shrank from.)
 		let keep =
-			checkpointed.saturating_sub(Self::ratio_of(checkpointed, slashed, of, Rounding::Down));
+			value_before.saturating_sub(Self::ratio_of(value_before, slashed, of, Rounding::Down));
 		let mut excess = ledger.restaked().saturating_sub(keep);
 		let mut trim = |shares: BalanceOf<T>, value: &mut BalanceOf<T>| {
 			let take = excess.min(value.saturating_sub(pool.value_of(shares)));

@@ -95,13 +95,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Slashable stake per operator of `service`, largest first.
 	fn service_stakes(service: ServiceId) -> Vec<(T::AccountId, BalanceOf<T>)> {
-		let mut stakes: Vec<_> = ServiceOperators::<T>::get(service)
-			.into_iter()
-			.filter_map(|operator| {
-				let pool = Operators::<T>::get(&operator)?;
-				let membership = Memberships::<T>::get(&operator, service)?;
+		let mut stakes: Vec<_> = Self::members_of(service, None)
+			.map(|(operator, pool, membership)| {
 				let magnitude = Self::magnitude_now(&operator, service, &membership);
-				Some((operator, Self::slashable_total(&pool, magnitude)))
+				let stake = Self::slashable_total(&pool, magnitude);
+				(operator, stake)
 			})
 			.collect();
 		stakes.sort_by_key(|(_, stake)| core::cmp::Reverse(*stake));
