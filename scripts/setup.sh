@@ -4,7 +4,8 @@
 #   (linker, see .cargo/config.toml), pkg-config, libssl-dev;
 # - the rustup target wasm32v1-none and the rust-src component (the runtime's wasm; also named
 #   in rust-toolchain.toml, which rustup honours on its own);
-# - the end-to-end tests' npm packages (from tests/e2e/package-lock.json).
+# - chromium (Debian's), which the dashboard's end-to-end test drives headless;
+# - the end-to-end tests' and the dashboard's npm packages (from their package-lock.json).
 # Safe to run again: it installs only what is missing.
 source "$(dirname "$0")/common.sh"
 
@@ -12,6 +13,8 @@ need_cmd cargo "Install a stable Rust toolchain with rustup: https://rustup.rs"
 need_cmd rustup "This project adds a wasm target with rustup: https://rustup.rs"
 
 APT_PACKAGES=(clang libclang-dev protobuf-compiler cmake mold pkg-config libssl-dev)
+# The browser of the dashboard's test; `scripts/run-dev.sh` (SETUP_SKIP_BROWSER=1) needs none.
+[ "${SETUP_SKIP_BROWSER:-0}" = 1 ] || APT_PACKAGES+=(chromium)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
@@ -40,15 +43,18 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
 fi
 
 if [ "${SETUP_SKIP_NPM:-0}" != 1 ]; then
-	# Checked before any long build: the end-to-end tests run last and need Node.js 20.
-	need_cmd node "Install Node.js 20 or newer (with npm) for the end-to-end tests."
-	need_cmd npm "Install Node.js 20 or newer (with npm) for the end-to-end tests."
-	node_major="$(node -p 'process.versions.node.split(".")[0]')"
-	[ "$node_major" -ge 20 ] \
-		|| die "Node.js $(node --version) is too old: the end-to-end tests need Node.js 20 or newer."
-	if [ ! -d "$ROOT/tests/e2e/node_modules" ] \
-		|| [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules" ]; then
-		say "Installing the end-to-end tests' npm packages"
-		(cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-	fi
+	# Checked before any long build: the end-to-end tests run last, and Vite (the dashboard's
+	# build) needs Node.js 20.19.
+	need_cmd node "Install Node.js 20.19 or newer (with npm) for the end-to-end tests and the dashboard."
+	need_cmd npm "Install Node.js 20.19 or newer (with npm) for the end-to-end tests and the dashboard."
+	node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+		|| die "Node.js $(node --version) is too old: the end-to-end tests and the dashboard need 20.19 or newer."
+	for dir in tests/e2e dashboard; do
+		if [ ! -d "$ROOT/$dir/node_modules" ] \
+			|| [ "$ROOT/$dir/package-lock.json" -nt "$ROOT/$dir/node_modules" ]; then
+			say "Installing the npm packages of $dir"
+			# puppeteer-core downloads no browser; the variable keeps it that way.
+			(cd "$ROOT/$dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+		fi
+	done
 fi

@@ -59,4 +59,6 @@ stage "Runtime upgrade test (try-runtime)" env SKIP_WASM_BUILD=1 \
 	cargo test --locked -p restaking-runtime --features try-runtime --test upgrade
 stage "Build the node" build_node
 stage "Rust tests (pallets, runtime)" cargo test --locked --workspace
+# The dashboard's static build, which its end-to-end test serves to headless Chromium.
+stage "Build the dashboard" npm --prefix dashboard run build --silent
 stage "End-to-end tests" env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test

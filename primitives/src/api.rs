@@ -5,10 +5,11 @@
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
-use sp_runtime::{FixedU128, Perbill, Perquintill};
+use sp_runtime::{FixedI128, FixedU128, Perbill, Perquintill};
+use sp_staking::EraIndex;
 
 use crate::{
-	restaking::{LossLedger, ServiceId, ServiceStatus},
+	restaking::{LossLedger, PoolEra, ServiceId, ServiceStatus},
 	slashing::{SecurityDrop, SlashId, SlashRecord, SlashRequest},
 };
 
@@ -293,6 +294,112 @@ pub struct StressReport<AccountId, Balance> {
 	pub truncated: bool,
 }
 
+/// The eras a yield estimate is over: the last completed ones, at most the runtime's
+/// `YieldEras` (`docs/architecture.md`, "Yield").
+#[derive(Clone, Copy, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct YieldWindow {
+	/// The first era counted.
+	pub first_era: EraIndex,
+	/// How many eras are counted (none before the operator's first record, nor the current
+	/// one); zero leaves every rate at zero.
+	pub eras: u32,
+	/// The era in progress (not counted).
+	pub current_era: EraIndex,
+	/// Eras in a year, by which per-era figures are annualized.
+	pub eras_per_year: u32,
+}
+
+/// One part of a yield: an amount over the window, the value it was earned on, and the rate
+/// per year.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct YieldPart<Balance> {
+	/// Earned (for losses: lost) over the window. For a staker's restaking parts, estimated:
+	/// the per-unit rates applied to its restaked value now.
+	pub amount: Balance,
+	/// The value it was earned on (per era, on average).
+	pub basis: Balance,
+	/// `amount / basis` per era counted, times eras per year.
+	pub per_year: FixedU128,
+}
+
+/// What a unit of value delegated to an operator earned and lost over the window, per year,
+/// and the pool's figures behind it.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct OperatorYield<Balance> {
+	/// The eras counted.
+	pub window: YieldWindow,
+	/// Service rewards net of commission.
+	pub rewards: FixedU128,
+	/// Insurance compensation.
+	pub compensation: FixedU128,
+	/// Realized slash losses (as value taken from the pool).
+	pub losses: FixedU128,
+	/// `rewards + compensation − losses`.
+	pub net: FixedI128,
+	/// The pool's records, oldest first: the window's eras that had any, then the current one
+	/// if it has one.
+	pub eras: Vec<PoolEra<Balance>>,
+}
+
+/// A staker's estimated yield: the base layer's, and its restaking's through its operator.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct StakerYield<AccountId, Balance> {
+	/// The eras the restaking parts count (its operator's window).
+	pub window: YieldWindow,
+	/// The eras the base-layer part looks at: the last completed ones, at most `YieldEras`;
+	/// those that paid the staker nothing (it backed no elected validator) count for nothing.
+	pub base_window: YieldWindow,
+	/// Its operator, `None` when it only stakes on the base layer.
+	pub operator: Option<AccountId>,
+	/// Base-layer staking: what its eras paid over its exposure in them.
+	pub base: YieldPart<Balance>,
+	/// Service rewards net of commission, on its active restaked value.
+	pub rewards: YieldPart<Balance>,
+	/// Insurance compensation, on its restaked value, withdrawals included.
+	pub compensation: YieldPart<Balance>,
+	/// Realized slash losses, on its restaked value, withdrawals included.
+	pub losses: YieldPart<Balance>,
+	/// All parts together over its base bond now, per year; `None` without a bond.
+	pub net: Option<FixedI128>,
+}
+
+/// One page of a listing: at most the asked count (at least one, never more than
+/// [`MAX_PAGE`]) in storage order, and the key to continue after, `None` on the last page.
+#[derive(Clone, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct Page<Key, Item> {
+	/// The entries, each with its key.
+	pub items: Vec<(Key, Item)>,
+	/// Pass as `after` for the next page; `None` when nothing is left.
+	pub next: Option<Key>,
+}
+
+/// The most entries a listing returns per page.
+pub const MAX_PAGE: u32 = 100;
+
+impl<Key: Clone, Item> Page<Key, Item> {
+	/// The next page from `keys` (the listing's keys after the cursor, in storage order): at
+	/// most `count` entries, `count` taken between 1 and `MAX_PAGE`, each with what `item`
+	/// answers for its key (a key it answers `None` for is left out), and where to continue if
+	/// any key is left.
+	pub fn collect(
+		keys: impl Iterator<Item = Key>,
+		count: u32,
+		item: impl Fn(&Key) -> Option<Item>,
+	) -> Self {
+		let limit = count.clamp(1, MAX_PAGE) as usize;
+		let mut keys = keys.peekable();
+		let mut items = Vec::new();
+		while items.len() < limit {
+			let Some(key) = keys.next() else { break };
+			if let Some(found) = item(&key) {
+				items.push((key, found));
+			}
+		}
+		let next = keys.peek().and(items.last()).map(|(key, _)| key.clone());
+		Self { items, next }
+	}
+}
+
 /// The most steps `stressTest` searches.
 pub const MAX_STRESS_STEPS: u32 = 64;
 
@@ -304,7 +411,8 @@ pub const TOP_N: usize = 3;
 sp_api::decl_runtime_apis! {
 	/// The restaking system's state for wallets, dashboards and tests.
 	///
-	/// Version 2 adds `security_report` and `stress_test`.
+	/// Version 2 adds `security_report` and `stress_test`; version 3 the yield estimates and
+	/// the paged listings of services and operators.
 	pub trait RestakingApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -328,6 +436,20 @@ sp_api::decl_runtime_apis! {
 		/// `min(max_steps, MAX_STRESS_STEPS)` steps).
 		#[api_version(2)]
 		fn stress_test(shock: Shock<AccountId>, max_steps: u32) -> StressReport<AccountId, Balance>;
+		/// What a unit delegated to `operator` earned and lost per year over the last eras,
+		/// with the pool's records; `None` if not an operator.
+		#[api_version(3)]
+		fn operator_yield(operator: AccountId) -> Option<OperatorYield<Balance>>;
+		/// `who`'s estimated yield per year: base-layer staking, service rewards, compensation
+		/// and losses; `None` if it neither stakes nor restakes.
+		#[api_version(3)]
+		fn staker_yield(who: AccountId) -> Option<StakerYield<AccountId, Balance>>;
+		/// Services after `after` (from the first if `None`), with their security.
+		#[api_version(3)]
+		fn services(after: Option<ServiceId>, count: u32) -> Page<ServiceId, ServiceSecurity<AccountId, Balance>>;
+		/// Operators after `after` (from the first if `None`), with their pools and allocations.
+		#[api_version(3)]
+		fn operators(after: Option<AccountId>, count: u32) -> Page<AccountId, OperatorProfile<Balance, BlockNumber>>;
 	}
 
 	/// Slashing: requests, records and contagion.
@@ -347,7 +469,7 @@ sp_api::decl_runtime_apis! {
 		fn contagion_report(operator: AccountId) -> ContagionReport<Balance, BlockNumber>;
 	}
 
-	/// Liquid restaking vaults.
+	/// Liquid restaking vaults. Version 2 adds the paged listing.
 	pub trait LiquidRestakingApi<AccountId, Balance>
 	where
 		AccountId: Codec,
@@ -356,9 +478,12 @@ sp_api::decl_runtime_apis! {
 		/// A vault's value, token supply, exchange rate, redemptions and exposure; `None` if
 		/// unknown.
 		fn vault_state(vault: crate::liquid::VaultId) -> Option<crate::liquid::VaultState<AccountId, Balance>>;
+		/// Vaults after `after` (from the first if `None`), with their state.
+		#[api_version(2)]
+		fn vaults(after: Option<crate::liquid::VaultId>, count: u32) -> Page<crate::liquid::VaultId, crate::liquid::VaultState<AccountId, Balance>>;
 	}
 
-	/// Insurance: pools, quotes and covers.
+	/// Insurance: pools, quotes and covers. Version 2 adds the paged listing of pools.
 	pub trait InsuranceApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -379,5 +504,50 @@ sp_api::decl_runtime_apis! {
 		) -> Result<Balance, sp_runtime::DispatchError>;
 		/// Covers on `(operator, service)` not yet released.
 		fn covers_of(operator: AccountId, service: ServiceId) -> Vec<CoverView<AccountId, Balance, BlockNumber>>;
+		/// Pools after `after` (from the first if `None`), with their figures.
+		#[api_version(2)]
+		fn pools(after: Option<crate::insurance::PoolId>, count: u32) -> Page<crate::insurance::PoolId, PoolState<AccountId, Balance>>;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn listing(keys: core::ops::Range<u32>, count: u32) -> Page<u32, u32> {
+		// Odd keys have no entry.
+		Page::collect(keys, count, |k| (k % 2 == 0).then_some(k * 10))
+	}
+
+	#[test]
+	fn a_page_holds_at_most_count_entries_and_says_where_to_continue() {
+		let first = listing(0..10, 2);
+		assert_eq!(first.items, vec![(0, 0), (2, 20)]);
+		assert_eq!(first.next, Some(2));
+		let next = first.next.unwrap();
+		let last = listing(next + 1..10, 10);
+		assert_eq!(last.items, vec![(4, 40), (6, 60), (8, 80)]);
+		assert_eq!(last.next, None, "nothing is left after the last page");
+	}
+
+	#[test]
+	fn a_page_never_exceeds_max_page() {
+		let page = Page::collect(0..1_000u32, u32::MAX, |k| Some(*k));
+		assert_eq!(page.items.len(), MAX_PAGE as usize);
+		assert_eq!(page.next, Some(MAX_PAGE - 1));
+	}
+
+	#[test]
+	fn a_key_left_without_an_entry_makes_one_more_empty_page() {
+		let page = listing(0..4, 2);
+		assert_eq!(page.items, vec![(0, 0), (2, 20)]);
+		// Key 3 is left, though it has no entry: the page cannot know without reading it.
+		assert_eq!(page.next, Some(2));
+		assert_eq!(listing(3..4, 2), Page { items: vec![], next: None });
+	}
+
+	#[test]
+	fn a_count_of_zero_asks_for_one_entry() {
+		assert_eq!(listing(0..4, 0), Page { items: vec![(0, 0)], next: Some(0) });
 	}
 }

@@ -113,6 +113,65 @@ pub trait BaseStaking<AccountId, Balance> {
 
 	/// Take up to `amount` from `who`'s bond. Returns the funds taken and how much that is.
 	fn slash_bonded(who: &AccountId, amount: Balance) -> (Self::Credit, Balance);
+
+	/// What the base layer owes `who` for `era` (claimed or not) and the stake it was earned
+	/// on: `who`'s exposure behind the validators it backed in that era, its own as a validator
+	/// included. `None` when the era is not paid out yet, no longer kept, or `who` backed
+	/// nothing in it. Read by the yield estimate only (`docs/architecture.md`, "Yield"); a
+	/// backend without era payouts keeps the default.
+	fn era_payout(_who: &AccountId, _era: EraIndex) -> Option<EraPayout<Balance>> {
+		None
+	}
+}
+
+/// A staker's base-layer payout for one era (see [`BaseStaking::era_payout`]).
+#[derive(Clone, Copy, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
+pub struct EraPayout<Balance> {
+	/// What the era pays it.
+	pub reward: Balance,
+	/// The stake it was exposed with.
+	pub stake: Balance,
+}
+
+/// What an operator's pool earned and lost in one era: the yield history
+/// (`docs/architecture.md`, "Yield"). The rates are per unit of value at `factor`, the value of
+/// a share when the record opened (only the slashes recorded here move it within the era), so a
+/// unit of value delegated through the era earned `reward_rate` and lost `loss_rate`, whatever
+/// the pool's size at each event.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct PoolEra<Balance> {
+	/// The base-layer era.
+	pub era: EraIndex,
+	/// The value of one pool share when the record opened: the unit the rates are per.
+	pub factor: FixedU128,
+	/// Service rewards credited to the delegators, net of commission.
+	pub rewards: Balance,
+	/// Service rewards the operator kept: its commission and its self-bond's part.
+	pub to_operator: Balance,
+	/// Insurance compensation paid to the pool.
+	pub compensation: Balance,
+	/// Value slashes took from the pool (service slashes, and base-layer slashes of the
+	/// operator).
+	pub losses: Balance,
+	/// Rewards per unit of earning value: the sum of each payment's reward per share over
+	/// `factor`.
+	pub reward_rate: FixedU128,
+	/// Compensation per unit of value (withdrawing shares included).
+	pub compensation_rate: FixedU128,
+	/// Value the slashes took per unit: `1 − factor after the era's slashes / factor`.
+	pub loss_rate: FixedU128,
 }
 
 /// A service's view of one operator: what the slashing pallet needs from restaking.

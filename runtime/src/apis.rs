@@ -214,7 +214,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
+	#[api_version(3)]
 	impl restaking_api::RestakingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn staker_exposure(
 			who: AccountId,
@@ -250,16 +250,50 @@ impl_runtime_apis! {
 		) -> restaking_api::StressReport<AccountId, Balance> {
 			Restaking::stress_test(shock, max_steps)
 		}
+
+		fn operator_yield(operator: AccountId) -> Option<restaking_api::OperatorYield<Balance>> {
+			Restaking::operator_yield(operator)
+		}
+
+		fn staker_yield(who: AccountId) -> Option<restaking_api::StakerYield<AccountId, Balance>> {
+			Restaking::staker_yield(who)
+		}
+
+		fn services(
+			after: Option<ServiceId>,
+			count: u32,
+		) -> restaking_api::Page<ServiceId, restaking_api::ServiceSecurity<AccountId, Balance>> {
+			Restaking::services_page(after, count)
+		}
+
+		fn operators(
+			after: Option<AccountId>,
+			count: u32,
+		) -> restaking_api::Page<AccountId, restaking_api::OperatorProfile<Balance, BlockNumber>> {
+			Restaking::operators_page(after, count)
+		}
 	}
 
+	#[api_version(2)]
 	impl restaking_api::LiquidRestakingApi<Block, AccountId, Balance> for Runtime {
 		fn vault_state(
 			vault: restaking_primitives::liquid::VaultId,
 		) -> Option<restaking_primitives::liquid::VaultState<AccountId, Balance>> {
 			LiquidRestaking::vault_state(vault)
 		}
+
+		fn vaults(
+			after: Option<restaking_primitives::liquid::VaultId>,
+			count: u32,
+		) -> restaking_api::Page<
+			restaking_primitives::liquid::VaultId,
+			restaking_primitives::liquid::VaultState<AccountId, Balance>,
+		> {
+			LiquidRestaking::vaults_page(after, count)
+		}
 	}
 
+	#[api_version(2)]
 	impl restaking_api::InsuranceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn pool_state(
 			pool: restaking_primitives::insurance::PoolId,
@@ -282,6 +316,16 @@ impl_runtime_apis! {
 			service: ServiceId,
 		) -> Vec<restaking_api::CoverView<AccountId, Balance, BlockNumber>> {
 			Insurance::covers_of(&operator, service)
+		}
+
+		fn pools(
+			after: Option<restaking_primitives::insurance::PoolId>,
+			count: u32,
+		) -> restaking_api::Page<
+			restaking_primitives::insurance::PoolId,
+			restaking_api::PoolState<AccountId, Balance>,
+		> {
+			Insurance::pools_page(after, count)
 		}
 	}
 

@@ -63,7 +63,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("restaking-demo"),
 	impl_name: alloc::borrow::Cow::Borrowed("restaking-demo"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -157,7 +157,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations, run on a runtime upgrade. Each runs only from the storage version it
 /// expects and bumps it, so a new chain (which starts at the current versions) runs none.
-pub type Migrations = (pallet_insurance::migrations::v1::MigrateToV1<Runtime>,);
+pub type Migrations = (
+	pallet_insurance::migrations::v1::MigrateToV1<Runtime>,
+	pallet_restaking::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

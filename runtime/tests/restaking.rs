@@ -232,3 +232,60 @@ fn the_demo_reports_a_milder_policy_that_breaks_the_overcollateralization_floor(
 		assert_eq!(Slashing::max_slash(0), pct(9));
 	});
 }
+
+/// The yield estimate against what the chain pays: Bob's base-layer part is exactly what
+/// `payout_stakers` pays him for era 0, his service-rewards part exactly what he can claim
+/// from Alice's payment to Dave, both annualized over the one completed era.
+#[test]
+fn the_yield_estimate_is_what_the_eras_paid() {
+	use restaking_runtime::{configs::ErasPerYear, currency::UNIT, Staking};
+	use sp_runtime::traits::Saturating;
+	new_test_ext("development").execute_with(|| {
+		let (alice, bob, dave) = (account(Alice), account(Bob), account(Dave));
+		run_to_block(2);
+		assert_ok!(Restaking::pay_rewards(
+			RuntimeOrigin::signed(alice.clone()),
+			0,
+			dave.clone(),
+			1_000 * UNIT
+		));
+		run_to_era(1);
+
+		let estimate = Restaking::staker_yield(bob.clone()).expect("Bob stakes and restakes");
+		assert_eq!(estimate.operator, Some(dave.clone()));
+		assert_eq!((estimate.window.first_era, estimate.window.eras), (0, 1));
+		assert_eq!(estimate.window.eras_per_year, ErasPerYear::get());
+
+		// Base layer: what era 0 pays Bob through Alice, whom he nominates.
+		System::reset_events();
+		assert_ok!(Staking::payout_stakers(RuntimeOrigin::signed(dave.clone()), alice, 0));
+		let paid = common::staking_events()
+			.into_iter()
+			.find_map(|e| match e {
+				pallet_staking::Event::Rewarded { stash, amount, .. } if stash == bob => {
+					Some(amount)
+				},
+				_ => None,
+			})
+			.expect("Bob is paid");
+		assert_eq!(estimate.base.amount, paid);
+		let bond = 50_000 * UNIT;
+		assert_eq!(estimate.base.basis, bond);
+		assert_eq!(
+			estimate.base.per_year,
+			FixedU128::from_rational(paid, bond)
+				.saturating_mul(FixedU128::from_u32(ErasPerYear::get()))
+		);
+
+		// Restaking: Bob's share of the payment, which he can claim.
+		let exposure = Restaking::staker_exposure(bob.clone()).unwrap();
+		assert_eq!(estimate.rewards.amount, exposure.pending_rewards);
+		assert_eq!(estimate.rewards.basis, DEMO_DELEGATION);
+		let operator = Restaking::operator_yield(dave).unwrap();
+		assert_eq!(estimate.rewards.per_year, operator.rewards);
+		assert_eq!(operator.eras.len(), 1);
+		assert_eq!(operator.eras[0].rewards, exposure.pending_rewards);
+		assert_eq!(estimate.losses.amount, 0);
+		assert!(estimate.net.expect("Bob has a bond") > sp_runtime::FixedI128::from_inner(0));
+	});
+}

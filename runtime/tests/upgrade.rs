@@ -15,8 +15,8 @@ use frame_support::{
 use pallet_insurance::{migrations::v1::v0, Pools};
 use restaking_primitives::restaking::SlashTier;
 use restaking_runtime::{
-	currency::UNIT, AllPalletsWithSystem, Executive, Insurance, LiquidRestaking, Runtime,
-	RuntimeOrigin, Slashing, System,
+	currency::UNIT, AllPalletsWithSystem, Executive, Insurance, LiquidRestaking, Restaking,
+	Runtime, RuntimeOrigin, Slashing, System,
 };
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Eve, Ferdie};
@@ -48,12 +48,27 @@ fn an_upgrade_from_version_0_keeps_every_invariant() {
 			v0::Pool::put_as_v0(id, pool);
 		}
 		StorageVersion::new(0).put::<Insurance>();
+		// Version 0 of restaking had no yield history.
+		let operators: Vec<_> = pallet_restaking::Operators::<Runtime>::iter_keys().collect();
+		assert_eq!(operators.len(), 2);
+		let _ = pallet_restaking::PoolHistory::<Runtime>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Restaking>();
 
 		let weight = Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
 			.expect("every migration and its checks pass");
 
 		assert!(weight.ref_time() > 0);
 		assert_eq!(Insurance::on_chain_storage_version(), StorageVersion::new(1));
+		assert_eq!(Restaking::on_chain_storage_version(), StorageVersion::new(1));
+		let era = pallet_staking::ActiveEra::<Runtime>::get().map_or(0, |e| e.index);
+		for operator in operators {
+			let history = pallet_restaking::PoolHistory::<Runtime>::get(&operator);
+			assert_eq!(history.iter().map(|r| r.era).collect::<Vec<_>>(), vec![era]);
+			assert_eq!(
+				history[0].factor,
+				pallet_restaking::Operators::<Runtime>::get(&operator).unwrap().factor
+			);
+		}
 		assert_eq!(Pools::<Runtime>::iter().collect::<Vec<_>>(), pools);
 		<AllPalletsWithSystem as TryState<_>>::try_state(
 			System::block_number(),

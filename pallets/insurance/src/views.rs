@@ -2,6 +2,7 @@
 
 use alloc::vec::Vec;
 use restaking_primitives::{
+	api::Page,
 	insurance::{CoverView, PoolId, PoolState},
 	restaking::ServiceId,
 };
@@ -13,6 +14,18 @@ use sp_runtime::{
 use crate::{pallet::*, BalanceOf, BlockNumberFor};
 
 impl<T: Config> Pallet<T> {
+	/// Pools after `after` (from the first if `None`), with their figures.
+	pub fn pools_page(
+		after: Option<PoolId>,
+		count: u32,
+	) -> Page<PoolId, PoolState<T::AccountId, BalanceOf<T>>> {
+		let keys = match after {
+			Some(id) => Pools::<T>::iter_keys_from(Pools::<T>::hashed_key_for(id)),
+			None => Pools::<T>::iter_keys(),
+		};
+		Page::collect(keys, count, |id| Self::pool_state(*id))
+	}
+
 	/// A pool's figures, `None` if unknown.
 	pub fn pool_state(pool_id: PoolId) -> Option<PoolState<T::AccountId, BalanceOf<T>>> {
 		let mut pool = Pools::<T>::get(pool_id)?;

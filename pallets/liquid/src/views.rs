@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use frame_support::traits::fungibles::Inspect;
 use restaking_primitives::{
-	api::ServiceExposure,
+	api::{Page, ServiceExposure},
 	liquid::{VaultId, VaultPosition, VaultState},
 	restaking::DelegationInterface,
 };
@@ -16,6 +16,18 @@ use crate::{pallet::*, Config};
 use restaking_primitives::arithmetic::mul_div;
 
 impl<T: Config> Pallet<T> {
+	/// Vaults after `after` (from the first if `None`), with their state.
+	pub fn vaults_page(
+		after: Option<VaultId>,
+		count: u32,
+	) -> Page<VaultId, VaultState<T::AccountId, T::Balance>> {
+		let keys = match after {
+			Some(id) => Vaults::<T>::iter_keys_from(Vaults::<T>::hashed_key_for(id)),
+			None => Vaults::<T>::iter_keys(),
+		};
+		Page::collect(keys, count, |id| Self::vault_state(*id))
+	}
+
 	/// A vault's value, supply, rate, redemptions and exposure.
 	pub fn vault_state(id: VaultId) -> Option<VaultState<T::AccountId, T::Balance>> {
 		let record = Vaults::<T>::get(id)?;

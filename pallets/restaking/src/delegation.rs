@@ -295,14 +295,21 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let commission = pool.commission_at(now).mul_floor(paid);
 		let rest = paid.saturating_sub(commission);
-		let to_pool = Self::credit_pool(&operator, &mut pool, rest, now)?;
+		let (to_pool, per_share) = Self::credit_pool(&operator, &mut pool, rest, now)?;
 		let to_operator = paid.saturating_sub(to_pool);
 		if !to_operator.is_zero() {
 			T::Currency::transfer(&Self::pot(), &operator, to_operator, Preservation::Preserve)?;
 		}
 		record.reward_budget = record.reward_budget.saturating_sub(paid);
 		Services::<T>::insert(service, record);
+		let factor = pool.factor;
 		Operators::<T>::insert(&operator, pool);
+		Self::note_pool_era(&operator, factor, |record| {
+			record.rewards = record.rewards.saturating_add(to_pool);
+			record.to_operator = record.to_operator.saturating_add(to_operator);
+			let rate = Self::per_unit(per_share, record.factor);
+			record.reward_rate = record.reward_rate.saturating_add(rate);
+		});
 		Self::deposit_event(Event::RewardsPaid {
 			service,
 			operator,
@@ -316,13 +323,14 @@ impl<T: Config> Pallet<T> {
 	/// Credit `rest` (a payment net of commission) to `operator`'s pool in proportion to the
 	/// delegated part of its stake, through the reward accumulator of its earning shares: the
 	/// active shares that did not enter in this block. Returns what the accumulator can hand
-	/// out (the rest of the payment goes to the operator) and marks the block's fresh shares.
+	/// out (the rest of the payment goes to the operator) and what it pays per earning share,
+	/// and marks the block's fresh shares.
 	fn credit_pool(
 		operator: &T::AccountId,
 		pool: &mut Operator<T>,
 		rest: BalanceOf<T>,
 		now: BlockNumberFor<T>,
-	) -> Result<BalanceOf<T>, DispatchError> {
+	) -> Result<(BalanceOf<T>, FixedU128), DispatchError> {
 		// Shares that entered in this block earn nothing of it: the delegators' part is sized on
 		// the other shares, and shared among the active ones of them.
 		let (fresh, left) = if pool.fresh.block == now {
@@ -334,7 +342,7 @@ impl<T: Config> Pallet<T> {
 		// Fresh shares that already left for a withdrawal do not size it either.
 		let delegated = pool.value_of(pool.total_shares.saturating_sub(fresh).saturating_sub(left));
 		if earning.is_zero() {
-			return Ok(Zero::zero());
+			return Ok((Zero::zero(), Zero::zero()));
 		}
 		let to_pool = Self::proportion(
 			rest,
@@ -343,7 +351,7 @@ impl<T: Config> Pallet<T> {
 			Rounding::Down,
 		);
 		if to_pool.is_zero() {
-			return Ok(to_pool);
+			return Ok((to_pool, Zero::zero()));
 		}
 		let per_share =
 			FixedU128::checked_from_rational(to_pool, earning).ok_or(ArithmeticError::Overflow)?;
@@ -362,7 +370,7 @@ impl<T: Config> Pallet<T> {
 			};
 			FreshRewardMarks::<T>::insert(operator, now, mark);
 		}
-		Ok(distributed)
+		Ok((distributed, per_share))
 	}
 
 	/// Move `amount` from `from` to the pot as compensation for `operator`'s delegators, the
@@ -385,7 +393,13 @@ impl<T: Config> Pallet<T> {
 			.checked_add(&per_share)
 			.ok_or(ArithmeticError::Overflow)?;
 		T::Currency::transfer(from, &Self::pot(), amount, Preservation::Preserve)?;
+		let factor = pool.factor;
 		Operators::<T>::insert(operator, pool);
+		Self::note_pool_era(operator, factor, |record| {
+			record.compensation = record.compensation.saturating_add(amount);
+			let rate = Self::per_unit(per_share, record.factor);
+			record.compensation_rate = record.compensation_rate.saturating_add(rate);
+		});
 		Self::deposit_event(Event::CompensationPaid { operator: operator.clone(), amount });
 		Ok(amount)
 	}

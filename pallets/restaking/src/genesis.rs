@@ -96,5 +96,6 @@ impl<T: Config> Pallet<T> {
 		assert!(T::MaxOutflowQueue::get() > 0, "MaxOutflowQueue must be positive");
 		assert!(T::DefaultParameters::get().is_valid(), "DefaultParameters must be valid");
 		assert!(T::MaxCommission::get() <= Perbill::one(), "MaxCommission is a fraction");
+		assert!(T::ErasPerYear::get() > 0, "ErasPerYear must be positive");
 	}
 }

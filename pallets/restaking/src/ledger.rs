@@ -59,10 +59,11 @@ impl<T: Config> PoolEntry<T> {
 		pool
 	}
 
-	/// Remove the record, and its stake from [`TotalRestaked`].
+	/// Remove the record and its yield history, and its stake from [`TotalRestaked`].
 	pub(crate) fn remove(self) {
 		TotalRestaked::<T>::mutate(|total| *total = total.saturating_sub(self.counted));
 		Operators::<T>::remove(&self.operator);
+		PoolHistory::<T>::remove(&self.operator);
 	}
 
 	/// Write `staker`'s ledger back (see [`Pallet::put_staker`]), then this record.

@@ -69,6 +69,7 @@ mod idle;
 mod impls;
 mod ledger;
 mod math;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod operators;
@@ -82,6 +83,7 @@ mod tests;
 mod try_state;
 pub mod types;
 mod views;
+mod yields;
 pub use views::{RiskNetwork, DEFAULT_CORRUPTION_THRESHOLD};
 pub mod weights;
 
@@ -98,6 +100,9 @@ use frame_support::traits::fungible::{self, Inspect};
 pub trait BenchmarkHelper<AccountId, Balance> {
 	/// Make `who` (funded by the caller) a base-layer staker with `amount` bonded.
 	fn bond(who: &AccountId, amount: Balance);
+
+	/// Make `era` the base layer's current era.
+	fn set_era(era: sp_staking::EraIndex);
 }
 use restaking_primitives::restaking::ServiceId;
 
@@ -127,13 +132,13 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use restaking_primitives::{
-		restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced},
+		restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced, PoolEra},
 		risk::{OvercollateralizationFloor, RiskProfile, SlashCeiling},
 	};
 	use sp_runtime::{Perbill, Perquintill};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -266,6 +271,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type DefaultParameters: Get<Parameters>;
 
+		/// Completed eras a yield estimate is over. Each operator keeps as many records of what
+		/// its pool earned and lost, and one for the current era ([`PoolHistory`]).
+		#[pallet::constant]
+		type YieldEras: Get<u32>;
+
+		/// Base-layer eras in a year, by which yield estimates are annualized.
+		#[pallet::constant]
+		type ErasPerYear: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -344,6 +358,8 @@ pub mod pallet {
 			type MaxWithdrawals = ConstU32<3>;
 			type MaxOutflowQueue = ConstU32<3>;
 			type DefaultParameters = OpenParameters;
+			type YieldEras = ConstU32<4>;
+			type ErasPerYear = ConstU32<365>;
 			type SlashCeiling = ();
 			type MinOvercollateralization = ();
 			type WeightInfo = ();
@@ -389,6 +405,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Operators<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, Operator<T>>;
+
+	/// What each operator's pool earned and lost per era, oldest first: eras without a
+	/// payment or a slash have no record (the yield history, `docs/architecture.md`, "Yield").
+	#[pallet::storage]
+	pub type PoolHistory<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<PoolEra<BalanceOf<T>>, HistoryBound<T>>,
+		ValueQuery,
+	>;
 
 	/// Operator memberships of services, with allocations.
 	#[pallet::storage]

@@ -66,6 +66,8 @@ impl<T: Config> Pallet<T> {
 			fresh: Default::default(),
 		};
 		PoolEntry::new(who.clone(), pool).commit();
+		// The yield history starts here: eras before the operator existed count for nothing.
+		Self::note_pool_era(&who, initial_factor(), |_| ());
 		Self::deposit_event(Event::OperatorRegistered { operator: who, self_bond, commission });
 		Ok(())
 	}

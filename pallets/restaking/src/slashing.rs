@@ -144,6 +144,9 @@ impl<T: Config> Pallet<T> {
 		Self::shrink_magnitude(&mut membership, &mut pool, taken, slashable);
 		Memberships::<T>::insert(operator, service, membership);
 		let pool = pool.commit();
+		if !from_pool.is_zero() {
+			Self::note_loss(operator, from_pool, factor_before, pool.factor);
+		}
 		if !others.is_empty() {
 			Self::report_security(operator, others, &pool, Some(service));
 		}
@@ -158,6 +161,22 @@ impl<T: Config> Pallet<T> {
 			factor_after: pool.factor,
 		});
 		Ok(outcome)
+	}
+
+	/// Book a slash's `taken` from `operator`'s pool in its yield history: a share lost
+	/// `before − after`, which the record counts per unit of value at its opening factor (the
+	/// era's slashes then add up to `1 − factor now / factor at the opening`).
+	fn note_loss(
+		operator: &T::AccountId,
+		taken: BalanceOf<T>,
+		before: FixedU128,
+		after: FixedU128,
+	) {
+		Self::note_pool_era(operator, before, |record| {
+			record.losses = record.losses.saturating_add(taken);
+			let rate = Self::per_unit(before.saturating_sub(after), record.factor);
+			record.loss_rate = record.loss_rate.saturating_add(rate);
+		});
 	}
 
 	/// Shrink a membership's magnitude by the share of its slashable stake a slash `taken` of
@@ -325,6 +344,9 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		let pool = pool.commit();
+		if !dropped.is_zero() {
+			Self::note_loss(operator, dropped, factor_before, pool.factor);
+		}
 		Self::deposit_event(Event::OperatorBaseSlashed {
 			operator: operator.clone(),
 			fraction,

@@ -2432,3 +2432,240 @@ mod overcollateralization_floor {
 		});
 	}
 }
+
+mod yields {
+	use super::*;
+	use restaking_primitives::restaking::PoolEra;
+	use sp_runtime::{
+		traits::{One, Zero},
+		FixedI128,
+	};
+
+	fn fixed(n: u128, d: u128) -> FixedU128 {
+		FixedU128::from_rational(n, d)
+	}
+
+	#[test]
+	fn each_era_has_one_record_and_a_unit_earns_the_per_unit_rate() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Self-bond 1,000, STAKER 3,000 in the pool, 10 % commission.
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			set_era(1);
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			// Registration opened era 0's record; both payments of era 0 add to it.
+			let earned = |era, payments: u128| PoolEra {
+				era,
+				factor: FixedU128::one(),
+				rewards: 675 * payments,
+				to_operator: 325 * payments,
+				reward_rate: fixed(675 * payments, 3_000),
+				..Default::default()
+			};
+			assert_eq!(
+				PoolHistory::<Runtime>::get(OPERATOR).into_inner(),
+				vec![earned(0, 2), earned(1, 1)]
+			);
+
+			// In era 2, eras 0 and 1 are counted: 0.45 + 0.225 per unit over two eras, or
+			// 123.1875 a year at 365 eras a year.
+			set_era(2);
+			let y = Restaking::operator_yield(OPERATOR).unwrap();
+			assert_eq!((y.window.first_era, y.window.eras, y.window.current_era), (0, 2, 2));
+			assert_eq!(y.rewards, fixed(3 * 675 * 365, 2 * 3_000));
+			assert_eq!((y.compensation, y.losses), (FixedU128::zero(), FixedU128::zero()));
+			assert_eq!(y.net, FixedI128::from_rational(3 * 675 * 365, 2 * 3_000));
+			assert_eq!(y.eras.len(), 2);
+
+			// STAKER's share: exactly what it can claim, 3 × 675.
+			let st = Restaking::staker_yield(STAKER).unwrap();
+			assert_eq!(st.operator, Some(OPERATOR));
+			assert_eq!((st.rewards.amount, st.rewards.basis), (3 * 675, 3_000));
+			assert_eq!(st.rewards.per_year, y.rewards);
+			assert_ok!(Restaking::claim(signed(STAKER)));
+			assert_eq!(
+				last_event(),
+				Event::Claimed { staker: STAKER, rewards: 3 * 675, compensation: 0 }
+			);
+			// The mock's base layer pays nothing: the base part is empty, and the net rate is
+			// the restaking part over the whole bond.
+			assert_eq!((st.base.amount, st.base.per_year), (0, FixedU128::zero()));
+			// 123.1875 a year on 3,000 restaked is 369,562 (rounded down) on the 10,000 bond.
+			assert_eq!(st.net, Some(FixedI128::from_rational(369_562, BOND)));
+		});
+	}
+
+	#[test]
+	fn slashes_and_compensation_are_rates_of_the_pool_value_they_hit() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			set_era(1);
+			// A tenth of the pool (3,000) goes: delegators lose 0.1 of their value.
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
+			// Compensation of 270 over 3,000 shares: 0.09 per share, and per unit of the value
+			// the era opened with (a share was worth 1).
+			assert_eq!(Restaking::compensate(&OPERATOR, &NOBODY, 270), Ok(270));
+			assert_eq!(
+				PoolHistory::<Runtime>::get(OPERATOR).into_inner()[1],
+				PoolEra {
+					era: 1,
+					factor: FixedU128::one(),
+					compensation: 270,
+					losses: 300,
+					compensation_rate: fixed(9, 100),
+					loss_rate: fixed(1, 10),
+					..Default::default()
+				}
+			);
+			set_era(2);
+			let y = Restaking::operator_yield(OPERATOR).unwrap();
+			assert_eq!(y.losses, fixed(365, 20));
+			assert_eq!(y.compensation, fixed(9 * 365, 200));
+			assert_eq!(
+				y.net,
+				FixedI128::from_rational(9 * 365, 200) - FixedI128::from_rational(365, 20)
+			);
+			// Estimated on STAKER's value now (2,700).
+			let st = Restaking::staker_yield(STAKER).unwrap();
+			assert_eq!((st.losses.amount, st.compensation.amount), (270, 243));
+			assert_eq!((st.losses.basis, st.compensation.basis), (2_700, 2_700));
+		});
+	}
+
+	#[test]
+	fn a_base_slash_of_the_operator_is_a_pool_loss() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(50, 1_000);
+			assert_ok!(Restaking::delegate(signed(STAKER_2), 50, 2_000));
+			// The operator loses a fifth of its bond (10,000): its pool loses a fifth too.
+			base_slash(50, 2_000);
+			let record = PoolHistory::<Runtime>::get(50).into_inner()[0];
+			assert_eq!((record.losses, record.loss_rate), (400, fixed(1, 5)));
+		});
+	}
+
+	#[test]
+	fn rates_are_per_unit_of_the_value_the_era_opened_with() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			set_era(1);
+			// Two slashes of half the pool: a unit present all era keeps a quarter.
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(50), SlashTier::Critical));
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(50), SlashTier::Critical));
+			let factor = Operators::<Runtime>::get(OPERATOR).unwrap().factor;
+			assert_eq!(factor, fixed(1, 4));
+			// Then a payment: 675 over 3,000 shares worth a quarter each is 0.225 per share,
+			// 0.225 per unit of the era's opening value (a share was worth 1 then).
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			let record = PoolHistory::<Runtime>::get(OPERATOR).into_inner()[1];
+			assert_eq!(record.factor, FixedU128::one());
+			assert_eq!(record.loss_rate, fixed(3, 4), "1 − 1/4, not 1/2 + 1/2");
+			let Event::RewardsPaid { to_pool, .. } = last_event() else { panic!("a payment") };
+			assert_eq!(to_pool, 675);
+			assert_eq!(record.reward_rate, fixed(675, 3_000));
+		});
+	}
+
+	#[test]
+	fn the_history_keeps_yield_eras_and_the_current_one() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			for era in 0..8 {
+				set_era(era);
+				assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 100));
+			}
+			// YieldEras is 4: five records, the oldest dropped.
+			let history = PoolHistory::<Runtime>::get(OPERATOR);
+			assert_eq!(history.iter().map(|r| r.era).collect::<Vec<_>>(), vec![3, 4, 5, 6, 7]);
+			set_era(8);
+			let y = Restaking::operator_yield(OPERATOR).unwrap();
+			assert_eq!((y.window.first_era, y.window.eras), (4, 4));
+			assert_eq!(y.eras.iter().map(|r| r.era).collect::<Vec<_>>(), vec![4, 5, 6, 7]);
+		});
+	}
+
+	#[test]
+	fn eras_before_the_first_record_do_not_dilute_the_rate() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			// An operator whose history starts late (registered before it existed): nothing is
+			// counted until its first record, then only the eras since.
+			PoolHistory::<Runtime>::remove(OPERATOR);
+			set_era(3);
+			let empty = Restaking::operator_yield(OPERATOR).unwrap().window;
+			assert_eq!((empty.first_era, empty.eras), (3, 0));
+			assert_eq!(Restaking::operator_yield(OPERATOR).unwrap().rewards, FixedU128::zero());
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			set_era(4);
+			let y = Restaking::operator_yield(OPERATOR).unwrap();
+			assert_eq!((y.window.first_era, y.window.eras), (3, 1));
+			assert_eq!(y.rewards, fixed(675 * 365, 3_000));
+		});
+	}
+
+	#[test]
+	fn the_history_goes_with_the_operator() {
+		ExtBuilder::default().build_and_execute(|| {
+			operator(OPERATOR, 1_000);
+			assert!(!PoolHistory::<Runtime>::get(OPERATOR).is_empty());
+			assert_ok!(Restaking::deregister_operator(signed(OPERATOR)));
+			assert!(!PoolHistory::<Runtime>::contains_key(OPERATOR));
+			assert_eq!(Restaking::operator_yield(OPERATOR), None);
+		});
+	}
+
+	#[test]
+	fn a_staker_without_a_pool_has_its_base_layer_part_only() {
+		ExtBuilder::default().build_and_execute(|| {
+			set_era(6);
+			let st = Restaking::staker_yield(STAKER).unwrap();
+			assert_eq!(st.operator, None);
+			assert_eq!((st.base_window.first_era, st.base_window.eras), (2, 4));
+			assert_eq!(st.window.eras, 0);
+			assert_eq!(st.rewards.basis, 0);
+			assert_eq!(st.net, Some(FixedI128::zero()));
+			assert_eq!(Restaking::staker_yield(NOBODY), None);
+		});
+	}
+
+	#[test]
+	fn listings_page_through_services_and_operators() {
+		ExtBuilder::default().build_and_execute(|| {
+			let services: Vec<_> = (0..5).map(|_| service(OWNER)).collect();
+			operator(OPERATOR, 1_000);
+			operator(OPERATOR_2, 1_000);
+			operator(OPERATOR_3, 1_000);
+			let mut seen = Vec::new();
+			let mut after = None;
+			loop {
+				let page = Restaking::services_page(after, 2);
+				assert!(page.items.len() <= 2);
+				seen.extend(page.items.iter().map(|(id, security)| {
+					assert_eq!(Some(security.clone()), Restaking::service_security(*id));
+					*id
+				}));
+				match page.next {
+					Some(next) => after = Some(next),
+					None => break,
+				}
+			}
+			seen.sort();
+			assert_eq!(seen, services);
+			let first = Restaking::operators_page(None, 2);
+			assert_eq!(first.items.len(), 2);
+			let rest = Restaking::operators_page(first.next, 2);
+			assert_eq!(rest.items.len(), 1);
+			assert_eq!(rest.next, None);
+			let mut operators: Vec<_> =
+				first.items.iter().chain(rest.items.iter()).map(|(who, _)| *who).collect();
+			operators.sort();
+			assert_eq!(operators, vec![OPERATOR, OPERATOR_2, OPERATOR_3]);
+			assert_eq!(rest.items[0].1, Restaking::operator_profile(rest.items[0].0).unwrap());
+		});
+	}
+}

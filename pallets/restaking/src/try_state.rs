@@ -9,6 +9,7 @@ use frame_support::{
 		Get,
 	},
 };
+use restaking_primitives::restaking::BaseStaking;
 use sp_arithmetic::{
 	traits::{Saturating, Zero},
 	Perquintill,
@@ -40,6 +41,27 @@ struct StakerTotals<T: Config> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Every yield history belongs to an operator, has one record per era in order, and none
+	/// from a later era than the base layer's; O(operators × YieldEras).
+	fn check_history() -> Result<(), TryRuntimeError> {
+		let era = T::BaseStaking::current_era();
+		for (operator, history) in PoolHistory::<T>::iter() {
+			ensure!(
+				Operators::<T>::contains_key(&operator),
+				"a yield history outlives its operator"
+			);
+			ensure!(
+				history.windows(2).all(|pair| pair[0].era < pair[1].era),
+				"a yield history is out of era order"
+			);
+			ensure!(
+				history.last().is_none_or(|last| last.era <= era),
+				"a yield history has a record of a later era"
+			);
+		}
+		Ok(())
+	}
+
 	/// Check the pallet's invariants as deep as `level` asks; the `try_state` hook asks for all.
 	/// - `0`: none.
 	/// - `1`: operators, their memberships, services, debts of closed positions, the outflow
@@ -52,6 +74,7 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		Self::check_operators()?;
+		Self::check_history()?;
 		let budgets = Self::check_services()?;
 		let closed_debts = Self::check_closed_debts()?;
 		let queue = OutflowQueue::<T>::get();

@@ -441,3 +441,11 @@ impl<T: Config> Get<u32> for OutflowQueueBound<T> {
 		T::MaxOutflowQueue::get()
 	}
 }
+
+/// Bound of an operator's yield history: the eras a yield is over and the current one.
+pub struct HistoryBound<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for HistoryBound<T> {
+	fn get() -> u32 {
+		T::YieldEras::get().saturating_add(1)
+	}
+}

@@ -4,8 +4,9 @@ use alloc::{collections::btree_map::BTreeMap, vec, vec::Vec};
 use restaking_primitives::{
 	api::{
 		AllocationView, CascadeStep, ContagionEdge, OperatorLoad, OperatorProfile, OperatorStake,
-		Overcollateralization, SecurityReport, ServiceCorruption, ServiceExposure, ServiceSecurity,
-		Shock, StakerExposure, StressReport, SystemRisk, WithdrawalView, MAX_STRESS_STEPS, TOP_N,
+		Overcollateralization, Page, SecurityReport, ServiceCorruption, ServiceExposure,
+		ServiceSecurity, Shock, StakerExposure, StressReport, SystemRisk, WithdrawalView,
+		MAX_STRESS_STEPS, TOP_N,
 	},
 	restaking::{BaseStaking, ServiceId},
 	risk::{
@@ -91,6 +92,31 @@ impl<T: Config> Pallet<T> {
 				TotalRestaked::<T>::get().max(pool.restaked()),
 			),
 		})
+	}
+
+	/// Services after `after` (from the first if `None`), with their security.
+	pub fn services_page(
+		after: Option<ServiceId>,
+		count: u32,
+	) -> Page<ServiceId, ServiceSecurity<T::AccountId, BalanceOf<T>>> {
+		let keys = match after {
+			Some(id) => Services::<T>::iter_keys_from(Services::<T>::hashed_key_for(id)),
+			None => Services::<T>::iter_keys(),
+		};
+		Page::collect(keys, count, |id| Self::service_security(*id))
+	}
+
+	/// Operators after `after` (from the first if `None`), with their pools and allocations.
+	pub fn operators_page(
+		after: Option<T::AccountId>,
+		count: u32,
+	) -> Page<T::AccountId, OperatorProfile<BalanceOf<T>, BlockNumberFor<T>>> {
+		// A counted map iterates keys only together with their values.
+		let entries = match after {
+			Some(who) => Operators::<T>::iter_from(Operators::<T>::hashed_key_for(who)),
+			None => Operators::<T>::iter(),
+		};
+		Page::collect(entries.map(|(who, _)| who), count, |who| Self::operator_profile(who.clone()))
 	}
 
 	/// Slashable stake per operator of `service`, largest first.

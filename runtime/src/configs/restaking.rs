@@ -16,7 +16,7 @@ use super::AuditCommitteeInstance;
 
 use super::super::{
 	currency::UNIT,
-	time::{DAYS, HOURS, MINUTES},
+	time::{DAYS, HOURS, MILLI_SECS_PER_BLOCK, MINUTES, SESSIONS_PER_ERA, SESSION_PERIOD},
 	AccountId, Balance, Balances, BlockNumber, Insurance, Restaking, Runtime, RuntimeFreezeReason,
 	RuntimeHoldReason, Slashing,
 };
@@ -39,6 +39,11 @@ parameter_types! {
 	pub const MaxServicesPerOperator: u32 = 8;
 	pub const MaxWithdrawals: u32 = 8;
 	pub const MaxOutflowQueue: u32 = 256;
+	/// Yield estimates are over the last 28 eras (42 minutes here; four weeks of daily eras).
+	pub const YieldEras: u32 = 28;
+	/// A year of 365.25 days in eras of `SESSIONS_PER_ERA × SESSION_PERIOD` blocks.
+	pub const ErasPerYear: u32 = (36_525 * 24 * 3_600 * 10 /
+		(SESSIONS_PER_ERA as u64 * SESSION_PERIOD as u64 * MILLI_SECS_PER_BLOCK)) as u32;
 	/// Corrupting a service alone must cost a fifth more than it pays; the demo reports
 	/// every action that breaks this and refuses none.
 	pub MinOvercollateralization: Option<OvercollateralizationFloor> =
@@ -83,6 +88,8 @@ impl pallet_restaking::Config for Runtime {
 	type MaxWithdrawals = MaxWithdrawals;
 	type MaxOutflowQueue = MaxOutflowQueue;
 	type DefaultParameters = DefaultParameters;
+	type YieldEras = YieldEras;
+	type ErasPerYear = ErasPerYear;
 	type SlashCeiling = Slashing;
 	type MinOvercollateralization = MinOvercollateralization;
 	type WeightInfo = pallet_restaking::weights::SubstrateWeight<Runtime>;

@@ -274,6 +274,10 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), service, operator.clone(), unit::<T>());
 		assert!(!Operators::<T>::get(&operator).unwrap().reward_per_share.is_zero());
+		// The payment opened a record in a full history.
+		let history = PoolHistory::<T>::get(&operator);
+		assert!(history.is_full());
+		assert_eq!(history.last().map(|r| r.era), Some(T::BaseStaking::current_era()));
 	}
 
 	#[benchmark]

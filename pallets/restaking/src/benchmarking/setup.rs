@@ -8,7 +8,9 @@ use frame_support::traits::{
 	fungible::{Inspect, Mutate},
 	Get,
 };
-use restaking_primitives::restaking::{RestakingBenchmarking, RestakingInterface, SlashTier};
+use restaking_primitives::restaking::{
+	BaseStaking, RestakingBenchmarking, RestakingInterface, SlashTier,
+};
 use sp_runtime::{
 	traits::{Bounded, One, Saturating, Zero},
 	Perbill, Perquintill,
@@ -65,7 +67,31 @@ pub(super) fn new_operator<T: Config>(name: &'static str, index: u32) -> T::Acco
 		metadata::<T>(),
 	)
 	.expect("operator registers");
+	full_history::<T>(&who);
 	who
+}
+
+/// Give `operator` a full yield history whose newest record is of an era before the current
+/// one: the next payment or slash of its pool reads and writes the largest history, opens a
+/// record and drops the oldest.
+pub(super) fn full_history<T: Config>(operator: &T::AccountId) {
+	let era = T::BaseStaking::current_era();
+	let bound = HistoryBound::<T>::get();
+	let full: Vec<_> = (0..bound)
+		.map(|i| restaking_primitives::restaking::PoolEra {
+			era: era.saturating_add(i),
+			factor: crate::initial_factor(),
+			rewards: unit::<T>(),
+			to_operator: unit::<T>(),
+			compensation: unit::<T>(),
+			losses: unit::<T>(),
+			reward_rate: sp_runtime::FixedU128::from_rational(1, 3),
+			compensation_rate: sp_runtime::FixedU128::from_rational(1, 3),
+			loss_rate: sp_runtime::FixedU128::from_rational(1, 3),
+		})
+		.collect();
+	PoolHistory::<T>::insert(operator, frame_support::BoundedVec::truncate_from(full));
+	T::BenchmarkHelper::set_era(era.saturating_add(bound));
 }
 
 pub(super) fn new_staker<T: Config>(index: u32) -> T::AccountId {
