@@ -1,7 +1,7 @@
 // The operator–service graph: operators on the left, services on the right, one line per
 // allocation whose width grows with the stake the service can slash through the operator
 // (square-root scale, so a small allocation stays visible next to a large one).
-import { esc, short, units } from './format.js';
+import { esc, units } from './format.js';
 
 const ROW = 56;
 const WIDTH = 640;
@@ -44,5 +44,3 @@ export function drawGraph(system, names) {
     <text class="axis" x="${RIGHT}" y="12" text-anchor="middle">services</text>
     ${lines}${operatorNodes}${serviceNodes}</svg>`;
 }
-
-export { short };
