@@ -40,8 +40,8 @@ stage "cargo doc" env SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" \
 	cargo doc --locked --workspace --no-deps --document-private-items
 # The pallets whose benchmarks run in their mocks, and the runtime's own comparison benchmark
 # (nomination pools' `apply_slash`), which runs on the default genesis.
-BENCHMARKED=(-p pallet-restaking -p pallet-slashing -p pallet-insurance -p pallet-liquid-restaking
-	-p restaking-runtime)
+PALLETS=(-p pallet-restaking -p pallet-slashing -p pallet-insurance -p pallet-liquid-restaking)
+BENCHMARKED=("${PALLETS[@]}" -p restaking-runtime)
 # The node's `benchmark` subcommands (and the transactions `overhead` signs) are compiled only
 # with the feature, so it is linted with the benchmarked crates, in the same feature set.
 stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
@@ -59,6 +59,9 @@ stage "Runtime upgrade test (try-runtime)" env SKIP_WASM_BUILD=1 \
 	cargo test --locked -p restaking-runtime --features try-runtime --test upgrade
 stage "Build the node" build_node
 stage "Rust tests (pallets, runtime)" cargo test --locked --workspace
+# The pallets' unit, property and benchmark tests again, their mocks on pallet-staking-async.
+stage "Pallet tests on pallet-staking-async" env SKIP_WASM_BUILD=1 \
+	cargo test --locked "${PALLETS[@]}" --features runtime-benchmarks,restaking-test-support/staking-async
 # The dashboard's static build, which its end-to-end test serves to headless Chromium.
 stage "Build the dashboard" npm --prefix dashboard run build --silent
 stage "End-to-end tests" env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test

@@ -93,23 +93,25 @@ impl<Balance: sp_runtime::traits::Saturating + Copy> SlashOutcome<Balance> {
 	}
 }
 
-/// The base staking layer as the restaking pallet sees it: stake to read and a way to take a
-/// realized loss out of a staker's bond. The demo runtime implements it for `pallet-staking`.
-pub trait BaseStaking<AccountId, Balance> {
+/// What the restaking pallet needs from the base staking layer beyond
+/// [`sp_staking::StakingInterface`], which it reads stakes through: the active era, the
+/// chain-wide stake, a way to take a realized loss out of a bond, and (for the yield estimate)
+/// what an era paid. `pallet-restaking`'s `adapters` implement it for `pallet-staking` and
+/// `pallet-staking-async`; a chain with another stake source implements it beside
+/// `StakingInterface`.
+pub trait StakingExtension<AccountId, Balance> {
 	/// What a slash of bonded funds yields (an imbalance the caller routes on).
 	type Credit;
 
-	/// Active (bonded, not unbonding) stake of `who`, `None` if `who` is not a staker.
-	fn active_stake(who: &AccountId) -> Option<Balance>;
+	/// The era whose stake is live: the one rewards are paid and offences are judged for.
+	/// Restaking dates its records by it. It is not always
+	/// [`StakingInterface::current_era`](sp_staking::StakingInterface::current_era): that is the
+	/// planned era in `pallet-staking` (one session ahead while an election runs) and the
+	/// active era in `pallet-staking-async`.
+	fn active_era() -> EraIndex;
 
-	/// Total bonded stake of `who` (active and unbonding), `None` if not a staker.
-	fn total_stake(who: &AccountId) -> Option<Balance>;
-
-	/// Everything bonded on the base layer.
+	/// Everything bonded on the base layer, as exposed in the active era.
 	fn total_staked() -> Balance;
-
-	/// The current base-layer era.
-	fn current_era() -> EraIndex;
 
 	/// Take up to `amount` from `who`'s bond. Returns the funds taken and how much that is.
 	fn slash_bonded(who: &AccountId, amount: Balance) -> (Self::Credit, Balance);
@@ -124,7 +126,7 @@ pub trait BaseStaking<AccountId, Balance> {
 	}
 }
 
-/// A staker's base-layer payout for one era (see [`BaseStaking::era_payout`]).
+/// A staker's base-layer payout for one era (see [`StakingExtension::era_payout`]).
 #[derive(Clone, Copy, Encode, Decode, TypeInfo, Debug, PartialEq, Eq)]
 pub struct EraPayout<Balance> {
 	/// What the era pays it.

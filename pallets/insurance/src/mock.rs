@@ -5,14 +5,13 @@ use crate::{self as pallet_insurance, *};
 use frame_support::{
 	assert_ok, derive_impl, ord_parameter_types, parameter_types,
 	traits::{
-		fungible::{Credit, Inspect, InspectHold},
+		fungible::{Inspect, InspectHold},
 		tokens::imbalance::ResolveTo,
-		ConstU128, ConstU32, ConstU64, EitherOfDiverse, Imbalance,
+		ConstU128, ConstU32, ConstU64, EitherOfDiverse,
 	},
 	PalletId,
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
-use pallet_restaking::adapters::PalletStaking;
 use restaking_primitives::{
 	insurance::PoolId,
 	restaking::{ServiceId, SlashTier},
@@ -31,7 +30,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Timestamp: pallet_timestamp,
 		Balances: pallet_balances,
-		Staking: pallet_staking,
+		Staking: restaking_test_support::staking,
 		Restaking: pallet_restaking,
 		Slashing: pallet_slashing,
 		Insurance: pallet_insurance,
@@ -67,13 +66,14 @@ impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type BaseStaking = PalletStaking<Self>;
+	type Staking = Staking;
+	type StakingExtension = StakingAdapter;
 	type OnSlashedFunds = FeedReserve<Runtime, ReserveShare, ResolveTo<SlashSink, Balances>>;
 	type OnSecurityReduced = Slashing;
 	type ExitGuard = Slashing;
 	type ParametersOrigin = EnsureRoot<AccountId>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = PalletStaking<Self>;
+	type BenchmarkHelper = StakingAdapter;
 }
 
 #[derive_impl(pallet_slashing::config_preludes::TestDefaultConfig)]
@@ -191,16 +191,14 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
-		pallet_staking::GenesisConfig::<Runtime> {
-			stakers: stakers
+		staking_genesis(
+			stakers
 				.iter()
-				.map(|who| (*who, *who, BOND, StakerStatus::<AccountId>::Idle))
-				.chain(core::iter::once((50, 50, BOND, StakerStatus::Validator)))
+				.map(|who| (*who, BOND, StakerStatus::<AccountId>::Idle))
+				.chain(core::iter::once((50, BOND, StakerStatus::Validator)))
 				.collect(),
-			validator_count: 1,
-			minimum_validator_count: 1,
-			..Default::default()
-		}
+			1,
+		)
 		.assimilate_storage(&mut storage)
 		.unwrap();
 		pallet_restaking::GenesisConfig::<Runtime> {
@@ -240,11 +238,7 @@ impl ExtBuilder {
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			start_first_block();
-			pallet_staking::CurrentEra::<Runtime>::put(0);
-			pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
-				index: 0,
-				start: None,
-			});
+			set_era(0);
 		});
 		ext
 	}
@@ -326,20 +320,12 @@ pub fn free(who: AccountId) -> Balance {
 }
 
 #[allow(dead_code)]
-pub fn bonded(who: AccountId) -> Balance {
-	pallet_staking::Ledger::<Runtime>::get(who).map(|l| l.total).unwrap_or(0)
-}
-
-#[allow(dead_code)]
 pub fn sink() -> Balance {
 	Balances::balance(&SLASH_SINK)
 }
 
-/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+/// Base-layer slash of `stash` by `amount`, the way the staking pallet applies one.
 #[allow(dead_code)]
 pub fn base_slash(stash: AccountId, amount: Balance) {
-	let mut reward = 0;
-	let mut credit = Credit::<AccountId, Balances>::zero();
-	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, 0);
-	drop(credit);
+	drop(slash_bond(stash, amount, 0));
 }

@@ -5,20 +5,21 @@ use crate::{self as pallet_liquid_restaking, *};
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
 	traits::{
-		fungible::{Credit, Inspect, Mutate},
+		fungible::{Inspect, Mutate},
 		fungibles::Inspect as AssetsInspect,
 		tokens::imbalance::ResolveTo,
-		AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, ConstU8, Imbalance, OnUnbalanced,
+		AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced,
 	},
 	PalletId,
 };
 use frame_system::{EnsureNever, EnsureRoot, EnsureSignedBy};
-use pallet_restaking::{adapters::PalletStaking, Parameters};
+use pallet_restaking::Parameters;
 use restaking_primitives::{
 	liquid::VaultId,
 	restaking::{ServiceId, SlashTier},
 	slashing::SlashId,
 };
+pub use restaking_test_support::staking;
 use sp_core::H256;
 use sp_runtime::{traits::Convert, BuildStorage, Perbill, Perquintill};
 use sp_staking::StakerStatus;
@@ -32,7 +33,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Timestamp: pallet_timestamp,
 		Balances: pallet_balances,
-		Staking: pallet_staking,
+		Staking: restaking_test_support::staking,
 		Restaking: pallet_restaking,
 		Slashing: pallet_slashing,
 		Assets: pallet_assets,
@@ -84,7 +85,8 @@ impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type BaseStaking = PalletStaking<Self>;
+	type Staking = Staking;
+	type StakingExtension = StakingAdapter;
 	type OnSlashedFunds = ResolveTo<SlashSink, Balances>;
 	type OnSecurityReduced = Slashing;
 	type ExitGuard = Slashing;
@@ -93,7 +95,7 @@ impl pallet_restaking::Config for Runtime {
 	type MaxWithdrawals = ConstU32<4>;
 	type DefaultParameters = TestParameters;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = PalletStaking<Self>;
+	type BenchmarkHelper = StakingAdapter;
 }
 
 #[derive_impl(pallet_slashing::config_preludes::TestDefaultConfig)]
@@ -207,14 +209,9 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
-		pallet_staking::GenesisConfig::<Runtime> {
-			stakers: vec![(OPERATOR, OPERATOR, VALIDATOR_BOND, StakerStatus::Validator)],
-			validator_count: 1,
-			minimum_validator_count: 1,
-			..Default::default()
-		}
-		.assimilate_storage(&mut storage)
-		.unwrap();
+		staking_genesis(vec![(OPERATOR, VALIDATOR_BOND, StakerStatus::Validator)], 1)
+			.assimilate_storage(&mut storage)
+			.unwrap();
 		pallet_restaking::GenesisConfig::<Runtime> {
 			services: vec![(OWNER, b"oracle".to_vec(), 100, 4, false, 100_000)],
 			operators: vec![
@@ -268,17 +265,8 @@ impl ExtBuilder {
 	}
 }
 
-/// Set the staking layer's current and active era.
-pub fn set_era(era: u32) {
-	pallet_staking::CurrentEra::<Runtime>::put(era);
-	pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
-		index: era,
-		start: None,
-	});
-}
-
 pub fn era() -> u32 {
-	pallet_staking::CurrentEra::<Runtime>::get().unwrap_or(0)
+	staking::CurrentEra::<Runtime>::get().unwrap_or(0)
 }
 
 /// Move to the next era and `UNDELEGATION_DELAY / 4` blocks later.
@@ -365,12 +353,9 @@ pub fn service_slash(tier: SlashTier, n: u8) -> SlashId {
 	id
 }
 
-/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+/// Base-layer slash of `stash` by `amount`, the way the staking pallet applies one.
 pub fn base_slash(stash: AccountId, amount: Balance) {
-	let mut reward = 0;
-	let mut credit = Credit::<AccountId, Balances>::zero();
-	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, era());
-	ResolveTo::<SlashSink, Balances>::on_unbalanced(credit);
+	ResolveTo::<SlashSink, Balances>::on_unbalanced(slash_bond(stash, amount, era()));
 }
 
 /// The sum of every balance the test world holds, held and free, plus the slash sink and

@@ -102,7 +102,7 @@ fn apply(op: &Op, evidence: &mut u8) -> Balance {
 		},
 		Op::BaseReward { amount } => {
 			// Only a bonded vault earns base-layer rewards.
-			if pallet_staking::Ledger::<Runtime>::contains_key(account(VAULT)) {
+			if staking::Ledger::<Runtime>::contains_key(account(VAULT)) {
 				base_reward(VAULT, amount);
 				minted = amount;
 			}
@@ -126,7 +126,7 @@ fn apply(op: &Op, evidence: &mut u8) -> Balance {
 			requested
 		},
 		Op::BaseSlash { amount } => {
-			if pallet_staking::Ledger::<Runtime>::contains_key(account(VAULT)) {
+			if staking::Ledger::<Runtime>::contains_key(account(VAULT)) {
 				base_slash(account(VAULT), amount);
 			}
 			Ok(())

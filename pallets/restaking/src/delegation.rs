@@ -7,12 +7,13 @@ use frame_support::{
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 	weights::Weight,
 };
-use restaking_primitives::restaking::{BaseStaking, ExitGuard, ServiceId};
+use restaking_primitives::restaking::{ExitGuard, ServiceId, StakingExtension};
 use sp_arithmetic::{
 	traits::{CheckedAdd, Saturating, Zero},
 	FixedPointNumber, FixedU128, Perbill, Rounding,
 };
 use sp_runtime::DispatchError;
+use sp_staking::StakingInterface;
 
 use sp_runtime::ArithmeticError;
 
@@ -44,7 +45,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Debts::<T>::contains_key(&who), Error::<T>::LossOutstanding);
 		// Stake that arrives while a slash waits would pay for a fault it was not there for.
 		ensure!(!T::ExitGuard::exits_frozen(&operator), Error::<T>::SlashPending);
-		let active = T::BaseStaking::active_stake(&who).ok_or(Error::<T>::NotStaker)?;
+		let active = T::Staking::active_stake(&who).map_err(|_| Error::<T>::NotStaker)?;
 		let (mut ledger, mut pool, is_new) = match Stakers::<T>::get(&who) {
 			Some(existing) => {
 				ensure!(existing.operator == operator, Error::<T>::DelegatedElsewhere);
@@ -106,7 +107,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Capacity left for undelegation in the current era.
 	pub(crate) fn outflow_capacity() -> (EraOutflow<BalanceOf<T>>, BalanceOf<T>) {
-		let era = T::BaseStaking::current_era();
+		let era = T::StakingExtension::active_era();
 		let mut outflow = CurrentOutflow::<T>::get();
 		if outflow.era != era {
 			outflow = EraOutflow { era, amount: Zero::zero() };

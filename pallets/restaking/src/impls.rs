@@ -4,14 +4,15 @@
 use alloc::vec::Vec;
 use frame_support::{dispatch::DispatchResult, traits::Get, weights::Weight};
 use restaking_primitives::restaking::{
-	BaseStaking, DelegationInterface, ExitGuard, LossLedger, RestakingInterface, ServiceId,
-	SlashOutcome, SlashTier, StakerPosition,
+	DelegationInterface, ExitGuard, LossLedger, RestakingInterface, ServiceId, SlashOutcome,
+	SlashTier, StakerPosition,
 };
 use sp_arithmetic::{
 	traits::{Saturating, Zero},
 	Perbill,
 };
 use sp_runtime::DispatchError;
+use sp_staking::StakingInterface;
 
 use crate::delegation::Exit;
 use crate::{pallet::*, types::*, BalanceOf};
@@ -107,7 +108,7 @@ impl<T: Config> DelegationInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn restakeable(staker: &T::AccountId) -> BalanceOf<T> {
-		let Some(active) = T::BaseStaking::active_stake(staker) else { return Zero::zero() };
+		let Ok(active) = T::Staking::active_stake(staker) else { return Zero::zero() };
 		let limit = ActiveParameters::<T>::get().max_restake_ratio.mul_floor(active);
 		let restaked = Stakers::<T>::get(staker).map_or_else(Zero::zero, |l| l.frozen());
 		limit.saturating_sub(restaked)

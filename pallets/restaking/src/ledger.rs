@@ -11,7 +11,7 @@ use frame_support::{
 		Imbalance, OnUnbalanced,
 	},
 };
-use restaking_primitives::restaking::{BaseStaking, ExitGuard, ServiceId};
+use restaking_primitives::restaking::{ExitGuard, ServiceId, StakingExtension};
 use sp_arithmetic::{
 	traits::{Saturating, Zero},
 	FixedU128, Perquintill,
@@ -175,7 +175,7 @@ impl<T: Config> Pallet<T> {
 		owed: BalanceOf<T>,
 	) -> Result<Collected<T>, DispatchError> {
 		Realizing::<T>::put(true);
-		let (mut credit, from_bond) = T::BaseStaking::slash_bonded(who, owed);
+		let (mut credit, from_bond) = T::StakingExtension::slash_bonded(who, owed);
 		Realizing::<T>::kill();
 		let rest = owed.saturating_sub(from_bond);
 		let mut from_free = Zero::zero();

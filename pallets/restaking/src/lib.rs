@@ -47,16 +47,17 @@
 //! Other pallets use the traits of `restaking-primitives`, implemented by [`Pallet`]:
 //! [`RestakingInterface`](restaking_primitives::restaking::RestakingInterface) (slashable stake
 //! and the O(1) pool slash, for the slashing pallet) and `sp_staking::OnStakingUpdate` (base-
-//! layer slashes flowing in). The base layer is reached through
-//! [`BaseStaking`](restaking_primitives::restaking::BaseStaking); [`adapters`] has the one for
-//! `pallet-staking`.
+//! layer slashes flowing in). The base layer is read through `sp_staking::StakingInterface`
+//! and [`StakingExtension`](restaking_primitives::restaking::StakingExtension) for what that
+//! lacks; the `adapters` module implements the extension for `pallet-staking` (feature
+//! `pallet-staking-adapter`) and `pallet-staking-async` (feature `staking-async-adapter`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
 extern crate alloc;
 
-#[cfg(any(feature = "pallet-staking-adapter", test))]
+#[cfg(any(feature = "pallet-staking-adapter", feature = "staking-async-adapter", test))]
 pub mod adapters;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -132,10 +133,11 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use restaking_primitives::{
-		restaking::{BaseStaking, ExitGuard, LossLedger, OnSecurityReduced, PoolEra},
+		restaking::{ExitGuard, LossLedger, OnSecurityReduced, PoolEra, StakingExtension},
 		risk::{OvercollateralizationFloor, RiskProfile, SlashCeiling},
 	};
 	use sp_runtime::{Perbill, Perquintill};
+	use sp_staking::StakingInterface;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -163,9 +165,20 @@ pub mod pallet {
 		#[pallet::no_default]
 		type RuntimeFreezeReason: From<FreezeReason>;
 
-		/// The base staking layer: stake to read and bonds to take realized losses from.
+		/// The base staking layer: who is bonded, and with how much (`pallet-staking` or
+		/// `pallet-staking-async` themselves).
 		#[pallet::no_default]
-		type BaseStaking: BaseStaking<Self::AccountId, BalanceOf<Self>, Credit = CreditOf<Self>>;
+		type Staking: StakingInterface<AccountId = Self::AccountId, Balance = BalanceOf<Self>>;
+
+		/// What [`Config::Staking`] does not offer: the active era, the chain-wide stake,
+		/// bonds to take realized losses from, era payouts (the `adapters` module has it for
+		/// both staking pallets).
+		#[pallet::no_default]
+		type StakingExtension: StakingExtension<
+			Self::AccountId,
+			BalanceOf<Self>,
+			Credit = CreditOf<Self>,
+		>;
 
 		/// Where realized slash funds go (the demo runtime feeds the insurance reserve and burns
 		/// the rest).

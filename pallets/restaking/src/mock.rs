@@ -1,15 +1,12 @@
 //! Test runtime: real `pallet-balances` and `pallet-staking` under the restaking pallet.
 
-use crate::{self as pallet_restaking, adapters::PalletStaking, *};
+use crate::{self as pallet_restaking, *};
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
-	traits::{
-		fungible::{Credit, Inspect},
-		tokens::imbalance::ResolveTo,
-		Imbalance,
-	},
+	traits::{fungible::Inspect, tokens::imbalance::ResolveTo},
 };
 use restaking_primitives::risk::{FloorEnforcement, OvercollateralizationFloor, SlashCeiling};
+pub use restaking_test_support::staking;
 use sp_runtime::{BuildStorage, FixedU128, Perbill, Perquintill};
 use sp_staking::StakerStatus;
 
@@ -21,7 +18,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Timestamp: pallet_timestamp,
 		Balances: pallet_balances,
-		Staking: pallet_staking,
+		Staking: restaking_test_support::staking,
 		Restaking: pallet_restaking,
 	}
 );
@@ -115,7 +112,8 @@ impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type BaseStaking = PalletStaking<Self>;
+	type Staking = Staking;
+	type StakingExtension = StakingAdapter;
 	type OnSlashedFunds = ResolveTo<SlashSink, Balances>;
 	type OnSecurityReduced = RecordDrops;
 	type ExitGuard = FreezeListed;
@@ -125,7 +123,7 @@ impl pallet_restaking::Config for Runtime {
 	type SlashCeiling = Ceiling;
 	type MinOvercollateralization = Floor;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = PalletStaking<Self>;
+	type BenchmarkHelper = StakingAdapter;
 }
 
 /// Accounts of the test world.
@@ -186,16 +184,14 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
-		pallet_staking::GenesisConfig::<Runtime> {
-			stakers: stakers
+		staking_genesis(
+			stakers
 				.iter()
-				.map(|who| (*who, *who, BOND, StakerStatus::<AccountId>::Idle))
-				.chain(core::iter::once((50, 50, BOND, StakerStatus::Validator)))
+				.map(|who| (*who, BOND, StakerStatus::<AccountId>::Idle))
+				.chain(core::iter::once((50, BOND, StakerStatus::Validator)))
 				.collect(),
-			validator_count: 1,
-			minimum_validator_count: 1,
-			..Default::default()
-		}
+			1,
+		)
 		.assimilate_storage(&mut storage)
 		.unwrap();
 		pallet_restaking::GenesisConfig::<Runtime>::default()
@@ -216,15 +212,6 @@ impl ExtBuilder {
 			Restaking::do_try_state(u8::MAX).expect("try_state holds after the test");
 		});
 	}
-}
-
-/// Advance the base layer's current and active era.
-pub fn set_era(era: u32) {
-	pallet_staking::CurrentEra::<Runtime>::put(era);
-	pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
-		index: era,
-		start: None,
-	});
 }
 
 /// The pallet's events deposited since the last call (given / when / then).
@@ -252,10 +239,6 @@ pub fn signed(who: AccountId) -> RuntimeOrigin {
 
 pub fn free(who: AccountId) -> Balance {
 	Balances::balance(&who)
-}
-
-pub fn bonded(who: AccountId) -> Balance {
-	pallet_staking::Ledger::<Runtime>::get(who).map(|l| l.total).unwrap_or(0)
 }
 
 pub fn frozen(who: AccountId) -> Balance {
@@ -302,10 +285,7 @@ pub fn slash_now(
 	Restaking::slash(operator, service, fraction, tier, at_request)
 }
 
-/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+/// Base-layer slash of `stash` by `amount`, the way the staking pallet applies one.
 pub fn base_slash(stash: AccountId, amount: Balance) {
-	let mut reward = 0;
-	let mut credit = Credit::<AccountId, Balances>::zero();
-	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, 0);
-	drop(credit);
+	drop(slash_bond(stash, amount, 0));
 }

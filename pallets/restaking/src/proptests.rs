@@ -100,7 +100,7 @@ fn apply(op: &Op, burned_by_base: &mut Balance) {
 			Ok(())
 		},
 		Op::NewEra => {
-			let era = pallet_staking::CurrentEra::<Runtime>::get().unwrap_or(0);
+			let era = staking::CurrentEra::<Runtime>::get().unwrap_or(0);
 			set_era(era + 1);
 			run_to_block(System::block_number() + 1);
 			Ok(())
@@ -116,7 +116,7 @@ fn world() {
 	frame_support::assert_ok!(Staking::bond(
 		signed(OPERATOR_3),
 		BOND,
-		pallet_staking::RewardDestination::Stash
+		staking::RewardDestination::Stash
 	));
 	for who in OPERATORS {
 		operator(who, 1_000);

@@ -6,14 +6,13 @@ use frame_support::{
 	defensive, ensure,
 	traits::{fungible::BalancedHold, Get, Imbalance, OnUnbalanced},
 };
-use restaking_primitives::restaking::{
-	BaseStaking, OnSecurityReduced, ServiceId, SlashOutcome, SlashTier,
-};
+use restaking_primitives::restaking::{OnSecurityReduced, ServiceId, SlashOutcome, SlashTier};
 use sp_arithmetic::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
 	FixedPointNumber, FixedU128, PerThing, Perbill, Perquintill, Rounding,
 };
 use sp_runtime::DispatchError;
+use sp_staking::StakingInterface;
 
 use crate::ledger::PoolEntry;
 use crate::{pallet::*, types::*, BalanceOf};
@@ -217,7 +216,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// `pallet-staking` notifies before it writes the slashed ledger back, so the stored
 		// total is the stake the slash was taken from.
-		let Some(total) = T::BaseStaking::total_stake(stash) else { return };
+		let Ok(total) = T::Staking::total_stake(stash) else { return };
 		let (slashed, total): (u128, u128) = (
 			slashed_total.unique_saturated_into(),
 			total.max(slashed_total).unique_saturated_into(),

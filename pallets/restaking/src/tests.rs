@@ -1245,6 +1245,56 @@ mod slashing {
 mod base_layer {
 	use super::*;
 
+	/// The tests run on the staking pallet CI asked for (`restaking-test-support`'s feature
+	/// `staking-async`), and the mock's adapter is that pallet's.
+	#[test]
+	fn the_mock_runs_on_the_backend_asked_for() {
+		let backend = restaking_test_support::BACKEND.replace('-', "_");
+		assert!(core::any::type_name::<Staking>().starts_with(&format!("{backend}::")));
+		assert!(core::any::type_name::<StakingAdapter>()
+			.contains(if backend == "pallet_staking" { "PalletStaking" } else { "StakingAsync" }));
+	}
+
+	/// While an election runs, `pallet-staking` answers `StakingInterface::current_era` with the
+	/// era it plans, one ahead of the active one (`pallet-staking-async` answers the active
+	/// one). Restaking dates its yield records and outflow caps by the active era on both.
+	#[test]
+	fn records_and_caps_are_dated_by_the_active_era() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			assert_ok!(Restaking::fund_service(signed(OWNER), s, 10_000));
+			// Era 3 is active, era 4 planned.
+			set_era(3);
+			staking::CurrentEra::<Runtime>::put(4);
+			let interface_era = <Staking as sp_staking::StakingInterface>::current_era();
+			let planned_first = restaking_test_support::BACKEND == "pallet-staking";
+			assert_eq!(interface_era, if planned_first { 4 } else { 3 });
+
+			assert_ok!(Restaking::pay_rewards(signed(OWNER), s, OPERATOR, 1_000));
+			assert_eq!(PoolHistory::<Runtime>::get(OPERATOR).last().map(|r| r.era), Some(3));
+			assert_ok!(Restaking::undelegate(signed(STAKER), 100));
+			assert_eq!(CurrentOutflow::<Runtime>::get().era, 3);
+			assert_eq!(Restaking::operator_yield(OPERATOR).unwrap().window.current_era, 3);
+		});
+	}
+
+	/// A realized loss leaves the staker's bond through the staking pallet's own slash, which
+	/// its ledger and its `Slashed` event show like any base-layer slash.
+	#[test]
+	fn a_realized_loss_is_a_slash_of_the_bond_in_the_staking_pallet() {
+		ExtBuilder::default().build_and_execute(|| {
+			let s = setup_pool();
+			// Critical: the self-bond and the pool pay pro rata, 10 % each: 300 of the pool.
+			assert_ok!(slash_now(&OPERATOR, s, Perbill::from_percent(10), SlashTier::Critical));
+			assert_ok!(Restaking::settle(signed(NOBODY), STAKER));
+			assert_eq!(bonded(STAKER), BOND - 300);
+			let slashed =
+				RuntimeEvent::Staking(staking::Event::Slashed { staker: STAKER, amount: 300 });
+			assert!(System::events().iter().any(|record| record.event == slashed));
+			assert_eq!(slashed_funds(), 300 + 100);
+		});
+	}
+
 	#[test]
 	fn a_base_slash_shrinks_the_restaked_value_in_proportion() {
 		ExtBuilder::default().build_and_execute(|| {
@@ -1298,7 +1348,7 @@ mod base_layer {
 		ExtBuilder::default().build_and_execute(|| {
 			let large: Balance = 3 * 10u128.pow(20);
 			Balances::set_balance(&STAKER, 2 * large);
-			assert_ok!(pallet_staking::Pallet::<Runtime>::bond_extra(signed(STAKER), large - BOND));
+			assert_ok!(Staking::bond_extra(signed(STAKER), large - BOND));
 			operator(OPERATOR, 1_000);
 			assert_ok!(Restaking::delegate(signed(STAKER), OPERATOR, large));
 			base_slash(STAKER, large / 3);

@@ -9,7 +9,7 @@ use frame_support::{
 		Get,
 	},
 };
-use restaking_primitives::restaking::BaseStaking;
+use restaking_primitives::restaking::StakingExtension;
 use sp_arithmetic::{
 	traits::{Saturating, Zero},
 	Perquintill,
@@ -44,7 +44,7 @@ impl<T: Config> Pallet<T> {
 	/// Every yield history belongs to an operator, has one record per era in order, and none
 	/// from a later era than the base layer's; O(operators × YieldEras).
 	fn check_history() -> Result<(), TryRuntimeError> {
-		let era = T::BaseStaking::current_era();
+		let era = T::StakingExtension::active_era();
 		for (operator, history) in PoolHistory::<T>::iter() {
 			ensure!(
 				Operators::<T>::contains_key(&operator),

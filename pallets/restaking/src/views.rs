@@ -8,7 +8,7 @@ use restaking_primitives::{
 		ServiceSecurity, Shock, StakerExposure, StressReport, SystemRisk, WithdrawalView,
 		MAX_STRESS_STEPS, TOP_N,
 	},
-	restaking::{BaseStaking, ServiceId},
+	restaking::{ServiceId, StakingExtension},
 	risk::{
 		cascade_bound, Assessment, Certificate, Edge, Network, ServiceModel, SlashCeiling, ONE,
 	},
@@ -17,6 +17,7 @@ use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
 	FixedPointNumber, FixedU128, Perbill,
 };
+use sp_staking::StakingInterface;
 
 use crate::{pallet::*, types::*, BalanceOf, BlockNumberFor};
 
@@ -55,7 +56,7 @@ impl<T: Config> Pallet<T> {
 				.map(|w| WithdrawalView { value: pool.value_of(w.shares), unlock_at: w.unlock_at })
 				.collect(),
 			services,
-			base_bond: T::BaseStaking::active_stake(&who).unwrap_or_else(Zero::zero),
+			base_bond: T::Staking::active_stake(&who).unwrap_or_else(|_| Zero::zero()),
 			vaults: Vec::new(),
 		})
 	}
@@ -178,7 +179,7 @@ impl<T: Config> Pallet<T> {
 	/// stake backs several services.
 	pub fn system_risk() -> SystemRisk<T::AccountId, BalanceOf<T>> {
 		let total_restaked = TotalRestaked::<T>::get();
-		let total_staked = T::BaseStaking::total_staked();
+		let total_staked = T::StakingExtension::total_staked();
 		let mut slashable = BalanceOf::<T>::zero();
 		let mut services_of: BTreeMap<T::AccountId, Vec<ServiceId>> = BTreeMap::new();
 		let mut stakes: Vec<BalanceOf<T>> = Vec::new();

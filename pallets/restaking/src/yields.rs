@@ -9,13 +9,13 @@ use alloc::vec::Vec;
 use frame_support::traits::Get;
 use restaking_primitives::{
 	api::{OperatorYield, StakerYield, YieldPart, YieldWindow},
-	restaking::{BaseStaking, PoolEra},
+	restaking::{PoolEra, StakingExtension},
 };
 use sp_runtime::{
 	traits::{Bounded, CheckedDiv, Saturating, Zero},
 	FixedI128, FixedPointNumber, FixedU128,
 };
-use sp_staking::EraIndex;
+use sp_staking::{EraIndex, StakingInterface};
 
 use crate::{pallet::*, BalanceOf};
 
@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		factor: FixedU128,
 		note: impl FnOnce(&mut PoolEra<BalanceOf<T>>),
 	) {
-		let era = T::BaseStaking::current_era();
+		let era = T::StakingExtension::active_era();
 		PoolHistory::<T>::mutate(operator, |history| match history.last_mut() {
 			Some(last) if last.era == era => note(last),
 			_ => {
@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 	/// The completed eras an estimate counts: at most the last `YieldEras`, none before
 	/// `since`.
 	fn yield_window(since: EraIndex) -> YieldWindow {
-		let current_era = T::BaseStaking::current_era();
+		let current_era = T::StakingExtension::active_era();
 		let first_era = since.max(current_era.saturating_sub(T::YieldEras::get()));
 		YieldWindow {
 			first_era,
@@ -65,7 +65,7 @@ impl<T: Config> Pallet<T> {
 	/// registration, or the upgrade that introduced the history). An empty history counts no
 	/// era.
 	fn pool_window(history: &[PoolEra<BalanceOf<T>>]) -> YieldWindow {
-		let since = history.first().map_or_else(T::BaseStaking::current_era, |r| r.era);
+		let since = history.first().map_or_else(T::StakingExtension::active_era, |r| r.era);
 		Self::yield_window(since)
 	}
 
@@ -122,7 +122,7 @@ impl<T: Config> Pallet<T> {
 	/// `who`'s estimated yield per year: what the base layer paid it over its exposure in the
 	/// window's eras, and its operator's per-unit rates applied to its restaked value now.
 	pub fn staker_yield(who: T::AccountId) -> Option<StakerYield<T::AccountId, BalanceOf<T>>> {
-		let bond = T::BaseStaking::active_stake(&who);
+		let bond = T::Staking::active_stake(&who).ok();
 		let delegation = Stakers::<T>::get(&who)
 			.and_then(|ledger| Some((Operators::<T>::get(&ledger.operator)?, ledger)));
 		if bond.is_none() && delegation.is_none() {
@@ -185,7 +185,7 @@ impl<T: Config> Pallet<T> {
 		let (mut reward, mut stake, mut eras) =
 			(BalanceOf::<T>::zero(), BalanceOf::<T>::zero(), 0u32);
 		for era in window.first_era..window.current_era {
-			if let Some(payout) = T::BaseStaking::era_payout(who, era) {
+			if let Some(payout) = T::StakingExtension::era_payout(who, era) {
 				reward = reward.saturating_add(payout.reward);
 				stake = stake.saturating_add(payout.stake);
 				eras = eras.saturating_add(1);

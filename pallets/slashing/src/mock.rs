@@ -5,13 +5,12 @@ use crate::{self as pallet_slashing, *};
 use frame_support::{
 	assert_ok, derive_impl, ord_parameter_types, parameter_types,
 	traits::{
-		fungible::{Credit, Inspect, InspectHold},
+		fungible::{Inspect, InspectHold},
 		tokens::imbalance::ResolveTo,
-		ConstU32, EitherOfDiverse, Imbalance,
+		ConstU32, EitherOfDiverse,
 	},
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
-use pallet_restaking::adapters::PalletStaking;
 use restaking_primitives::{
 	restaking::{ServiceId, SlashTier},
 	slashing::{OnSlashExecuted, SlashId},
@@ -28,7 +27,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Timestamp: pallet_timestamp,
 		Balances: pallet_balances,
-		Staking: pallet_staking,
+		Staking: restaking_test_support::staking,
 		Restaking: pallet_restaking,
 		Slashing: pallet_slashing,
 	}
@@ -64,13 +63,14 @@ impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type BaseStaking = PalletStaking<Self>;
+	type Staking = Staking;
+	type StakingExtension = StakingAdapter;
 	type OnSlashedFunds = ResolveTo<SlashSink, Balances>;
 	type OnSecurityReduced = Slashing;
 	type ExitGuard = Slashing;
 	type ParametersOrigin = EnsureRoot<AccountId>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = PalletStaking<Self>;
+	type BenchmarkHelper = StakingAdapter;
 }
 
 /// Records the ids of executed slashes, as the insurance pallet would see them.
@@ -155,16 +155,14 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Runtime> { balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
-		pallet_staking::GenesisConfig::<Runtime> {
-			stakers: stakers
+		staking_genesis(
+			stakers
 				.iter()
-				.map(|who| (*who, *who, BOND, StakerStatus::<AccountId>::Idle))
-				.chain(core::iter::once((50, 50, BOND, StakerStatus::Validator)))
+				.map(|who| (*who, BOND, StakerStatus::<AccountId>::Idle))
+				.chain(core::iter::once((50, BOND, StakerStatus::Validator)))
 				.collect(),
-			validator_count: 1,
-			minimum_validator_count: 1,
-			..Default::default()
-		}
+			1,
+		)
 		.assimilate_storage(&mut storage)
 		.unwrap();
 		pallet_restaking::GenesisConfig::<Runtime> {
@@ -197,11 +195,7 @@ impl ExtBuilder {
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			start_first_block();
-			pallet_staking::CurrentEra::<Runtime>::put(0);
-			pallet_staking::ActiveEra::<Runtime>::put(pallet_staking::ActiveEraInfo {
-				index: 0,
-				start: None,
-			});
+			set_era(0);
 		});
 		ext
 	}
@@ -272,18 +266,11 @@ pub fn request_deposit(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::RequestDeposit.into(), &who)
 }
 
-pub fn bonded(who: AccountId) -> Balance {
-	pallet_staking::Ledger::<Runtime>::get(who).map(|l| l.total).unwrap_or(0)
-}
-
 pub fn sink() -> Balance {
 	Balances::balance(&SLASH_SINK)
 }
 
-/// Base-layer slash of `stash` by `amount`, the way `pallet-staking` applies one.
+/// Base-layer slash of `stash` by `amount`, the way the staking pallet applies one.
 pub fn base_slash(stash: AccountId, amount: Balance) {
-	let mut reward = 0;
-	let mut credit = Credit::<AccountId, Balances>::zero();
-	pallet_staking::slashing::do_slash::<Runtime>(&stash, amount, &mut reward, &mut credit, 0);
-	drop(credit);
+	drop(slash_bond(stash, amount, 0));
 }

@@ -18,7 +18,7 @@ use super::super::{
 	currency::UNIT,
 	time::{DAYS, HOURS, MILLI_SECS_PER_BLOCK, MINUTES, SESSIONS_PER_ERA, SESSION_PERIOD},
 	AccountId, Balance, Balances, BlockNumber, Insurance, Restaking, Runtime, RuntimeFreezeReason,
-	RuntimeHoldReason, Slashing,
+	RuntimeHoldReason, Slashing, Staking,
 };
 
 parameter_types! {
@@ -65,7 +65,8 @@ impl pallet_restaking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type BaseStaking = pallet_restaking::adapters::PalletStaking<Runtime>;
+	type Staking = Staking;
+	type StakingExtension = pallet_restaking::adapters::PalletStaking<Runtime>;
 	// A share of realized slash funds feeds the insurance reserve; the rest is burned.
 	type OnSlashedFunds = pallet_insurance::FeedReserve<Runtime, ReserveShare, ()>;
 	type OnSecurityReduced = Slashing;

@@ -14,7 +14,7 @@ use frame_support::traits::{EnsureOrigin, Get};
 use frame_support::weights::Weight;
 use frame_system::RawOrigin;
 use restaking_primitives::restaking::{
-	BaseStaking, RestakingBenchmarking, RestakingInterface, SlashTier,
+	RestakingBenchmarking, RestakingInterface, SlashTier, StakingExtension,
 };
 pub use setup::BenchmarkSetup;
 use setup::*;
@@ -215,7 +215,7 @@ mod benchmarks {
 			Stakers::<T>::mutate(&other, |l| l.as_mut().unwrap().queued_outflow = 1u32.into());
 		}
 		leave_pending_loss::<T>(&operator, service);
-		let era = T::BaseStaking::current_era();
+		let era = T::StakingExtension::active_era();
 		CurrentOutflow::<T>::put(EraOutflow { era, amount: Zero::zero() });
 		let mut params = ActiveParameters::<T>::get();
 		params.max_outflow_per_era = Perbill::from_parts(1);
@@ -277,7 +277,7 @@ mod benchmarks {
 		// The payment opened a record in a full history.
 		let history = PoolHistory::<T>::get(&operator);
 		assert!(history.is_full());
-		assert_eq!(history.last().map(|r| r.era), Some(T::BaseStaking::current_era()));
+		assert_eq!(history.last().map(|r| r.era), Some(T::StakingExtension::active_era()));
 	}
 
 	#[benchmark]

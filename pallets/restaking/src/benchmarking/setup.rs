@@ -9,7 +9,7 @@ use frame_support::traits::{
 	Get,
 };
 use restaking_primitives::restaking::{
-	BaseStaking, RestakingBenchmarking, RestakingInterface, SlashTier,
+	RestakingBenchmarking, RestakingInterface, SlashTier, StakingExtension,
 };
 use sp_runtime::{
 	traits::{Bounded, One, Saturating, Zero},
@@ -75,7 +75,7 @@ pub(super) fn new_operator<T: Config>(name: &'static str, index: u32) -> T::Acco
 /// one: the next payment or slash of its pool reads and writes the largest history, opens a
 /// record and drops the oldest.
 pub(super) fn full_history<T: Config>(operator: &T::AccountId) {
-	let era = T::BaseStaking::current_era();
+	let era = T::StakingExtension::active_era();
 	let bound = HistoryBound::<T>::get();
 	let full: Vec<_> = (0..bound)
 		.map(|i| restaking_primitives::restaking::PoolEra {
