@@ -41,3 +41,53 @@ build_bench_node() {
 		-p restaking-node --features runtime-benchmarks >&2) || return
 	echo "$dir/$([ "$profile" = dev ] && echo debug || echo "$profile")/restaking-node"
 }
+
+# polkadot-omni-node, the node that runs a parachain runtime on its own (`--dev`), installed
+# from crates.io into its own folder: a cold build takes long (see docs/parachain.md), and its
+# lockfile and target directory are its own, so the workspace's cache stays valid.
+OMNI_NODE_VERSION=0.24.0
+OMNI_NODE_ROOT="${OMNI_NODE_ROOT:-$HOME/.cache/restaking-omni-node}"
+OMNI_NODE_BIN="$OMNI_NODE_ROOT/bin/polkadot-omni-node"
+# The parachain runtime's wasm blob, as `cargo build -p restaking-parachain-runtime` leaves it.
+PARACHAIN_WASM="$CARGO_TARGET_DIR/debug/wbuild/restaking-parachain-runtime/restaking_parachain_runtime.compact.compressed.wasm"
+PARACHAIN_ID=2000
+
+# True when the omni-node of OMNI_NODE_VERSION is installed.
+have_omni_node() {
+	[ -x "$OMNI_NODE_BIN" ] && "$OMNI_NODE_BIN" --version 2>/dev/null | grep -q "$OMNI_NODE_VERSION"
+}
+
+# Install polkadot-omni-node OMNI_NODE_VERSION into OMNI_NODE_ROOT unless it is there: a debug
+# build (a release build of the relay-chain client takes hours on two cores) without debug
+# info, with the crates that compile the runtime's wasm at start-up optimized, as this
+# workspace's own dev profile has them.
+install_omni_node() {
+	have_omni_node && return
+	say "Installing polkadot-omni-node $OMNI_NODE_VERSION from crates.io into $OMNI_NODE_ROOT"
+	say "(a cold build, once per machine: see docs/parachain.md for how long it took here)"
+	local profile=(--config 'profile.dev.debug=false')
+	for crate in cranelift-codegen cranelift-bforest cranelift-entity cranelift-frontend \
+		regalloc2 wasmparser wasmtime-environ wasmtime-internal-cranelift; do
+		profile+=(--config "profile.dev.package.$crate.opt-level=2")
+	done
+	(cd "$ROOT" && CARGO_TARGET_DIR="$OMNI_NODE_ROOT/target" cargo install --locked --debug \
+		--root "$OMNI_NODE_ROOT" "${profile[@]}" "polkadot-omni-node@$OMNI_NODE_VERSION")
+}
+
+# Build the parachain runtime (and so its wasm blob).
+build_parachain_runtime() {
+	say "Building the parachain runtime (cargo target dir: $CARGO_TARGET_DIR)"
+	(cd "$ROOT" && cargo build --locked -p restaking-parachain-runtime)
+}
+
+# `parachain_spec FILE PRESET`: a chain spec of the parachain runtime's genesis preset PRESET
+# (`development` or `local_testnet`) for a local relay chain, made by the omni-node's
+# chain-spec-builder.
+parachain_spec() {
+	local file="$1" preset="$2"
+	"$OMNI_NODE_BIN" chain-spec-builder --chain-spec-path "$file" create -t development \
+		--chain-name "Restaking parachain ($preset)" --chain-id "restaking-parachain-$preset" \
+		--relay-chain rococo-local --para-id "$PARACHAIN_ID" \
+		--properties tokenSymbol=UNIT,tokenDecimals=12,ss58Format=42 \
+		--runtime "$PARACHAIN_WASM" named-preset "$preset" >/dev/null
+}

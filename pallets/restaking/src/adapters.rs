@@ -2,9 +2,9 @@
 //!
 //! The pallet reads stakes through `sp_staking::StakingInterface`, which both staking pallets
 //! implement; these adapters give it the rest:
-//! - [`PalletStaking`] for `pallet-staking`, a solochain's or relay chain's staking (feature
+//! - `PalletStaking` for `pallet-staking`, a solochain's or relay chain's staking (feature
 //!   `pallet-staking-adapter`);
-//! - [`StakingAsync`] for `pallet-staking-async`, staking on a parachain whose relay chain
+//! - `StakingAsync` for `pallet-staking-async`, staking on a parachain whose relay chain
 //!   reports sessions and offences through `pallet-staking-async-rc-client` (feature
 //!   `staking-async-adapter`).
 //!

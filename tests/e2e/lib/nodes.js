@@ -47,12 +47,16 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** One node process of this chain (see the file's header). */
+/**
+ * One node process (see the file's header): this chain's node, or the binary `bin` (the
+ * parachain's `polkadot-omni-node`).
+ */
 export class ChainNode {
-  constructor(name, args, rpcPort) {
+  constructor(name, args, rpcPort, bin = NODE_BIN) {
     this.name = name;
     this.args = args;
     this.rpcPort = rpcPort;
+    this.bin = bin;
     this.logFile = path.join(LOG_DIR, `${name}.log`);
     this.child = null;
     this.api = null;
@@ -66,8 +70,8 @@ export class ChainNode {
   /** Run the node, wait until it serves RPC, and connect `this.api`. */
   async start() {
     if (this.child) throw new Error(`${this.name} is already running`);
-    if (!existsSync(NODE_BIN)) {
-      throw new Error(`node binary not found at ${NODE_BIN}: build it with ` +
+    if (!existsSync(this.bin)) {
+      throw new Error(`node binary not found at ${this.bin}: build it with ` +
         '`cargo build -p restaking-node` (or run scripts/test.sh), or set NODE_BIN');
     }
     if (await portBusy(this.rpcPort)) {
@@ -76,7 +80,7 @@ export class ChainNode {
     mkdirSync(LOG_DIR, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: this.starts === 0 ? 'w' : 'a' });
     this.starts += 1;
-    const child = spawn(NODE_BIN, [...this.args, '--rpc-port', String(this.rpcPort)], {
+    const child = spawn(this.bin, [...this.args, '--rpc-port', String(this.rpcPort)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log);
