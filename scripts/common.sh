@@ -48,13 +48,16 @@ build_bench_node() {
 OMNI_NODE_VERSION=0.24.0
 OMNI_NODE_ROOT="${OMNI_NODE_ROOT:-$HOME/.cache/restaking-omni-node}"
 OMNI_NODE_BIN="$OMNI_NODE_ROOT/bin/polkadot-omni-node"
-# The parachain runtime's wasm blob, as `cargo build -p restaking-parachain-runtime` leaves it.
-PARACHAIN_WASM="$CARGO_TARGET_DIR/debug/wbuild/restaking-parachain-runtime/restaking_parachain_runtime.compact.compressed.wasm"
+# The parachain runtime's wasm blob, as `cargo build -p restaking-parachain-runtime` leaves it
+# (a debug build does not compress it).
+PARACHAIN_WASM="$CARGO_TARGET_DIR/debug/wbuild/restaking-parachain-runtime/restaking_parachain_runtime.wasm"
 PARACHAIN_ID=2000
 
-# True when the omni-node of OMNI_NODE_VERSION is installed.
+# True when the omni-node of OMNI_NODE_VERSION is installed (the crate's version, which cargo
+# records; the binary reports the polkadot-sdk release's node version instead).
 have_omni_node() {
-	[ -x "$OMNI_NODE_BIN" ] && "$OMNI_NODE_BIN" --version 2>/dev/null | grep -q "$OMNI_NODE_VERSION"
+	[ -x "$OMNI_NODE_BIN" ] \
+		&& grep -q "polkadot-omni-node $OMNI_NODE_VERSION " "$OMNI_NODE_ROOT/.crates.toml" 2>/dev/null
 }
 
 # Install polkadot-omni-node OMNI_NODE_VERSION into OMNI_NODE_ROOT unless it is there: a debug
@@ -70,8 +73,11 @@ install_omni_node() {
 		regalloc2 wasmparser wasmtime-environ wasmtime-internal-cranelift; do
 		profile+=(--config "profile.dev.package.$crate.opt-level=2")
 	done
-	(cd "$ROOT" && CARGO_TARGET_DIR="$OMNI_NODE_ROOT/target" cargo install --locked --debug \
-		--root "$OMNI_NODE_ROOT" "${profile[@]}" "polkadot-omni-node@$OMNI_NODE_VERSION")
+	# SKIP_WASM_BUILD: the relay chains' runtimes it embeds serve only to run a relay chain in
+	# the same process, which `--dev` never does; building their wasm would double the build.
+	(cd "$ROOT" && SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$OMNI_NODE_ROOT/target" cargo install \
+		--locked --debug --root "$OMNI_NODE_ROOT" "${profile[@]}" \
+		"polkadot-omni-node@$OMNI_NODE_VERSION")
 }
 
 # Build the parachain runtime (and so its wasm blob).
