@@ -58,17 +58,19 @@ export function errorName(api, dispatchError) {
 
 /**
  * Sign and submit `tx` (with polkadot-js signer `options`, if any), wait until it is in a
- * block. Resolves with `{ blockHash, events, error }`: `error` is `section.Name` when the call
+ * block (or finalized, whichever is reported first). Resolves with `{ blockHash, events, error }`: `error` is `section.Name` when the call
  * failed.
  */
 export function submit(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     const sub = subscription();
     tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
-      if (status.isInBlock) {
+      // A node that seals and finalizes at once (the omni-node's `--dev`) reports a
+      // transaction finalized without reporting it in a block first.
+      if (status.isInBlock || status.isFinalized) {
         sub.end();
         resolve({
-          blockHash: status.asInBlock.toHex(),
+          blockHash: (status.isInBlock ? status.asInBlock : status.asFinalized).toHex(),
           events: events.map(({ event }) => event),
           error: dispatchError ? errorName(api, dispatchError) : null,
         });
