@@ -68,9 +68,8 @@ macro_rules! staking_adapter {
 
 			/// As the staking pallet pays it: each validator `who` backs gets its share of the
 			/// era's payout by reward points and divides it as the adapter's `part` says. `who`
-			/// is found behind the validators
-			/// it nominates now (a nomination changed since the era is missed) and as a
-			/// validator itself.
+			/// is found behind the validators it nominates now (a nomination changed since the
+			/// era is missed) and as a validator itself.
 			fn era_payout(
 				who: &T::AccountId,
 				era: sp_staking::EraIndex,
