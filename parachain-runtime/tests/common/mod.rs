@@ -16,7 +16,7 @@ use frame_support::{
 use pallet_staking_async_rc_client::{Offence, SessionReport};
 use restaking_parachain_runtime::{
 	genesis_config_presets, time::MILLI_SECS_PER_BLOCK, AccountId, AllPalletsWithSystem, Runtime,
-	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, StakingRcClient, System,
+	RuntimeGenesisConfig, RuntimeOrigin, StakingRcClient, System,
 };
 use sp_runtime::Perbill;
 
@@ -115,17 +115,6 @@ pub fn report_offence(session: u32, offender: AccountId, fraction: Perbill) {
 /// The well-known dev account of a keyring name.
 pub fn account(who: sp_keyring::Sr25519Keyring) -> AccountId {
 	who.to_account_id()
-}
-
-/// The staking events deposited since the last `System::reset_events`.
-pub fn staking_events() -> Vec<pallet_staking_async::Event<Runtime>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Staking(event) => Some(event),
-			_ => None,
-		})
-		.collect()
 }
 
 /// Every restaking pallet's invariants.
