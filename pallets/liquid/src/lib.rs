@@ -48,6 +48,8 @@
 //! - **No recursion.** Vault tokens are assets, not the staking currency: they cannot be
 //!   bonded, so they cannot be restaked or deposited into a vault, and a vault's account cannot
 //!   deposit into a vault.
+//! - **Genesis.** [`GenesisConfig`] creates vaults and makes deposits through the same code
+//!   as the calls, after the base layer's and the restaking pallet's genesis.
 //!
 //! Anyone may [`Pallet::poke`] a vault to compound rewards and release the queue of a new era;
 //! every deposit, redemption and withdrawal does the same first.
@@ -80,6 +82,7 @@ mod benchmarking;
 mod calls;
 mod events;
 mod funds;
+mod genesis;
 mod integrity;
 #[cfg(test)]
 mod mock;
@@ -112,6 +115,7 @@ use frame_support::pallet_macros::import_section;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
@@ -139,7 +143,7 @@ pub mod pallet {
 		type Currency: Mutate<Self::AccountId, Balance = Self::Balance>;
 
 		/// The balance type shared by the currency, the staking layer and the tokens.
-		type Balance: Balance;
+		type Balance: Balance + MaybeSerializeDeserialize;
 
 		/// The base staking layer the vaults bond and nominate in.
 		type Staking: StakingInterface<AccountId = Self::AccountId, Balance = Self::Balance>;
@@ -265,6 +269,24 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RedemptionCount<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, VaultId, u32, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Operators whose vaults exist from genesis, in vault id order (the first gets vault
+		/// 0). Each pays `VaultDeposit`, as [`Pallet::create_vault`] makes it pay.
+		pub vaults: Vec<T::AccountId>,
+		/// Deposits into them: `(vault, depositor, amount)`, made as [`Pallet::deposit`] makes
+		/// them (bonded, and restaked as far as the restake ratio allows).
+		pub deposits: Vec<(VaultId, T::AccountId, T::Balance)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			Pallet::<T>::build_genesis(self).expect("genesis vault configuration is valid");
+		}
+	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {

@@ -196,8 +196,21 @@ pub struct ExtBuilder;
 impl ExtBuilder {
 	/// OPERATOR (validator, self-bond 1,000) allocates all of its stake to SERVICE (slashed by
 	/// SLASHER, 5 / 10 / 20 %); OPERATOR_2 (self-bond 1,000) has no allocation. VAULT is
-	/// OPERATOR's vault, empty; its tokens are `offset` decimals finer than the currency.
+	/// OPERATOR's vault, created at genesis, empty; its tokens are `offset` decimals finer than
+	/// the currency.
 	pub fn build_with_offset(offset: u8) -> sp_io::TestExternalities {
+		Self::build_with_vaults(
+			offset,
+			pallet_liquid_restaking::GenesisConfig { vaults: vec![OPERATOR], deposits: vec![] },
+		)
+	}
+
+	/// The accounts, staking, restaking and slashing of [`Self::build_with_offset`], with the
+	/// vaults and deposits of `liquid` at genesis.
+	pub fn build_with_vaults(
+		offset: u8,
+		liquid: pallet_liquid_restaking::GenesisConfig<Runtime>,
+	) -> sp_io::TestExternalities {
 		DecimalsOffset::set(offset);
 		RewardVesting::set(0);
 		let mut storage =
@@ -237,13 +250,11 @@ impl ExtBuilder {
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
+		liquid.assimilate_storage(&mut storage).unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			start_first_block();
 			set_era(0);
-			assert_ok!(Liquid::create_vault(signed(OPERATOR), OPERATOR));
-			// The vault's creation is the tests' starting state, not what they observe.
-			events_since_last_call();
 		});
 		ext
 	}

@@ -41,6 +41,7 @@ fn total() -> Balance {
 #[test]
 fn an_operator_creates_its_vault_and_token() {
 	ExtBuilder::build_and_execute(|| {
+		// VAULT was created at genesis, by the call's own code.
 		let account = account(VAULT);
 		assert_eq!(free(account), RESERVE);
 		assert_eq!(Vaults::<Runtime>::get(VAULT).unwrap().deposit, RESERVE);
@@ -50,19 +51,101 @@ fn an_operator_creates_its_vault_and_token() {
 		assert_eq!(Assets::name(asset(VAULT)), b"Liquid restaking vault 0".to_vec());
 		assert_eq!(Assets::symbol(asset(VAULT)), b"LRV0".to_vec());
 		assert_eq!(Assets::decimals(asset(VAULT)), 12);
-		assert!(events().contains(&Event::VaultCreated {
-			vault: VAULT,
-			operator: OPERATOR,
-			account,
-			asset: asset(VAULT),
-		}));
 
 		// Root creates one on an operator's behalf; the operator pays the deposit.
 		let before = free(OPERATOR_2);
 		assert_ok!(Liquid::create_vault(RuntimeOrigin::root(), OPERATOR_2));
 		assert_eq!(free(OPERATOR_2), before - VAULT_DEPOSIT);
+		assert_eq!(free(crate::mock::account(1)), RESERVE);
 		assert_eq!(Assets::symbol(asset(1)), b"LRV1".to_vec());
+		assert_eq!(
+			events_since_last_call(),
+			vec![Event::VaultCreated {
+				vault: 1,
+				operator: OPERATOR_2,
+				account: crate::mock::account(1),
+				asset: asset(1),
+			}]
+		);
 	});
+}
+
+/// A vault's record, view and token supply, and its stake, nominations and restaking position.
+type Snapshot = (
+	Option<crate::Vault<Runtime>>,
+	Option<restaking_primitives::liquid::VaultState<AccountId, Balance>>,
+	Balance,
+	Option<sp_staking::Stake<Balance>>,
+	Option<Vec<AccountId>>,
+	Option<restaking_primitives::restaking::StakerPosition<AccountId, Balance>>,
+);
+
+/// What a vault looks like from outside.
+fn vault_snapshot(vault: u32) -> Snapshot {
+	let account = account(vault);
+	(
+		Vaults::<Runtime>::get(vault),
+		Liquid::vault_state(vault),
+		supply(vault),
+		Staking::stake(&account).ok(),
+		Staking::nominations(&account),
+		Restaking::position(&account),
+	)
+}
+
+#[test]
+fn genesis_vaults_and_deposits_are_what_the_calls_make() {
+	let deposits = [(0, ALICE, 1_000), (1, BOB, 400), (0, CHARLIE, 250)];
+	let holders = [OPERATOR, OPERATOR_2, ALICE, BOB, CHARLIE];
+	let observe = || {
+		let balances: Vec<_> =
+			holders.iter().map(|&who| (free(who), tokens(0, who), tokens(1, who))).collect();
+		(vault_snapshot(0), vault_snapshot(1), balances, total())
+	};
+	let genesis = crate::GenesisConfig::<Runtime> {
+		vaults: vec![OPERATOR, OPERATOR_2],
+		deposits: deposits.to_vec(),
+	};
+	let at_genesis = ExtBuilder::build_with_vaults(0, genesis).execute_with(|| {
+		Liquid::do_try_state(u8::MAX).expect("liquid try_state holds at genesis");
+		Restaking::do_try_state(u8::MAX).expect("restaking try_state holds at genesis");
+		observe()
+	});
+	let by_calls = ExtBuilder::build_with_vaults(0, Default::default()).execute_with(|| {
+		assert_ok!(Liquid::create_vault(signed(OPERATOR), OPERATOR));
+		assert_ok!(Liquid::create_vault(signed(OPERATOR_2), OPERATOR_2));
+		for (vault, who, amount) in deposits {
+			assert_ok!(Liquid::deposit(signed(who), vault, amount, 0));
+		}
+		observe()
+	});
+	assert_eq!(at_genesis, by_calls);
+	// In units: vault 0 holds 1,250 bonded, 1,000 of it restaked through OPERATOR and
+	// nominating it (a validator); vault 1 holds 400, 320 restaked through OPERATOR_2, which
+	// validates nothing.
+	let ((_, state_0, supply_0, stake_0, nominations_0, _), (_, state_1, ..), ..) = at_genesis;
+	let (state_0, state_1) = (state_0.unwrap(), state_1.unwrap());
+	assert_eq!((state_0.value, supply_0, state_0.restaked), (1_250, 1_250, 1_000));
+	assert_eq!(stake_0.map(|stake| stake.active), Some(1_250));
+	assert_eq!(nominations_0, Some(vec![OPERATOR]));
+	assert_eq!((state_1.value, state_1.supply, state_1.restaked), (400, 400, 320));
+}
+
+#[test]
+#[should_panic(expected = "genesis vault configuration is valid")]
+fn a_genesis_vault_of_no_operator_is_refused() {
+	let genesis = crate::GenesisConfig::<Runtime> { vaults: vec![ALICE], deposits: vec![] };
+	ExtBuilder::build_with_vaults(0, genesis);
+}
+
+#[test]
+#[should_panic(expected = "genesis vault configuration is valid")]
+fn a_genesis_deposit_into_no_vault_is_refused() {
+	let genesis = crate::GenesisConfig::<Runtime> {
+		vaults: vec![OPERATOR],
+		deposits: vec![(1, ALICE, 1_000)],
+	};
+	ExtBuilder::build_with_vaults(0, genesis);
 }
 
 #[test]
