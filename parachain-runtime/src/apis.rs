@@ -242,7 +242,7 @@ impl_runtime_apis! {
 		fn staker_exposure(
 			who: AccountId,
 		) -> Option<restaking_api::StakerExposure<AccountId, Balance, BlockNumber>> {
-			staker_exposure_for(who)
+			restaking_runtime_common::staker_exposure::<Runtime>(who)
 		}
 
 		fn operator_profile(
@@ -441,30 +441,5 @@ impl_runtime_apis! {
 		fn preset_names() -> Vec<sp_genesis_builder::PresetId> {
 			crate::genesis_config_presets::preset_names()
 		}
-	}
-}
-
-/// An account's exposure: its own delegation (from the restaking pallet) and its positions
-/// through vault tokens (from the liquid restaking pallet). Behind
-/// `RestakingApi::staker_exposure`.
-pub fn staker_exposure_for(
-	who: AccountId,
-) -> Option<restaking_api::StakerExposure<AccountId, Balance, BlockNumber>> {
-	let vaults = LiquidRestaking::positions_of(&who);
-	match Restaking::staker_exposure(who) {
-		Some(exposure) => Some(restaking_api::StakerExposure { vaults, ..exposure }),
-		None if vaults.is_empty() => None,
-		None => Some(restaking_api::StakerExposure {
-			operator: None,
-			restaked: 0,
-			pending_loss: 0,
-			pending_rewards: 0,
-			pending_compensation: 0,
-			queued_outflow: 0,
-			withdrawals: Vec::new(),
-			services: Vec::new(),
-			base_bond: 0,
-			vaults,
-		}),
 	}
 }

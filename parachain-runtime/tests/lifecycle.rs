@@ -8,7 +8,7 @@ mod common;
 use common::{account, active_era, check_invariants, new_test_ext, rotate_to_era, run_to_block};
 use frame_support::{assert_ok, traits::fungible::Inspect};
 use restaking_parachain_runtime::{
-	configs::{AllocationDelay, UndelegationDelay, VaultDecimalsOffset},
+	configs::VaultDecimalsOffset,
 	currency::UNIT,
 	genesis_config_presets::{DEMO_COVER, DEMO_DELEGATION, OPERATOR_SELF_BOND, PARA_ID},
 	time::BONDING_DURATION,
@@ -30,7 +30,7 @@ fn bonded(who: &restaking_parachain_runtime::AccountId) -> u128 {
 }
 
 #[test]
-fn development_genesis_has_collators_stakers_and_the_restaking_world() {
+fn development_genesis_has_collators_stakers_the_restaking_world_and_a_vault() {
 	new_test_ext("development").execute_with(|| {
 		let (alice, bob, dave) = (account(Alice), account(Bob), account(Dave));
 		assert_eq!(staging_parachain_info::Pallet::<Runtime>::parachain_id(), PARA_ID.into());
@@ -52,6 +52,9 @@ fn development_genesis_has_collators_stakers_and_the_restaking_world() {
 		// The chain-wide stake comes from the active era's exposures, none before an election.
 		assert_eq!(risk.total_staked, 0);
 		assert_eq!(Insurance::pool_state(0).expect("pool 0").locked, DEMO_COVER);
+		// Dave's vault, vault 0, empty.
+		let vault = LiquidRestaking::vault_state(0).expect("Dave's vault");
+		assert_eq!((vault.operator, vault.value, vault.supply), (account(Dave), 0, 0));
 		check_invariants();
 	});
 }
@@ -97,7 +100,9 @@ fn the_restaking_lifecycle_on_staking_async() {
 		}
 		// Ferdie restakes 20,000 of his bond through the operator.
 		assert_ok!(Restaking::delegate(signed(&ferdie), operator.clone(), DEMO_DELEGATION));
-		run_to_block(System::block_number() + AllocationDelay::get());
+		run_to_block(
+			System::block_number() + <Runtime as pallet_restaking::Config>::AllocationDelay::get(),
+		);
 		let half = (OPERATOR_SELF_BOND + DEMO_DELEGATION) / 2;
 		let sequencer = Restaking::service_security(service).expect("service 2");
 		assert_eq!(sequencer.total_slashable, half);
@@ -162,11 +167,13 @@ fn a_vault_takes_a_deposit_and_pays_its_redemption_across_relay_chain_eras() {
 		let deposit = 10_000 * UNIT;
 		let tokens = deposit * 10u128.pow(VaultDecimalsOffset::get() as u32);
 		assert_ok!(LiquidRestaking::create_vault(signed(&eve), eve.clone()));
-		let vault = 0;
+		// Dave's vault is vault 0, from genesis; Eve's is the next.
+		let vault = pallet_liquid_restaking::VaultOf::<Runtime>::get(&eve).expect("Eve's vault");
+		assert_eq!(vault, 1);
 		let before = Balances::balance(&ferdie);
 		assert_ok!(LiquidRestaking::deposit(signed(&ferdie), vault, deposit, tokens));
 		assert_eq!(Assets::balance(vault, &ferdie), tokens);
-		let state = LiquidRestaking::vault_state(vault).expect("vault 0");
+		let state = LiquidRestaking::vault_state(vault).expect("Eve's vault");
 		assert_eq!(state.value, deposit);
 		// The vault's account bonds in `pallet-staking-async` and restakes through Eve.
 		assert_eq!(bonded(&state.account), deposit);
@@ -185,12 +192,15 @@ fn a_vault_takes_a_deposit_and_pays_its_redemption_across_relay_chain_eras() {
 			assert_ok!(LiquidRestaking::poke(signed(&account(Charlie)), vault));
 		}
 		rotate_to_era(active_era() + BONDING_DURATION, &points);
-		run_to_block(System::block_number() + UndelegationDelay::get());
+		run_to_block(
+			System::block_number()
+				+ <Runtime as pallet_restaking::Config>::UndelegationDelay::get(),
+		);
 		assert_ok!(LiquidRestaking::withdraw(signed(&ferdie), vault, ferdie.clone(), 0));
 		// Nothing was slashed: Ferdie has his deposit back, to the roundings of the releases.
 		let paid = Balances::balance(&ferdie) + deposit - before;
 		assert!(paid.abs_diff(deposit) <= 10, "paid {paid} of {deposit}");
-		let state = LiquidRestaking::vault_state(vault).expect("vault 0");
+		let state = LiquidRestaking::vault_state(vault).expect("Eve's vault");
 		assert_eq!((state.supply, state.redeeming), (0, 0));
 		check_invariants();
 	});

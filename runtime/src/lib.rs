@@ -103,25 +103,8 @@ pub mod time {
 	pub const STAKING_SLASH_DEFER_DURATION: EraIndex = 0;
 }
 
-/// Currency units. The chain's token has 12 decimals.
-pub mod currency {
-	use super::Balance;
-
-	/// One whole token.
-	pub const UNIT: Balance = 1_000_000_000_000;
-	/// A thousandth of a token.
-	pub const MILLI_UNIT: Balance = UNIT / 1_000;
-	/// A millionth of a token.
-	pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
-	/// The minimum balance an account needs to exist.
-	pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
-	/// Token symbol shown by wallets.
-	pub const TOKEN_SYMBOL: &str = "UNIT";
-	/// Token decimals shown by wallets.
-	pub const TOKEN_DECIMALS: u8 = 12;
-	/// The SS58 prefix of addresses (the generic Substrate prefix).
-	pub const SS58_PREFIX: u16 = 42;
-}
+/// Currency units (12 decimals), shared with the other restaking runtime.
+pub use restaking_runtime_common::currency;
 
 /// The address format for describing accounts.
 pub type Address = sp_runtime::MultiAddress<AccountId, ()>;

@@ -40,9 +40,10 @@ fn development_genesis_builds() {
 			);
 		}
 		// Dave operates in restaking: part of his endowment is held; only the premium of the
-		// genesis cover he bought is gone.
+		// genesis cover he bought and the deposit of his genesis vault (in its account) are gone.
 		let premium = restaking_runtime::Insurance::covers_of(&account(Eve), 0)[0].premium;
-		assert_eq!(Balances::total_balance(&account(Dave)) + premium, ENDOWMENT);
+		let vault_deposit = restaking_runtime::configs::VaultDeposit::get();
+		assert_eq!(Balances::total_balance(&account(Dave)) + premium + vault_deposit, ENDOWMENT);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
 		let mut committee = vec![alice, account(Bob), account(Charlie)];
 		committee.sort();

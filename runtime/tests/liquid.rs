@@ -9,13 +9,13 @@ use common::{account, new_test_ext, run_to_block, run_to_era};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use restaking_primitives::restaking::SlashTier;
 use restaking_runtime::{
-	configs::{MaxRedeemPerEra, UndelegationDelay, VaultDecimalsOffset},
+	configs::{MaxRedeemPerEra, VaultDecimalsOffset, VaultDeposit},
 	currency::UNIT,
 	time::BONDING_DURATION,
 	Assets, Balances, LiquidRestaking, Restaking, Runtime, RuntimeOrigin, Slashing, System,
 };
 use sp_core::H256;
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Eve, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
 
 const DEPOSIT: u128 = 10_000 * UNIT;
 /// The tokens an empty vault mints for `DEPOSIT`: its tokens have `VaultDecimalsOffset` more
@@ -33,13 +33,34 @@ fn check_invariants() {
 }
 
 #[test]
+fn both_presets_open_daves_vault_empty() {
+	use frame_support::traits::fungibles::metadata::Inspect as _;
+	for preset in ["development", "local_testnet"] {
+		new_test_ext(preset).execute_with(|| {
+			let dave = account(Dave);
+			assert_eq!(pallet_liquid_restaking::VaultOf::<Runtime>::get(&dave), Some(0));
+			let state = LiquidRestaking::vault_state(0).expect("Dave's vault");
+			assert_eq!((&state.operator, state.value, state.supply), (&dave, 0, 0));
+			assert_eq!(Assets::symbol(0), b"LRV0".to_vec());
+			// Dave paid the vault deposit; it stays in the vault's account as its reserve.
+			assert_eq!(Balances::balance(&state.account), VaultDeposit::get());
+			// Empty: the restaking figures of the presets are the operators' and delegators'.
+			assert_eq!(Restaking::staker_exposure(state.account.clone()), None);
+			check_invariants();
+		});
+	}
+}
+
+#[test]
 fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 	new_test_ext("development").execute_with(|| {
 		let (alice, bob, eve, ferdie) =
 			(account(Alice), account(Bob), account(Eve), account(Ferdie));
 		run_to_block(2);
 		assert_ok!(LiquidRestaking::create_vault(RuntimeOrigin::signed(eve.clone()), eve.clone()));
-		let vault = 0;
+		// Dave's vault is vault 0, from genesis; Eve's is the next.
+		let vault = pallet_liquid_restaking::VaultOf::<Runtime>::get(&eve).expect("Eve's vault");
+		assert_eq!(vault, 1);
 		for who in [&ferdie, &bob] {
 			assert_ok!(LiquidRestaking::deposit(
 				RuntimeOrigin::signed(who.clone()),
@@ -48,13 +69,13 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 				TOKENS,
 			));
 		}
-		let state = LiquidRestaking::vault_state(vault).expect("vault 0");
+		let state = LiquidRestaking::vault_state(vault).expect("Eve's vault");
 		assert_eq!((state.value, state.supply), (2 * DEPOSIT, 2 * TOKENS));
 		assert_eq!(state.rate, sp_runtime::FixedU128::from_u32(1));
 		// The restake ratio (80 %) of the vault's bond restakes through Eve.
 		assert_eq!(state.restaked, 2 * DEPOSIT * 8 / 10);
 		// Ferdie's position shows in the exposure API, through the vault.
-		let exposure = restaking_runtime::apis::staker_exposure_for(ferdie.clone())
+		let exposure = restaking_runtime_common::staker_exposure::<Runtime>(ferdie.clone())
 			.expect("Ferdie holds vault tokens");
 		assert_eq!(exposure.operator, None);
 		assert_eq!(exposure.vaults[0].tokens, TOKENS);
@@ -75,7 +96,7 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 		run_to_block(due);
 		assert!(Slashing::slash_record(id).is_some(), "executed");
 		let loss = state.restaked / 10;
-		let state = LiquidRestaking::vault_state(vault).expect("vault 0");
+		let state = LiquidRestaking::vault_state(vault).expect("Eve's vault");
 		assert_eq!(state.pending_loss, loss);
 		// The genesis insurance cover on (Eve, oracle) paid Eve's pool; the vault's share of
 		// that compensation is part of its value until it is claimed and bonded again.
@@ -131,7 +152,10 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 
 		// Bob's redemption waits while Ferdie's unlocks.
 		run_to_era(ferdie_era + BONDING_DURATION);
-		run_to_block(System::block_number() + UndelegationDelay::get());
+		run_to_block(
+			System::block_number()
+				+ <Runtime as pallet_restaking::Config>::UndelegationDelay::get(),
+		);
 		assert_ok!(LiquidRestaking::withdraw(
 			RuntimeOrigin::signed(ferdie.clone()),
 			vault,
@@ -144,7 +168,10 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 			pallet_liquid_restaking::Error::<Runtime>::NotUnlocked
 		);
 		run_to_era(last_release + BONDING_DURATION);
-		run_to_block(System::block_number() + UndelegationDelay::get());
+		run_to_block(
+			System::block_number()
+				+ <Runtime as pallet_restaking::Config>::UndelegationDelay::get(),
+		);
 		assert_ok!(LiquidRestaking::withdraw(
 			RuntimeOrigin::signed(bob.clone()),
 			vault,
@@ -162,7 +189,7 @@ fn a_service_slash_lowers_the_rate_and_a_run_drains_under_the_cap() {
 			total += paid;
 		}
 		assert!(total <= state.value, "paid {total} of {}", state.value);
-		let state = LiquidRestaking::vault_state(vault).expect("vault 0");
+		let state = LiquidRestaking::vault_state(vault).expect("Eve's vault");
 		assert_eq!((state.supply, state.redeeming), (0, 0));
 		assert!(state.value <= 20, "dust left: {}", state.value);
 		check_invariants();

@@ -28,9 +28,11 @@ fn an_upgrade_from_version_0_keeps_every_invariant() {
 			(account(Alice), account(Bob), account(Eve), account(Ferdie));
 		run_to_block(2);
 		assert_ok!(LiquidRestaking::create_vault(RuntimeOrigin::signed(eve.clone()), eve.clone()));
+		// Eve's vault (Dave's, from genesis, is vault 0).
+		let vault = pallet_liquid_restaking::VaultOf::<Runtime>::get(&eve).expect("Eve's vault");
 		assert_ok!(LiquidRestaking::deposit(
 			RuntimeOrigin::signed(bob),
-			0,
+			vault,
 			1_000 * UNIT,
 			1_000 * UNIT
 		));

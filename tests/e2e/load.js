@@ -5,7 +5,8 @@
 // It starts its own dev node (temporary state, RPC on LOAD_RPC_PORT, default 9970), then:
 // 1. set-up: funds LOAD_ACCOUNTS accounts (`//load//<i>`, default 200) from Alice in
 //    `utility.batchAll` transfers and bonds each on the base layer; a load operator
-//    (`//load//operator`) registers, opts in and allocates to the oracle (service 0); Dave opens a vault;
+//    (`//load//operator`) registers, opts in and allocates to the oracle (service 0); the
+//    deposits go to Dave's vault, there from genesis;
 // 2. load: signs, then submits through `author_submitExtrinsic` as fast as the node takes them,
 //    ten transactions per account (delegate to Dave or Eve, delegate_more, undelegate,
 //    buy_cover, a vault deposit) and Alice's slash requests against the load operator, each
@@ -101,8 +102,8 @@ async function setUp(api) {
       await submitOk(api, api.tx.restaking.allocate(0, 1_000_000_000_000_000_000n), loadOperator);
     })(),
   ]);
-  const created = await submitOk(api, api.tx.liquidRestaking.createVault(dave.address), dave);
-  const vault = created.find((event) => event.method === 'VaultCreated').data[0].toNumber();
+  // Dave's vault exists from genesis.
+  const vault = (await api.query.liquidRestaking.vaultOf(dave.address)).unwrap().toNumber();
   // The allocation is slashable once in force (`AllocationDelay`).
   const delay = api.consts.restaking.allocationDelay.toNumber();
   const now = (await api.rpc.chain.getHeader()).number.toNumber();
@@ -396,7 +397,7 @@ async function main() {
   const node = devNode(`load-${PORT}`, { port: PORT });
   const api = await node.start();
   try {
-    console.log(`set-up: funding and bonding ${ACCOUNTS} accounts, a load operator and a vault`);
+    console.log(`set-up: funding and bonding ${ACCOUNTS} accounts and a load operator`);
     const context = await setUp(api);
     const txs = plan(api, context);
     console.log(`load: signing and submitting ${txs.length} transactions`);

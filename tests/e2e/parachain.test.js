@@ -32,7 +32,7 @@ if (missing) {
 describe('the parachain runtime on polkadot-omni-node', { skip: missing ?? false }, () => {
   let node;
   let api;
-  const { alice, charlie, eve, ferdie } = devAccounts();
+  const { alice, charlie, dave, eve, ferdie } = devAccounts();
 
   before(async () => {
     node = new ChainNode(`parachain-${RPC_PORT}`, [
@@ -57,12 +57,17 @@ describe('the parachain runtime on polkadot-omni-node', { skip: missing ?? false
     const oracle = (await api.call.restakingApi.serviceSecurity(0)).unwrap();
     assert.equal(oracle.totalSlashable.toBigInt(), (25_000n + 12_500n) * UNIT);
     const pool = (await api.call.insuranceApi.poolState(0)).unwrap();
+    // Dave's vault, from genesis: empty, its token asset 0.
+    const vault = (await api.call.liquidRestakingApi.vaultState(0)).unwrap();
+    assert.equal(vault.operator.toString(), dave.address);
+    assert.equal(vault.supply.toBigInt(), 0n);
     step('parachain up', {
       specName: version,
       block: start + 2,
       totalRestaked: `${risk.totalRestaked.toBigInt() / UNIT} UNIT`,
       oracleSlashable: `${oracle.totalSlashable.toBigInt() / UNIT} UNIT`,
       insurancePoolLocked: `${pool.locked.toBigInt() / UNIT} UNIT`,
+      vault0: 'Dave\'s, empty',
     });
   });
 

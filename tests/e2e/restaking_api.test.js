@@ -45,6 +45,12 @@ describe('restaking on the dev chain', () => {
     const risk = await api.call.restakingApi.systemRisk();
     assert.equal(risk.totalRestaked.toBigInt(), 50_000n * UNIT);
     assert.equal(risk.contagion.length, 1);
+
+    // Dave's vault, from genesis: empty, so the figures above are all of restaking.
+    const vault = (await api.call.liquidRestakingApi.vaultState(0)).unwrap();
+    assert.equal(vault.operator.toString(), dave.address);
+    assert.equal(vault.supply.toBigInt(), 0n);
+    assert.equal((await api.query.assets.metadata(0)).symbol.toUtf8(), 'LRV0');
     step('genesis restaking', {
       bobRestaked: `${exposure.restaked.toBigInt() / UNIT} UNIT`,
       oracleSlashable: `${oracle.totalSlashable.toBigInt() / UNIT} UNIT`,

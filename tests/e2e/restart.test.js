@@ -32,8 +32,8 @@ describe('a dev node killed mid-era', () => {
   it('resumes with the restaking, slashing, insurance and vault state it had finalized', async () => {
     let { api } = node;
     // Ferdie bonds and restakes through Eve; Alice asks for a minor slash of Eve (its veto
-    // window is longer than this test); Ferdie buys cover on Eve's delegators; Dave opens a
-    // vault and Ferdie deposits into it.
+    // window is longer than this test); Ferdie buys cover on Eve's delegators; Alice deposits
+    // into Dave's vault (there from genesis).
     await submitOk(api, api.tx.staking.bond(10_000n * UNIT, 'Staked'), ferdie);
     await submitOk(api, api.tx.restaking.delegate(eve.address, 2_000n * UNIT), ferdie);
     const requested = await submitOk(
@@ -41,8 +41,7 @@ describe('a dev node killed mid-era', () => {
     const slash = findEvent(requested, 'slashing', 'SlashRequested').data.id.toNumber();
     const bought = await submitOk(api, api.tx.insurance.buyCover(0, eve.address, 0, 1_000n * UNIT, 200), ferdie);
     const cover = findEvent(bought, 'insurance', 'CoverBought').data.cover.toNumber();
-    const created = await submitOk(api, api.tx.liquidRestaking.createVault(dave.address), dave);
-    const vault = findEvent(created, 'liquidRestaking', 'VaultCreated').data.vault.toNumber();
+    const vault = (await api.query.liquidRestaking.vaultOf(dave.address)).unwrap().toNumber();
     const deposited = await submitOk(api, api.tx.liquidRestaking.deposit(vault, 500n * UNIT, 0), alice);
     assert.ok(findEvent(deposited, 'liquidRestaking', 'Deposited'));
 

@@ -8,17 +8,20 @@
 use frame_support::{
 	parameter_types,
 	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32},
-	PalletId,
 };
 use frame_system::{EnsureNever, EnsureRoot};
-use sp_runtime::{traits::ConvertInto, Perbill};
+use restaking_runtime_common::parameters::{
+	self as common, CurrencyDecimals, LiquidPalletId, MaxRedeemPerEra, MaxRedemptions,
+	MaxReleaseBatch, MaxSlashingSpans, MinDelegation, MinVaultDeposit, VaultDecimalsOffset,
+	VaultDeposit,
+};
+use sp_runtime::traits::ConvertInto;
 
 use super::super::{
-	currency::{MILLI_UNIT, TOKEN_DECIMALS, UNIT},
-	time::{SESSIONS_PER_ERA, SESSION_PERIOD},
+	currency::MILLI_UNIT,
+	time::{MINUTES, SESSIONS_PER_ERA, SESSION_PERIOD},
 	AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, Staking,
 };
-use super::{MinDelegation, UndelegationDelay};
 
 impl pallet_assets::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
@@ -48,15 +51,6 @@ impl pallet_assets::Config for Runtime {
 }
 
 parameter_types! {
-	pub const LiquidPalletId: PalletId = PalletId(*b"rstk/lqd");
-	pub const VaultDeposit: Balance = 10 * UNIT;
-	pub const MinVaultDeposit: Balance = UNIT;
-	/// A run on a vault releases at most a tenth of its value per era (90 s on the dev chain).
-	pub const MaxRedeemPerEra: Perbill = Perbill::from_percent(10);
-	pub const CurrencyDecimals: u8 = TOKEN_DECIMALS;
-	/// Vault tokens have 18 decimals: a donation to a vault costs its donor a million times
-	/// what rounding can take from the next depositor.
-	pub const VaultDecimalsOffset: u8 = 6;
 	/// Gains of a vault enter its rate over one era (30 blocks): a deposit just before an
 	/// era's rewards are paid out shares only what vests while it stays.
 	pub const VaultRewardVesting: BlockNumber = SESSIONS_PER_ERA as BlockNumber * SESSION_PERIOD;
@@ -76,10 +70,10 @@ impl pallet_liquid_restaking::Config for Runtime {
 	type MinDeposit = MinVaultDeposit;
 	type MinRestake = MinDelegation;
 	type MaxRedeemPerEra = MaxRedeemPerEra;
-	type UndelegationDelay = UndelegationDelay;
-	type MaxRedemptions = ConstU32<16>;
-	type MaxReleaseBatch = ConstU32<16>;
-	type MaxSlashingSpans = ConstU32<128>;
+	type UndelegationDelay = common::UndelegationDelay<MINUTES>;
+	type MaxRedemptions = MaxRedemptions;
+	type MaxReleaseBatch = MaxReleaseBatch;
+	type MaxSlashingSpans = MaxSlashingSpans;
 	type CurrencyDecimals = CurrencyDecimals;
 	type DecimalsOffset = VaultDecimalsOffset;
 	type RewardVesting = VaultRewardVesting;

@@ -10,23 +10,14 @@ use restaking_runtime::{
 use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
 use sp_runtime::{generic::DigestItem, traits::Header as _, Digest};
 
-/// Merge a JSON patch into a JSON value, as the node does with a preset.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
 /// Externalities holding the genesis state of the named preset (`development`, ...).
 pub fn new_test_ext(preset: &str) -> sp_io::TestExternalities {
 	let patch = genesis_config_presets::get_preset(&preset.into()).expect("preset exists");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-	merge(&mut config, serde_json::from_slice(&patch).expect("preset is JSON"));
+	restaking_runtime_common::merge_json(
+		&mut config,
+		serde_json::from_slice(&patch).expect("preset is JSON"),
+	);
 	let json = serde_json::to_vec(&config).expect("serializes");
 
 	let mut ext = sp_io::TestExternalities::new_empty();
