@@ -52,8 +52,18 @@ stage "cargo clippy (benchmarks)" env SKIP_WASM_BUILD=1 \
 	cargo clippy --locked "${BENCHMARKED[@]}" -p restaking-node -p restaking-parachain-runtime \
 	--all-targets --features runtime-benchmarks -- -D warnings
 # Benchmarks run once, in the mock, so they cannot rot (weights come from benchmarks/run.sh).
+# They are unit tests (`--lib`): the runtime's integration tests are not built with the feature.
 stage "Benchmarks in test mode" env SKIP_WASM_BUILD=1 \
-	cargo test --locked "${BENCHMARKED[@]}" --features runtime-benchmarks benchmark
+	cargo test --locked "${BENCHMARKED[@]}" --lib --features runtime-benchmarks benchmark
+# The pallets' unit, property and benchmark tests again, their mocks on pallet-staking-async.
+# The same packages and features as the stage above but for the mocks' backend, so only the
+# test support crate and the pallets' test builds are compiled again; `--lib` keeps to those
+# tests (and the runtime's benchmark), which is where all the pallets' tests are. The property
+# tests run a quarter of their cases here: what they test is the pallets' own accounting, which
+# the full runs on pallet-staking cover; here they check it on the other base layer.
+stage "Pallet tests on pallet-staking-async" env SKIP_WASM_BUILD=1 PROPTEST_CASES_PERCENT=25 \
+	cargo test --locked "${BENCHMARKED[@]}" --lib \
+	--features runtime-benchmarks,restaking-test-support/staking-async
 # Storage migrations: the node and runtime compile with `try-runtime`, and a runtime upgrade on
 # a populated chain runs every migration's checks and every pallet's `try_state`.
 stage "cargo clippy (try-runtime)" env SKIP_WASM_BUILD=1 \
@@ -65,9 +75,6 @@ stage "Build the node" build_node
 # Every crate's tests; the pallets' on pallet-staking (the mocks' default), both runtimes' with
 # their wasm blobs built.
 stage "Rust tests (pallets, runtimes)" cargo test --locked --workspace
-# The pallets' unit, property and benchmark tests again, their mocks on pallet-staking-async.
-stage "Pallet tests on pallet-staking-async" env SKIP_WASM_BUILD=1 \
-	cargo test --locked "${PALLETS[@]}" --features runtime-benchmarks,restaking-test-support/staking-async
 # The parachain smoke test runs on polkadot-omni-node, which only a machine that built it has:
 # its cold build does not fit CI's budget (docs/parachain.md). Without it, the test says loudly
 # that it is skipped.

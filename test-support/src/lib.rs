@@ -15,6 +15,10 @@
 //! cargo test -p pallet-restaking --features restaking-test-support/staking-async  # staking-async
 //! ```
 //!
+//! The property tests take their case counts through [`proptest_cases`]: CI runs them in full
+//! on `pallet-staking` and a quarter of the cases on `pallet-staking-async`
+//! (`PROPTEST_CASES_PERCENT=25`).
+//!
 //! On `pallet-staking-async`, as on a parachain with no relay chain behind it: no election
 //! ever finishes and no session report arrives, so eras move only when a test sets them
 //! ([`impl_base_layer!`]'s `set_era`), as they do on `pallet-staking` with no session pallet.
@@ -69,6 +73,20 @@ pub use pallet_staking_async as staking;
 /// The name of the staking pallet the mocks run on.
 pub const BACKEND: &str =
 	if cfg!(feature = "staking-async") { "pallet-staking-async" } else { "pallet-staking" };
+
+extern crate std;
+
+/// `cases` scaled by the environment variable `PROPTEST_CASES_PERCENT` (100 unless set; at
+/// least one case). The pallets' property tests take their case counts through it, so that CI
+/// runs them in full on one staking backend and a share of them on the other.
+pub fn proptest_cases(cases: u32) -> u32 {
+	let percent = std::env::var("PROPTEST_CASES_PERCENT")
+		.ok()
+		.and_then(|percent| percent.parse::<u64>().ok())
+		.unwrap_or(100);
+	let scaled = u64::from(cases).saturating_mul(percent) / 100;
+	u32::try_from(scaled.max(1)).unwrap_or(u32::MAX)
+}
 
 #[doc(hidden)]
 pub use frame_election_provider_support;

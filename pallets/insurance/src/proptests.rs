@@ -250,7 +250,10 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig {
+		cases: restaking_test_support::proptest_cases(2_000),
+		..ProptestConfig::default()
+	})]
 
 	#[test]
 	fn insurance_sequences_keep_invariants(ops in prop::collection::vec(op(), 1..25)) {

@@ -313,7 +313,10 @@ fn around() -> impl Strategy<Value = Vec<Op>> {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig {
+		cases: restaking_test_support::proptest_cases(300),
+		..ProptestConfig::default()
+	})]
 
 	#[test]
 	fn vault_sequences_keep_invariants(
@@ -326,7 +329,10 @@ proptest! {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig {
+		cases: restaking_test_support::proptest_cases(2_000),
+		..ProptestConfig::default()
+	})]
 
 	#[test]
 	fn no_deposit_and_redemption_gains_beyond_what_vests_while_held(

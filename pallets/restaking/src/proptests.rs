@@ -178,7 +178,10 @@ fn run(ops: Vec<Op>, leverage: u32) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 2_500, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig {
+		cases: restaking_test_support::proptest_cases(2_500),
+		..ProptestConfig::default()
+	})]
 
 	#[test]
 	fn unique_stake_sequences_keep_invariants(ops in prop::collection::vec(op(), 1..30)) {
@@ -192,7 +195,10 @@ proptest! {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 2_500, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig {
+		cases: restaking_test_support::proptest_cases(2_500),
+		..ProptestConfig::default()
+	})]
 
 	/// Unique stake: slashing one service never lowers another's slashable stake (beyond a
 	/// unit of rounding).
