@@ -14,24 +14,22 @@ stage() {
 
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-# The end-to-end tests start their nodes on these ports; find out now, not after the build: a
-# dev node's RPC on E2E_RPC_PORT, and the four nodes of the network tests on RPC ports from
-# E2E_NET_RPC_PORT and p2p ports from E2E_NET_P2P_PORT.
-E2E_RPC_PORT="${E2E_RPC_PORT:-9955}"
+# The end-to-end tests start some nodes on fixed ports; check now, not after the build, that
+# they are free: the parachain's node on E2E_PARA_RPC_PORT, and the four nodes of the network
+# tests on RPC ports from E2E_NET_RPC_PORT and p2p ports from E2E_NET_P2P_PORT. (Dev nodes take
+# free ports the system chooses, so the test files can run side by side.)
 E2E_PARA_RPC_PORT="${E2E_PARA_RPC_PORT:-9957}"
 E2E_NET_RPC_PORT="${E2E_NET_RPC_PORT:-9960}"
 E2E_NET_P2P_PORT="${E2E_NET_P2P_PORT:-30560}"
-for var in E2E_RPC_PORT E2E_PARA_RPC_PORT; do
-	! port_busy "${!var}" \
-		|| die "port ${!var} ($var) is busy: stop what listens there or choose another."
-done
+! port_busy "$E2E_PARA_RPC_PORT" || die "port $E2E_PARA_RPC_PORT (E2E_PARA_RPC_PORT) is busy: \
+stop what listens there or choose another."
 for ((i = 0; i < 4; i++)); do
 	for port in $((E2E_NET_RPC_PORT + i)) $((E2E_NET_P2P_PORT + i)); do
 		! port_busy "$port" || die "port $port is busy: stop what listens there, or move the \
 network tests with E2E_NET_RPC_PORT and E2E_NET_P2P_PORT."
 	done
 done
-export E2E_RPC_PORT E2E_PARA_RPC_PORT E2E_NET_RPC_PORT E2E_NET_P2P_PORT
+export E2E_PARA_RPC_PORT E2E_NET_RPC_PORT E2E_NET_P2P_PORT
 
 stage "cargo fmt --check" cargo fmt --all -- --check
 # Lints do not need the runtime's wasm blob.

@@ -17,7 +17,7 @@ describe('dev chain base layer', () => {
   const { alice, dave, ferdie } = devAccounts();
 
   before(async () => {
-    node = await startDevNode();
+    node = await startDevNode('base_layer');
     api = node.api;
     step('node started', { rpc: api._options.provider.endpoint, log: node.logFile });
   });

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { RPC_PORT, startDevNode } from './lib/devnode.js';
+import { startDevNode } from './lib/devnode.js';
 import { UNIT, devAccounts, findEvent, hash32, step, submitOk, waitForBlock } from './lib/chain.js';
 import { launchBrowser, serveDashboard } from './lib/dashboard.js';
 import { LOG_DIR, waitUntil } from './lib/nodes.js';
@@ -24,7 +24,7 @@ describe('the dashboard', () => {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    node = await startDevNode();
+    node = await startDevNode('dashboard');
     api = node.api;
     site = await serveDashboard();
     browser = await launchBrowser();
@@ -98,7 +98,7 @@ describe('the dashboard', () => {
   };
 
   it('shows a delegator\'s position, yield and stress, and the system graph, as the chain has them', async () => {
-    await page.goto(`${site.url}?rpc=ws://127.0.0.1:${RPC_PORT}`);
+    await page.goto(`${site.url}?rpc=ws://127.0.0.1:${node.rpcPort}`);
     await page.waitForSelector('#status[data-state="live"]', { timeout: 60_000 });
     await page.select('#account-select', bob.address);
     await page.waitForSelector('[data-figure="restaked"]', { timeout: 60_000 });

@@ -14,7 +14,7 @@ describe('insurance on the dev chain', () => {
   const { bob, eve, ferdie } = devAccounts();
 
   before(async () => {
-    node = await startDevNode();
+    node = await startDevNode('insurance');
     api = node.api;
   });
 

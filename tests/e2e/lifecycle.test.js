@@ -43,7 +43,7 @@ describe('restaking lifecycle on the dev chain', () => {
   const head = async () => (await api.rpc.chain.getHeader()).number.toNumber();
 
   before(async () => {
-    node = await startDevNode();
+    node = await startDevNode('lifecycle');
     api = node.api;
   });
 

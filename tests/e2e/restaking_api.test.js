@@ -14,7 +14,7 @@ describe('restaking on the dev chain', () => {
   const { alice, bob, dave, eve, ferdie } = devAccounts();
 
   before(async () => {
-    node = await startDevNode();
+    node = await startDevNode('restaking_api');
     api = node.api;
   });
 

@@ -15,7 +15,7 @@ describe('slashing on the dev chain', () => {
   const { alice, bob, dave, eve } = devAccounts();
 
   before(async () => {
-    node = await startDevNode();
+    node = await startDevNode('slashing');
     api = node.api;
   });
 

@@ -1,19 +1,19 @@
 // Start and stop a dev node for the end-to-end tests.
 //
-// The node runs `--dev` with temporary state on its own RPC port (E2E_RPC_PORT, default 9955,
-// so a dev chain on 9944 can keep running) and an OS-chosen p2p port. Its output goes to
-// tests/e2e/.e2e/node-<port>.log. `stop()` ends it; if a test crashes, the node is killed when
-// the test process exits (see `nodes.js`), so no process is left behind.
+// The node runs `--dev` with temporary state, RPC on a free port the system chooses and an
+// OS-chosen p2p port, so test files run their nodes side by side and beside a dev chain on 9944.
+// Its output goes to tests/e2e/.e2e/<name>.log. `stop()` ends it; if a test crashes, the node is
+// killed when the test process exits (see `nodes.js`), so no process is left behind.
 import { ChainNode } from './nodes.js';
 
 export { NODE_BIN } from './nodes.js';
-export const RPC_PORT = Number(process.env.E2E_RPC_PORT ?? 9955);
 
 /**
- * A dev node named `name`, not yet started, serving RPC on `port`: its state temporary, or kept
- * in `basePath` across restarts; an OS-chosen p2p port; no Prometheus, telemetry or mDNS.
+ * A dev node named `name`, not yet started, serving RPC on `port` (a free one when `null`): its
+ * state temporary, or kept in `basePath` across restarts; an OS-chosen p2p port; no Prometheus,
+ * telemetry or mDNS.
  */
-export function devNode(name, { port = RPC_PORT, basePath = null } = {}) {
+export function devNode(name, { port = null, basePath = null } = {}) {
   return new ChainNode(name, [
     '--dev', ...(basePath ? ['--base-path', basePath] : ['--tmp']),
     '--listen-addr', '/ip4/127.0.0.1/tcp/0',
@@ -21,9 +21,9 @@ export function devNode(name, { port = RPC_PORT, basePath = null } = {}) {
   ], port);
 }
 
-/** Start a dev node and connect to it. Returns `{ api, stop, logFile }`. */
-export async function startDevNode() {
-  const node = devNode(`node-${RPC_PORT}`);
+/** Start a dev node named `name` and connect to it. Returns `{ api, stop, logFile, rpcPort }`. */
+export async function startDevNode(name) {
+  const node = devNode(name);
   const api = await node.start();
-  return { api, stop: () => node.stop(), logFile: node.logFile };
+  return { api, stop: () => node.stop(), logFile: node.logFile, rpcPort: node.rpcPort };
 }

@@ -24,6 +24,21 @@ const STOP_TIMEOUT_MS = 20_000;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A TCP port free on 127.0.0.1 now, chosen by the system (as a node's `--rpc-port` it cannot
+ * collide with another test file's node started at the same time).
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export function portBusy(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -49,7 +64,8 @@ process.once('exit', () => {
 
 /**
  * One node process (see the file's header): this chain's node, or the binary `bin` (the
- * parachain's `polkadot-omni-node`).
+ * parachain's `polkadot-omni-node`). Its RPC port is `rpcPort`, or with `null` a free one the
+ * system chooses at the first start, kept across restarts.
  */
 export class ChainNode {
   constructor(name, args, rpcPort, bin = NODE_BIN) {
@@ -74,6 +90,7 @@ export class ChainNode {
       throw new Error(`node binary not found at ${this.bin}: build it with ` +
         '`cargo build -p restaking-node` (or run scripts/test.sh), or set NODE_BIN');
     }
+    this.rpcPort ??= await freePort();
     if (await portBusy(this.rpcPort)) {
       throw new Error(`port ${this.rpcPort} is busy: stop what listens there`);
     }
