@@ -4,7 +4,7 @@
 // Most of a file's time is spent waiting for blocks, so files run side by side; the longest
 // start first, so that no long file starts last and the whole run lasts about as long as the
 // longest file. Every dev node takes a free RPC port; the network and parachain files use their
-// own fixed ports (README.md).
+// own fixed ports (README.md). Arguments name the files to run (`lifecycle.test.js`).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { run } from 'node:test';
@@ -20,11 +20,21 @@ const rank = (file) => {
   return i === -1 ? LONGEST.length : i;
 };
 
-const named = process.argv.slice(2).map((file) => path.basename(file));
+const args = process.argv.slice(2);
+const unknown = args.find((arg) => !arg.endsWith('.test.js'));
+if (unknown) {
+  console.error(`run.js takes test files (*.test.js), not '${unknown}'`);
+  process.exit(2);
+}
+const named = args.map((file) => path.basename(file));
 const files = (named.length ? named : readdirSync(here).filter((file) => file.endsWith('.test.js')))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
   .map((file) => path.join(here, file));
 const concurrency = Number(process.env.E2E_CONCURRENCY ?? 3);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`E2E_CONCURRENCY must be a whole number of files, at least 1: '${process.env.E2E_CONCURRENCY}'`);
+  process.exit(2);
+}
 
 const stream = run({ files, concurrency });
 stream.on('test:fail', () => { process.exitCode = 1; });

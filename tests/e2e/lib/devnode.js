@@ -9,9 +9,9 @@ import { ChainNode } from './nodes.js';
 export { NODE_BIN } from './nodes.js';
 
 /**
- * A dev node named `name`, not yet started, serving RPC on `port` (a free one when `null`): its
- * state temporary, or kept in `basePath` across restarts; an OS-chosen p2p port; no Prometheus,
- * telemetry or mDNS.
+ * A dev node named `name`, not yet started, serving RPC on `port` (with `null`, a free one the
+ * system chooses at each start): its state temporary, or kept in `basePath` across restarts; an
+ * OS-chosen p2p port; no Prometheus, telemetry or mDNS.
  */
 export function devNode(name, { port = null, basePath = null } = {}) {
   return new ChainNode(name, [

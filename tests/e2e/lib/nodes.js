@@ -2,7 +2,8 @@
 //
 // A `ChainNode` is one node process with its arguments and RPC port: `start()` runs it and
 // connects polkadot-js, `kill()` ends it at once (SIGKILL, as a crash would), `stop()` ends it
-// cleanly, `start()` again runs it anew on the same arguments (and so the same base path).
+// cleanly, `start()` again runs it anew on the same arguments (and so the same base path; a
+// node without a fixed RPC port gets a new one).
 // Every node's output goes to tests/e2e/.e2e/<name>.log (a new node starts it anew, a restart
 // appends to it). A node still running when the test process exits is killed then, also when a
 // test fails or crashes, so no process is left behind.
@@ -23,21 +24,6 @@ const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A TCP port free on 127.0.0.1 now, chosen by the system (as a node's `--rpc-port` it cannot
- * collide with another test file's node started at the same time).
- */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function portBusy(port) {
   return new Promise((resolve) => {
@@ -62,16 +48,22 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+// What a node logs once its RPC server listens, with the port it got.
+const RPC_LISTENING = /Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/;
+
 /**
  * One node process (see the file's header): this chain's node, or the binary `bin` (the
- * parachain's `polkadot-omni-node`). Its RPC port is `rpcPort`, or with `null` a free one the
- * system chooses at the first start, kept across restarts.
+ * parachain's `polkadot-omni-node`), serving RPC on `port`. With `port` null the system chooses
+ * a free port at each start (`--rpc-port 0`) and `rpcPort` is the one the node reports, so test
+ * files running side by side never share one. A fixed port the node cannot get fails `start()`:
+ * the node would otherwise fall back to a random port without a word.
  */
 export class ChainNode {
-  constructor(name, args, rpcPort, bin = NODE_BIN) {
+  constructor(name, args, port, bin = NODE_BIN) {
     this.name = name;
     this.args = args;
-    this.rpcPort = rpcPort;
+    this.port = port;
+    this.rpcPort = port;
     this.bin = bin;
     this.logFile = path.join(LOG_DIR, `${name}.log`);
     this.child = null;
@@ -90,18 +82,28 @@ export class ChainNode {
       throw new Error(`node binary not found at ${this.bin}: build it with ` +
         '`cargo build -p restaking-node` (or run scripts/test.sh), or set NODE_BIN');
     }
-    this.rpcPort ??= await freePort();
-    if (await portBusy(this.rpcPort)) {
-      throw new Error(`port ${this.rpcPort} is busy: stop what listens there`);
+    if (this.port !== null && await portBusy(this.port)) {
+      throw new Error(`port ${this.port} is busy: stop what listens there`);
     }
     mkdirSync(LOG_DIR, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: this.starts === 0 ? 'w' : 'a' });
     this.starts += 1;
-    const child = spawn(this.bin, [...this.args, '--rpc-port', String(this.rpcPort)], {
+    const child = spawn(this.bin, [...this.args, '--rpc-port', String(this.port ?? 0)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
+    // The port the node reports listening on (the log line may arrive in pieces).
+    let listening = null;
+    let tail = '';
+    const scan = (chunk) => {
+      if (listening !== null) return;
+      tail = (tail + chunk.toString()).slice(-1_000);
+      const found = RPC_LISTENING.exec(tail);
+      if (found) listening = Number(found[1]);
+    };
+    child.stdout.on('data', scan);
+    child.stderr.on('data', scan);
     running.add(child);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
@@ -112,11 +114,16 @@ export class ChainNode {
     }));
     try {
       const deadline = Date.now() + START_TIMEOUT_MS;
-      while (!(await portBusy(this.rpcPort))) {
+      while (listening === null) {
         if (!this.child) throw new Error(`${this.name} exited while starting; see ${this.logFile}`);
         if (Date.now() > deadline) throw new Error(`${this.name} did not open RPC; see ${this.logFile}`);
         await sleep(250);
       }
+      if (this.port !== null && listening !== this.port) {
+        throw new Error(`${this.name} could not listen on port ${this.port} (it took ${listening}); ` +
+          'stop what listens there');
+      }
+      this.rpcPort = listening;
       const provider = new WsProvider(`ws://127.0.0.1:${this.rpcPort}`, 1_000, {}, 30_000);
       this.api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
     } catch (error) {
