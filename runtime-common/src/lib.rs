@@ -79,9 +79,27 @@ where
 	}
 }
 
-/// Merge a JSON patch into a JSON value, as a node does with a genesis preset: objects merge
-/// key by key, anything else is replaced. The runtimes' tests build their genesis with it.
-pub fn merge_json(base: &mut serde_json::Value, patch: serde_json::Value) {
+/// Build, in the current externalities, the genesis state of the preset `patch` (what a
+/// runtime's `get_preset` returns) as a node builds it from a chain spec made of the preset: the
+/// runtime's default genesis config `G` with the patch merged in, then `build_state`. The
+/// runtimes' tests start from it.
+#[cfg(feature = "std")]
+pub fn build_preset_state<G: frame_support::traits::BuildGenesisConfig + Default>(
+	patch: &[u8],
+) -> Result<(), String> {
+	let mut config = serde_json::to_value(G::default()).map_err(|e| e.to_string())?;
+	let patch =
+		serde_json::from_slice(patch).map_err(|e| format!("the preset is not JSON: {e}"))?;
+	merge_json(&mut config, patch);
+	let json = serde_json::to_vec(&config).map_err(|e| e.to_string())?;
+	frame_support::genesis_builder_helper::build_state::<G>(json)
+}
+
+/// Merge a JSON patch into a JSON value, as a node does with a genesis preset
+/// (`sc_chain_spec::json_merge`, a client crate the runtimes do not depend on): objects merge
+/// key by key, anything else is replaced.
+#[cfg(feature = "std")]
+fn merge_json(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
 		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 			for (key, value) in patch {

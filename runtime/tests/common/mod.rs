@@ -13,16 +13,9 @@ use sp_runtime::{generic::DigestItem, traits::Header as _, Digest};
 /// Externalities holding the genesis state of the named preset (`development`, ...).
 pub fn new_test_ext(preset: &str) -> sp_io::TestExternalities {
 	let patch = genesis_config_presets::get_preset(&preset.into()).expect("preset exists");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-	restaking_runtime_common::merge_json(
-		&mut config,
-		serde_json::from_slice(&patch).expect("preset is JSON"),
-	);
-	let json = serde_json::to_vec(&config).expect("serializes");
-
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| {
-		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
+		restaking_runtime_common::build_preset_state::<RuntimeGenesisConfig>(&patch)
 			.expect("genesis builds");
 	});
 	ext
