@@ -71,8 +71,9 @@ stage "Runtime upgrade test (try-runtime)" env SKIP_WASM_BUILD=1 \
 	cargo test --locked -p restaking-runtime --features try-runtime --test upgrade
 stage "Build the node" build_node
 # Every crate's tests; the pallets' on pallet-staking (the mocks' default), both runtimes' with
-# their wasm blobs built.
-stage "Rust tests (pallets, runtimes)" cargo test --locked --workspace
+# their wasm blobs built. Built first, run below: the build makes the parachain runtime's blob,
+# which the end-to-end tests' parachain chain spec needs.
+stage "Build the Rust tests" cargo test --locked --workspace --no-run
 # The parachain smoke test runs on polkadot-omni-node, which only a machine that built it has:
 # its cold build does not fit CI's budget (docs/parachain.md). Without it, the test says loudly
 # that it is skipped.
@@ -87,4 +88,22 @@ $OMNI_NODE_BIN (scripts/run-parachain-dev.sh installs it)"
 fi
 # The dashboard's static build, which its end-to-end test serves to headless Chromium.
 stage "Build the dashboard" npm --prefix dashboard run build --silent
-stage "End-to-end tests" env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test
+# The end-to-end tests and the Rust tests run side by side: the former mostly wait for blocks,
+# the latter (the adversarial sweep, the property tests) are CPU-bound and run at a lower
+# priority, so the chains keep their block times. The end-to-end run is its own process group
+# (setsid), which the EXIT trap ends, nodes and browser included, if this script stops early;
+# its output is printed when it ends.
+E2E_LOG="$(mktemp)"
+say "End-to-end tests: started in the background (output follows when they end)"
+e2e_start=$SECONDS
+setsid env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test >"$E2E_LOG" 2>&1 &
+E2E_PID=$!
+trap 'kill -- -"$E2E_PID" 2>/dev/null || true' EXIT
+stage "Rust tests (pallets, runtimes)" nice -n 10 cargo test --locked --workspace
+say "Waiting for the end-to-end tests"
+e2e_status=0
+wait "$E2E_PID" || e2e_status=$?
+trap - EXIT
+cat "$E2E_LOG"
+[ "$e2e_status" -eq 0 ] || die "the end-to-end tests failed (exit status $e2e_status)"
+say "End-to-end tests: done in $((SECONDS - e2e_start)) s (beside the Rust tests)"
