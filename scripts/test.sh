@@ -91,19 +91,23 @@ stage "Build the dashboard" npm --prefix dashboard run build --silent
 # The end-to-end tests and the Rust tests run side by side: the former mostly wait for blocks,
 # the latter (the adversarial sweep, the property tests) are CPU-bound and run at a lower
 # priority, so the chains keep their block times. The end-to-end run is its own process group
-# (setsid), which the EXIT trap ends, nodes and browser included, if this script stops early;
-# its output is printed when it ends.
+# (setsid; a job of a non-interactive shell never leads a group, so setsid does not fork and
+# `$!` is the group's id), which the EXIT trap ends, with its nodes, if this script stops
+# early, and then shows the end of its output. Its output is printed when it ends.
 E2E_LOG="$(mktemp)"
-say "End-to-end tests: started in the background (output follows when they end)"
+say "End-to-end tests: started in the background (output in $E2E_LOG, printed when they end)"
 e2e_start=$SECONDS
 setsid env NODE_BIN="$NODE_BIN" npm --prefix tests/e2e test >"$E2E_LOG" 2>&1 &
 E2E_PID=$!
-trap 'kill -- -"$E2E_PID" 2>/dev/null || true' EXIT
+trap 'kill -- -"$E2E_PID" 2>/dev/null || true
+say "End-to-end tests stopped; the last of their output ($E2E_LOG):"
+tail -n 100 "$E2E_LOG"' EXIT
 stage "Rust tests (pallets, runtimes)" nice -n 10 cargo test --locked --workspace
 say "Waiting for the end-to-end tests"
 e2e_status=0
 wait "$E2E_PID" || e2e_status=$?
 trap - EXIT
 cat "$E2E_LOG"
+rm -f "$E2E_LOG"
 [ "$e2e_status" -eq 0 ] || die "the end-to-end tests failed (exit status $e2e_status)"
 say "End-to-end tests: done in $((SECONDS - e2e_start)) s (beside the Rust tests)"
