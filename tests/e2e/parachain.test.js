@@ -35,11 +35,14 @@ describe('the parachain runtime on polkadot-omni-node', { skip: missing ?? false
   const { alice, charlie, dave, eve, ferdie } = devAccounts();
 
   before(async () => {
+    // The omni-node (a debug build) builds the genesis state three times before RPC listens:
+    // about 2 minutes alone on two cores, and up to twice that while scripts/test.sh runs the
+    // Rust tests beside the end-to-end files (it took longer than 3 minutes once).
     node = new ChainNode(`parachain-${RPC_PORT}`, [
       '--chain', SPEC, '--dev', '--tmp',
       '--listen-addr', '/ip4/127.0.0.1/tcp/0',
       '--no-prometheus', '--no-telemetry', '--no-mdns',
-    ], RPC_PORT, OMNI_NODE_BIN);
+    ], RPC_PORT, OMNI_NODE_BIN, { startTimeoutMs: 480_000 });
     api = await node.start();
   });
 

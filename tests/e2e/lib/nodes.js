@@ -56,11 +56,13 @@ const RPC_LISTENING = /Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/;
  * parachain's `polkadot-omni-node`), serving RPC on `port`. With `port` null the system chooses
  * a free port at each start (`--rpc-port 0`) and `rpcPort` is the one the node reports, so test
  * files running side by side never share one. A fixed port the node cannot get fails `start()`:
- * the node would otherwise fall back to a random port without a word.
+ * the node would otherwise fall back to a random port without a word. `startTimeoutMs` bounds
+ * how long a start may take until RPC listens.
  */
 export class ChainNode {
-  constructor(name, args, port, bin = NODE_BIN) {
+  constructor(name, args, port, bin = NODE_BIN, { startTimeoutMs = START_TIMEOUT_MS } = {}) {
     this.name = name;
+    this.startTimeoutMs = startTimeoutMs;
     this.args = args;
     this.port = port;
     this.rpcPort = port;
@@ -113,7 +115,7 @@ export class ChainNode {
       resolve({ code, signal });
     }));
     try {
-      const deadline = Date.now() + START_TIMEOUT_MS;
+      const deadline = Date.now() + this.startTimeoutMs;
       while (listening === null) {
         if (!this.child) throw new Error(`${this.name} exited while starting; see ${this.logFile}`);
         if (Date.now() > deadline) throw new Error(`${this.name} did not open RPC; see ${this.logFile}`);
