@@ -109,5 +109,6 @@ wait "$E2E_PID" || e2e_status=$?
 trap - EXIT
 cat "$E2E_LOG"
 rm -f "$E2E_LOG"
+[ -z "${PARACHAIN_SPEC:-}" ] || rm -rf "$(dirname "$PARACHAIN_SPEC")"
 [ "$e2e_status" -eq 0 ] || die "the end-to-end tests failed (exit status $e2e_status)"
 say "End-to-end tests: done in $((SECONDS - e2e_start)) s (beside the Rust tests)"
