@@ -89,8 +89,10 @@ fi
 # The dashboard's static build, which its end-to-end test serves to headless Chromium.
 stage "Build the dashboard" npm --prefix dashboard run build --silent
 # The end-to-end tests and the Rust tests run side by side: the former mostly wait for blocks,
-# the latter (the adversarial sweep, the property tests) are CPU-bound and run at a lower
-# priority, so the chains keep their block times. The end-to-end run is its own process group
+# the latter (the adversarial sweep, the property tests) are CPU-bound and take the cores the
+# chains leave idle. They run at a lower priority, which favours the chains only where the
+# kernel does not group processes by session (autogroup shares the cores equally between the
+# two sessions; decision 57 has what that costs). The end-to-end run is its own process group
 # (setsid; a job of a non-interactive shell never leads a group, so setsid does not fork and
 # `$!` is the group's id), which the EXIT trap ends, with its nodes, if this script stops
 # early, and then shows the end of its output. Its output is printed when it ends.
